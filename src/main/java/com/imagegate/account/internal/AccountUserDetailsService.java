@@ -1,0 +1,35 @@
+package com.imagegate.account.internal;
+
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.stereotype.Service;
+
+/** Password sign-in: looks a user up by (case-insensitive) email. */
+@Service
+class AccountUserDetailsService implements UserDetailsService {
+
+    private final Users users;
+
+    AccountUserDetailsService(Users users) {
+        this.users = users;
+    }
+
+    @Override
+    public UserDetails loadUserByUsername(String email) {
+        String normalized;
+        try {
+            normalized = User.normalizeEmail(email);
+        } catch (IllegalArgumentException notAnEmail) {
+            throw new UsernameNotFoundException("unknown user");
+        }
+        return users.findByEmail(normalized)
+                .filter(user -> user.passwordHash() != null)
+                .map(user -> org.springframework.security.core.userdetails.User.withUsername(user.email())
+                        .password(user.passwordHash())
+                        .authorities(user.role().authority())
+                        .disabled(!user.enabled())
+                        .build())
+                .orElseThrow(() -> new UsernameNotFoundException("unknown user"));
+    }
+}

@@ -1,0 +1,71 @@
+package com.imagegate.account.internal;
+
+import com.imagegate.account.BootstrapProperties;
+import com.imagegate.account.Role;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Creates the first operator at start when {@code imagegate.bootstrap.*} is set and no admin exists. Idempotent: once
+ * any admin exists it does nothing, so restarts and several nodes starting at once are safe (the unique email index
+ * lets only one node insert). The password is never logged.
+ */
+@Component
+class BootstrapAdmin implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(BootstrapAdmin.class);
+
+    private final BootstrapProperties properties;
+    private final Users users;
+    private final PasswordEncoder passwordEncoder;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    BootstrapAdmin(
+            BootstrapProperties properties,
+            Users users,
+            PasswordEncoder passwordEncoder,
+            TransactionTemplate transactions,
+            Clock clock) {
+        this.properties = properties;
+        this.users = users;
+        this.passwordEncoder = passwordEncoder;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        if (!properties.isConfigured()) {
+            return;
+        }
+        try {
+            transactions.executeWithoutResult(status -> ensureAdmin());
+        } catch (DataIntegrityViolationException raced) {
+            log.info("Bootstrap admin {} was created by another node", properties.adminEmail());
+        }
+    }
+
+    private void ensureAdmin() {
+        if (users.existsByRole(Role.ADMIN)) {
+            log.debug("An admin exists; bootstrap admin settings ignored");
+            return;
+        }
+        String email = User.normalizeEmail(properties.adminEmail());
+        var existing = users.findByEmail(email);
+        if (existing.isPresent()) {
+            existing.get().promoteToAdmin(clock.instant());
+            log.info("Promoted existing user {} to admin (their password is unchanged)", email);
+            return;
+        }
+        users.saveAndFlush(User.admin(email, passwordEncoder.encode(properties.adminPassword()), clock.instant()));
+        log.info("Created bootstrap admin {}", email);
+    }
+}

@@ -1,0 +1,88 @@
+package com.imagegate.account.internal;
+
+import com.imagegate.Ids;
+import com.imagegate.account.Role;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Locale;
+
+/** A person who signs in. Email is stored lower-cased and is unique. */
+@Entity
+@Table(name = "users")
+class User {
+
+    @Id
+    private String id;
+
+    @Column(nullable = false, unique = true)
+    private String email;
+
+    @Column(name = "password_hash")
+    private String passwordHash;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private Role role;
+
+    @Column(nullable = false)
+    private boolean enabled;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    protected User() {}
+
+    private User(String email, String passwordHash, Role role, Instant now) {
+        this.id = Ids.next("usr");
+        this.email = normalizeEmail(email);
+        this.passwordHash = passwordHash;
+        this.role = role;
+        this.enabled = true;
+        this.createdAt = now;
+        this.updatedAt = now;
+    }
+
+    static User admin(String email, String passwordHash, Instant now) {
+        return new User(email, passwordHash, Role.ADMIN, now);
+    }
+
+    static String normalizeEmail(String email) {
+        if (email == null || email.isBlank() || !email.contains("@")) {
+            throw new IllegalArgumentException("not an email address: " + email);
+        }
+        return email.strip().toLowerCase(Locale.ROOT);
+    }
+
+    void promoteToAdmin(Instant now) {
+        this.role = Role.ADMIN;
+        this.updatedAt = now;
+    }
+
+    String id() {
+        return id;
+    }
+
+    String email() {
+        return email;
+    }
+
+    String passwordHash() {
+        return passwordHash;
+    }
+
+    Role role() {
+        return role;
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+}

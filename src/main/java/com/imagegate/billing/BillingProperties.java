@@ -1,0 +1,35 @@
+package com.imagegate.billing;
+
+import java.net.URI;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Payments.
+ *
+ * @param stripe the Stripe account; unset keys mean payments are off and the billing pages say so
+ */
+@ConfigurationProperties("imagegate.billing")
+public record BillingProperties(@DefaultValue Stripe stripe) {
+
+    /**
+     * @param secretKey the Stripe secret key ({@code IMAGEGATE_BILLING_STRIPE_SECRET_KEY}); from the environment only
+     * @param webhookSecret the signing secret of the Stripe webhook endpoint
+     * @param apiBase Stripe's API base; tests point it at a local fake
+     */
+    public record Stripe(
+            String secretKey,
+            String webhookSecret,
+            @DefaultValue("https://api.stripe.com") URI apiBase) {
+
+        public boolean isConfigured() {
+            return secretKey != null && !secretKey.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Stripe[secretKey=" + (secretKey == null ? null : "***") + ", webhookSecret="
+                    + (webhookSecret == null ? null : "***") + ", apiBase=" + apiBase + "]";
+        }
+    }
+}

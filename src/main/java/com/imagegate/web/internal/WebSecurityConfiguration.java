@@ -1,0 +1,66 @@
+package com.imagegate.web.internal;
+
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.util.matcher.IpAddressMatcher;
+
+/**
+ * The browser's security chain and the operations endpoints' rules. API chains (Bearer keys) are declared by the
+ * modules that own them, at a higher precedence.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebSecurityConfiguration {
+
+    /** Health is public; metrics only from this machine (a scraper on the host or a sidecar); the rest is closed. */
+    @Bean
+    @Order(10)
+    SecurityFilterChain operationsSecurity(HttpSecurity http) throws Exception {
+        return http.securityMatcher(EndpointRequest.toAnyEndpoint())
+                .authorizeHttpRequests(auth -> auth.requestMatchers(EndpointRequest.to("health", "info"))
+                        .permitAll()
+                        .requestMatchers(EndpointRequest.to("prometheus"))
+                        .access(fromLoopback())
+                        .anyRequest()
+                        .denyAll())
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.disable())
+                .requestCache(cache -> cache.disable())
+                .build();
+    }
+
+    @Bean
+    @Order(100)
+    SecurityFilterChain webSecurity(HttpSecurity http) throws Exception {
+        return http.authorizeHttpRequests(auth -> auth.requestMatchers(
+                                "/", "/pricing", "/docs", "/login", "/error", "/favicon.ico", "/robots.txt")
+                        .permitAll()
+                        .requestMatchers("/css/**", "/js/**", "/img/**", "/webjars/**")
+                        .permitAll()
+                        .requestMatchers("/admin/**")
+                        .hasRole("ADMIN")
+                        .anyRequest()
+                        .authenticated())
+                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false))
+                .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
+                        "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self';"
+                                + " frame-ancestors 'none'; form-action 'self'; base-uri 'self'")))
+                .build();
+    }
+
+    private static AuthorizationManager<RequestAuthorizationContext> fromLoopback() {
+        IpAddressMatcher ipv4 = new IpAddressMatcher("127.0.0.0/8");
+        IpAddressMatcher ipv6 = new IpAddressMatcher("::1");
+        return (authentication, context) -> {
+            var request = context.getRequest();
+            return new AuthorizationDecision(ipv4.matches(request) || ipv6.matches(request));
+        };
+    }
+}
