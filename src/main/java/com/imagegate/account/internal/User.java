@@ -85,4 +85,8 @@ class User {
     boolean enabled() {
         return enabled;
     }
+
+    Instant createdAt() {
+        return createdAt;
+    }
 }

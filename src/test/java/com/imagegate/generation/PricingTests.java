@@ -1,0 +1,40 @@
+package com.imagegate.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import org.junit.jupiter.api.Test;
+
+class PricingTests {
+
+    private final Pricing seedPrices = new Pricing(new GenerationProperties(
+            GenerationProperties.Provider.SANDBOX,
+            new GenerationProperties.Sandbox(java.time.Duration.ofMillis(1500), "[[fail]]"),
+            new GenerationProperties.OpenAi(java.net.URI.create("https://api.openai.com"), null, "m"),
+            new GenerationProperties.Prices(10, 20, 30, 10)));
+
+    @Test
+    void seedPriceTableIsTheDefault() {
+        assertThat(seedPrices.creditsPerImage(ImageSize.SQUARE_1024)).isEqualTo(10);
+        assertThat(seedPrices.creditsPerImage(ImageSize.PORTRAIT_1536)).isEqualTo(10);
+        assertThat(seedPrices.creditsPerImage(ImageSize.AUTO)).isEqualTo(10);
+        assertThat(seedPrices.creditsPerImage(ImageSize.PORTRAIT_FULL_HD)).isEqualTo(20);
+        assertThat(seedPrices.creditsPerImage(ImageSize.LANDSCAPE_4K)).isEqualTo(30);
+        assertThat(seedPrices.enhancementCredits()).isEqualTo(10);
+    }
+
+    @Test
+    void aTaskCostsNTimesThePricePerImage() {
+        assertThat(seedPrices.credits(ImageSize.LANDSCAPE_4K, 4)).isEqualTo(120);
+    }
+
+    @Test
+    void zeroImagesIsRefused() {
+        assertThatIllegalArgumentException().isThrownBy(() -> seedPrices.credits(ImageSize.AUTO, 0));
+    }
+
+    @Test
+    void nonPositivePricesAreRefusedAtStart() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new GenerationProperties.Prices(10, 0, 30, 10));
+    }
+}

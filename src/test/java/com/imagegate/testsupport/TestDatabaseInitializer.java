@@ -1,0 +1,34 @@
+package com.imagegate.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Map;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+/** Gives a test application context a fresh database on {@link TestDatabase}'s server and a fresh image folder. */
+public class TestDatabaseInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        TestDatabase server = TestDatabase.get();
+        String database = server.newDatabase();
+        try {
+            context.getEnvironment()
+                    .getPropertySources()
+                    .addFirst(new MapPropertySource(
+                            "imagegate-test-database",
+                            Map.of(
+                                    "spring.datasource.url", server.jdbcUrl(database),
+                                    "spring.datasource.username", server.username(),
+                                    "spring.datasource.password", server.password(),
+                                    "imagegate.storage.filesystem.root",
+                                            Files.createTempDirectory("imagegate-it-images")
+                                                    .toString())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
