@@ -66,6 +66,14 @@ class OperationsIT {
     }
 
     @Test
+    void probesForContainerHealthChecksArePublic() {
+        var http = new Http(port);
+
+        assertThat(http.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void runsOnMariaDbThroughItsOwnDriverWithMigrationsApplied() throws Exception {
         try (var connection = dataSource.getConnection()) {
             assertThat(connection.getMetaData().getDatabaseProductName()).isEqualTo("MariaDB");
