@@ -22,11 +22,12 @@ public final class Http {
 
     private final String baseUrl;
     private final HttpClient client;
+    private final CookieManager cookies = new CookieManager();
 
     public Http(int port) {
         this.baseUrl = "http://localhost:" + port;
         this.client = HttpClient.newBuilder()
-                .cookieHandler(new CookieManager())
+                .cookieHandler(cookies)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
@@ -38,13 +39,31 @@ public final class Http {
 
     /** Posts a form the way a browser does: first reads the page's CSRF token, then submits with it. */
     public HttpResponse<String> submitForm(String pagePath, String actionPath, Map<String, String> fields) {
+        return post(actionPath, csrfToken(pagePath), fields);
+    }
+
+    /** The CSRF token of the form on this page (loading the page starts a session). */
+    public String csrfToken(String pagePath) {
         String page = get(pagePath).body();
         Matcher csrf = CSRF_INPUT.matcher(page);
         if (!csrf.find()) {
             throw new AssertionError("no CSRF token on " + pagePath);
         }
+        return csrf.group(1);
+    }
+
+    /** The value of a cookie this client holds. */
+    public java.util.Optional<String> cookie(String name) {
+        return cookies.getCookieStore().getCookies().stream()
+                .filter(c -> c.getName().equals(name))
+                .map(java.net.HttpCookie::getValue)
+                .findFirst();
+    }
+
+    /** Posts form fields with the given CSRF token. */
+    public HttpResponse<String> post(String actionPath, String csrfToken, Map<String, String> fields) {
         var body = new java.util.LinkedHashMap<>(fields);
-        body.put("_csrf", csrf.group(1));
+        body.put("_csrf", csrfToken);
         String encoded = body.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))

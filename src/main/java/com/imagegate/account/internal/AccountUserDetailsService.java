@@ -1,5 +1,7 @@
 package com.imagegate.account.internal;
 
+import com.imagegate.account.AccountException;
+import com.imagegate.account.SignUp;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
@@ -19,12 +21,12 @@ class AccountUserDetailsService implements UserDetailsService {
     public UserDetails loadUserByUsername(String email) {
         String normalized;
         try {
-            normalized = User.normalizeEmail(email);
-        } catch (IllegalArgumentException notAnEmail) {
+            normalized = SignUp.normalizeEmail(email);
+        } catch (AccountException notAnEmail) {
             throw new UsernameNotFoundException("unknown user");
         }
         return users.findByEmail(normalized)
-                .filter(user -> user.passwordHash() != null)
+                .filter(user -> user.passwordHash() != null && !user.deleted())
                 .map(user -> org.springframework.security.core.userdetails.User.withUsername(user.email())
                         .password(user.passwordHash())
                         .authorities(user.role().authority())

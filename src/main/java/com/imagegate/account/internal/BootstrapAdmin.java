@@ -1,7 +1,9 @@
 package com.imagegate.account.internal;
 
+import com.imagegate.account.AccountException;
 import com.imagegate.account.BootstrapProperties;
 import com.imagegate.account.Role;
+import com.imagegate.account.SignUp;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,7 @@ class BootstrapAdmin implements ApplicationRunner {
 
     private final BootstrapProperties properties;
     private final Users users;
+    private final AccountService accounts;
     private final PasswordEncoder passwordEncoder;
     private final TransactionTemplate transactions;
     private final Clock clock;
@@ -31,11 +34,13 @@ class BootstrapAdmin implements ApplicationRunner {
     BootstrapAdmin(
             BootstrapProperties properties,
             Users users,
+            AccountService accounts,
             PasswordEncoder passwordEncoder,
             TransactionTemplate transactions,
             Clock clock) {
         this.properties = properties;
         this.users = users;
+        this.accounts = accounts;
         this.passwordEncoder = passwordEncoder;
         this.transactions = transactions;
         this.clock = clock;
@@ -48,7 +53,7 @@ class BootstrapAdmin implements ApplicationRunner {
         }
         try {
             transactions.executeWithoutResult(status -> ensureAdmin());
-        } catch (DataIntegrityViolationException raced) {
+        } catch (DataIntegrityViolationException | AccountException raced) {
             log.info("Bootstrap admin {} was created by another node", properties.adminEmail());
         }
     }
@@ -58,14 +63,14 @@ class BootstrapAdmin implements ApplicationRunner {
             log.debug("An admin exists; bootstrap admin settings ignored");
             return;
         }
-        String email = User.normalizeEmail(properties.adminEmail());
+        String email = SignUp.normalizeEmail(properties.adminEmail());
         var existing = users.findByEmail(email);
         if (existing.isPresent()) {
             existing.get().promoteToAdmin(clock.instant());
             log.info("Promoted existing user {} to admin (their password is unchanged)", email);
             return;
         }
-        users.saveAndFlush(User.admin(email, passwordEncoder.encode(properties.adminPassword()), clock.instant()));
+        accounts.register(User.admin(email, passwordEncoder.encode(properties.adminPassword()), clock.instant()));
         log.info("Created bootstrap admin {}", email);
     }
 }

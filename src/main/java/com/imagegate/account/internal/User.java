@@ -2,6 +2,7 @@ package com.imagegate.account.internal;
 
 import com.imagegate.Ids;
 import com.imagegate.account.Role;
+import com.imagegate.account.SignUp;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -9,7 +10,6 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
-import java.util.Locale;
 
 /** A person who signs in. Email is stored lower-cased and is unique. */
 @Entity
@@ -32,6 +32,12 @@ class User {
     @Column(nullable = false)
     private boolean enabled;
 
+    @Column(name = "email_verified", nullable = false)
+    private boolean emailVerified;
+
+    @Column(name = "deleted_at")
+    private Instant deletedAt;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -42,7 +48,7 @@ class User {
 
     private User(String email, String passwordHash, Role role, Instant now) {
         this.id = Ids.next("usr");
-        this.email = normalizeEmail(email);
+        this.email = SignUp.normalizeEmail(email);
         this.passwordHash = passwordHash;
         this.role = role;
         this.enabled = true;
@@ -54,11 +60,8 @@ class User {
         return new User(email, passwordHash, Role.ADMIN, now);
     }
 
-    static String normalizeEmail(String email) {
-        if (email == null || email.isBlank() || !email.contains("@")) {
-            throw new IllegalArgumentException("not an email address: " + email);
-        }
-        return email.strip().toLowerCase(Locale.ROOT);
+    static User member(String email, String passwordHash, Instant now) {
+        return new User(email, passwordHash, Role.USER, now);
     }
 
     void promoteToAdmin(Instant now) {
@@ -84,6 +87,14 @@ class User {
 
     boolean enabled() {
         return enabled;
+    }
+
+    boolean emailVerified() {
+        return emailVerified;
+    }
+
+    boolean deleted() {
+        return deletedAt != null;
     }
 
     Instant createdAt() {

@@ -1,15 +1,28 @@
 package com.imagegate.web.internal;
 
-import java.security.Principal;
+import com.imagegate.account.Member;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
-/** What every page's header needs: who is signed in, if anyone. */
+/** What every page's header needs: who is signed in, if anyone, and their workspaces for the switcher. */
 @ControllerAdvice(basePackages = "com.imagegate")
 class LayoutModelAdvice {
 
+    private final CurrentMember currentMember;
+
+    LayoutModelAdvice(CurrentMember currentMember) {
+        this.currentMember = currentMember;
+    }
+
+    @ModelAttribute("currentMember")
+    Member currentMember(HttpServletRequest request) {
+        return currentMember.find(request).orElse(null);
+    }
+
     @ModelAttribute("signedInAs")
-    String signedInAs(Principal principal) {
+    String signedInAs(HttpServletRequest request) {
+        var principal = request.getUserPrincipal();
         return principal == null ? null : principal.getName();
     }
 }

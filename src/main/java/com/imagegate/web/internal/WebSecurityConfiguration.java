@@ -1,5 +1,6 @@
 package com.imagegate.web.internal;
 
+import com.imagegate.account.SignInThrottle;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,6 +10,7 @@ import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
 
 /**
@@ -37,9 +39,11 @@ class WebSecurityConfiguration {
 
     @Bean
     @Order(100)
-    SecurityFilterChain webSecurity(HttpSecurity http) throws Exception {
-        return http.authorizeHttpRequests(auth -> auth.requestMatchers(
-                                "/", "/pricing", "/docs", "/login", "/error", "/favicon.ico", "/robots.txt")
+    SecurityFilterChain webSecurity(HttpSecurity http, SignInThrottle signInThrottle) throws Exception {
+        return http.addFilterBefore(
+                        new SignInThrottleFilter(signInThrottle), UsernamePasswordAuthenticationFilter.class)
+                .authorizeHttpRequests(auth -> auth.requestMatchers(
+                                "/", "/pricing", "/docs", "/login", "/signup", "/error", "/favicon.ico", "/robots.txt")
                         .permitAll()
                         .requestMatchers("/css/**", "/js/**", "/img/**", "/webjars/**")
                         .permitAll()
@@ -47,7 +51,7 @@ class WebSecurityConfiguration {
                         .hasRole("ADMIN")
                         .anyRequest()
                         .authenticated())
-                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false))
+                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/app", false))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                 .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
                         "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self';"

@@ -1,0 +1,16 @@
+package com.imagegate.account.internal;
+
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+
+interface Workspaces extends JpaRepository<Workspace, String> {
+
+    @Query("select w from Workspace w where w.createdBy = :userId and w.personal = true")
+    Optional<Workspace> findPersonal(String userId);
+
+    @Query("select w from Workspace w, Membership m where m.workspaceId = w.id and m.userId = :userId"
+            + " order by w.personal desc, w.createdAt asc")
+    List<Workspace> findAllOfMember(String userId);
+}

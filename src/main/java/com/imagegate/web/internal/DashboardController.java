@@ -1,0 +1,38 @@
+package com.imagegate.web.internal;
+
+import com.imagegate.account.Member;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** The signed-in home: the current workspace at a glance, and switching between workspaces. */
+@Controller
+class DashboardController {
+
+    private final CurrentMember currentMember;
+
+    DashboardController(CurrentMember currentMember) {
+        this.currentMember = currentMember;
+    }
+
+    @GetMapping("/app")
+    String dashboard(Member member, Model model) {
+        model.addAttribute("member", member);
+        return "app/dashboard";
+    }
+
+    @PostMapping("/app/workspace")
+    String switchWorkspace(
+            @RequestParam(defaultValue = "") String workspaceId,
+            HttpServletRequest request,
+            RedirectAttributes redirect) {
+        if (!currentMember.select(request, workspaceId)) {
+            redirect.addFlashAttribute("errorMessage", "That workspace is not one of yours.");
+        }
+        return "redirect:/app";
+    }
+}
