@@ -6,12 +6,46 @@ import java.util.Optional;
 public interface Accounts {
 
     /**
-     * Creates a user with a personal workspace and publishes {@link UserSignedUp}.
+     * Creates a user with a personal workspace and publishes {@link UserSignedUp}. When mail is configured the new user
+     * must verify their email before signing in, and a verification link is sent.
      *
-     * @return the new user's id
+     * @return the new user and whether they can sign in now
      * @throws AccountException when the email is already registered
      */
-    String signUp(SignUp signUp);
+    SignUpResult signUp(SignUp signUp);
+
+    /** @param userId the new user @param verificationRequired true when a verification link was mailed instead */
+    record SignUpResult(String userId, boolean verificationRequired) {}
+
+    /** True when outgoing mail is configured (SMTP); without it, accounts are active at once and mail goes to the log. */
+    boolean mailConfigured();
+
+    /** Mails a single-use reset link if an account has this email; says nothing either way (no account probing). */
+    void requestPasswordReset(String email);
+
+    /**
+     * Sets a new password with a reset link's token; the token then stops working.
+     *
+     * @throws AccountException on an invalid, used or expired token, or a password the rules refuse
+     */
+    void resetPassword(String token, String newPassword);
+
+    /** Confirms an email address with a verification link's token; false when the token is invalid or spent. */
+    boolean verifyEmail(String token);
+
+    /**
+     * Changes a signed-in user's password.
+     *
+     * @throws AccountException when the current password is wrong or the new one is refused
+     */
+    void changePassword(String userId, String currentPassword, String newPassword);
+
+    /**
+     * Deletes the user's account (soft delete) and publishes {@link UserDeleted}.
+     *
+     * @throws AccountException when the confirmation does not match their email
+     */
+    void deleteAccount(String userId, String confirmEmail);
 
     /**
      * The signed-in user (by the email their session carries) in the workspace they selected, or in their personal

@@ -1,13 +1,16 @@
 package com.imagegate.account.internal;
 
+import com.imagegate.ImagegateProperties;
 import com.imagegate.account.AccountException;
 import com.imagegate.account.Accounts;
 import com.imagegate.account.Member;
 import com.imagegate.account.SignUp;
+import com.imagegate.account.UserDeleted;
 import com.imagegate.account.UserSignedUp;
 import com.imagegate.account.WorkspaceRole;
 import com.imagegate.account.WorkspaceSummary;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -19,43 +22,73 @@ import org.springframework.transaction.annotation.Transactional;
 class AccountService implements Accounts {
 
     static final String EMAIL_TAKEN = "An account with this email already exists. Sign in instead.";
+    static final String BAD_LINK = "This link is invalid, already used or expired. Ask for a new one.";
+    static final Duration RESET_LINK_VALIDITY = Duration.ofHours(1);
+    static final Duration VERIFICATION_LINK_VALIDITY = Duration.ofDays(2);
+    static final int MAX_RESET_MAILS_PER_HOUR = 3;
 
     private final Users users;
     private final Workspaces workspaces;
     private final Memberships memberships;
+    private final AccountTokens tokens;
     private final PasswordEncoder passwordEncoder;
+    private final Mailer mailer;
     private final ApplicationEventPublisher events;
+    private final ImagegateProperties properties;
     private final Clock clock;
 
     AccountService(
             Users users,
             Workspaces workspaces,
             Memberships memberships,
+            AccountTokens tokens,
             PasswordEncoder passwordEncoder,
+            Mailer mailer,
             ApplicationEventPublisher events,
+            ImagegateProperties properties,
             Clock clock) {
         this.users = users;
         this.workspaces = workspaces;
         this.memberships = memberships;
+        this.tokens = tokens;
         this.passwordEncoder = passwordEncoder;
+        this.mailer = mailer;
         this.events = events;
+        this.properties = properties;
         this.clock = clock;
     }
 
     @Override
+    public boolean mailConfigured() {
+        return mailer.isConfigured();
+    }
+
+    @Override
     @Transactional
-    public String signUp(SignUp signUp) {
+    public SignUpResult signUp(SignUp signUp) {
         if (users.findByEmail(signUp.email()).isPresent()) {
             throw new AccountException("email", EMAIL_TAKEN);
         }
-        return register(User.member(signUp.email(), passwordEncoder.encode(signUp.password()), clock.instant()));
+        User user = User.member(signUp.email(), passwordEncoder.encode(signUp.password()), clock.instant());
+        register(user);
+        if (!mailer.isConfigured()) {
+            return new SignUpResult(user.id(), false);
+        }
+        String token = issueToken(user, AccountToken.Purpose.EMAIL_VERIFICATION, VERIFICATION_LINK_VALIDITY);
+        mailer.send(
+                user.email(),
+                "Confirm your email for Imagegate",
+                "Welcome to Imagegate!\n\nConfirm your email address to start using your account:\n"
+                        + link("/verify-email?token=" + token)
+                        + "\n\nThe link works once and expires in 48 hours. If you did not sign up, ignore this mail.");
+        return new SignUpResult(user.id(), true);
     }
 
     /**
      * Inserts the user (the unique email index settles races between concurrent sign-ups), gives them a personal
      * workspace they own, and announces it. Runs in the caller's transaction.
      */
-    String register(User user) {
+    User register(User user) {
         try {
             users.saveAndFlush(user);
         } catch (DataIntegrityViolationException raced) {
@@ -64,7 +97,89 @@ class AccountService implements Accounts {
         Workspace personal = workspaces.save(Workspace.personalFor(user, clock.instant()));
         memberships.save(new Membership(personal.id(), user.id(), WorkspaceRole.OWNER, clock.instant()));
         events.publishEvent(new UserSignedUp(user.id(), user.email(), personal.id()));
-        return user.id();
+        return user;
+    }
+
+    @Override
+    @Transactional
+    public void requestPasswordReset(String email) {
+        String normalized;
+        try {
+            normalized = SignUp.normalizeEmail(email);
+        } catch (AccountException notAnEmail) {
+            return;
+        }
+        var user = users.findByEmail(normalized).filter(u -> !u.deleted());
+        if (user.isEmpty()
+                || tokens.countByUserIdAndPurposeAndCreatedAtAfter(
+                                user.get().id(),
+                                AccountToken.Purpose.PASSWORD_RESET,
+                                clock.instant().minus(Duration.ofHours(1)))
+                        >= MAX_RESET_MAILS_PER_HOUR) {
+            return;
+        }
+        String token = issueToken(user.get(), AccountToken.Purpose.PASSWORD_RESET, RESET_LINK_VALIDITY);
+        mailer.send(
+                user.get().email(),
+                "Reset your Imagegate password",
+                "Someone asked to reset the password of your Imagegate account.\n\nChoose a new password here:\n"
+                        + link("/reset-password?token=" + token)
+                        + "\n\nThe link works once and expires in 1 hour. If it was not you, ignore this mail:"
+                        + " your password stays as it is.");
+    }
+
+    @Override
+    @Transactional
+    public void resetPassword(String token, String newPassword) {
+        AccountToken stored = usableToken(token, AccountToken.Purpose.PASSWORD_RESET)
+                .orElseThrow(() -> new AccountException("token", BAD_LINK));
+        User user = users.findById(stored.userId())
+                .filter(u -> !u.deleted())
+                .orElseThrow(() -> new AccountException("token", BAD_LINK));
+        SignUp.checkPassword(newPassword, user.email());
+        if (tokens.use(stored.id(), clock.instant()) != 1) {
+            throw new AccountException("token", BAD_LINK);
+        }
+        tokens.useAll(user.id(), AccountToken.Purpose.PASSWORD_RESET, clock.instant());
+        user.changePasswordHash(passwordEncoder.encode(newPassword), clock.instant());
+        // Whoever could read the reset mail controls the address.
+        user.markEmailVerified(clock.instant());
+    }
+
+    @Override
+    @Transactional
+    public boolean verifyEmail(String token) {
+        var stored = usableToken(token, AccountToken.Purpose.EMAIL_VERIFICATION);
+        if (stored.isEmpty() || tokens.use(stored.get().id(), clock.instant()) != 1) {
+            return false;
+        }
+        users.findById(stored.get().userId()).ifPresent(user -> user.markEmailVerified(clock.instant()));
+        return true;
+    }
+
+    @Override
+    @Transactional
+    public void changePassword(String userId, String currentPassword, String newPassword) {
+        User user = users.findById(userId).filter(u -> !u.deleted()).orElseThrow();
+        if (user.passwordHash() != null
+                && (currentPassword == null || !passwordEncoder.matches(currentPassword, user.passwordHash()))) {
+            throw new AccountException("currentPassword", "Your current password is not right.");
+        }
+        SignUp.checkPassword(newPassword, user.email());
+        user.changePasswordHash(passwordEncoder.encode(newPassword), clock.instant());
+    }
+
+    @Override
+    @Transactional
+    public void deleteAccount(String userId, String confirmEmail) {
+        User user = users.findById(userId).filter(u -> !u.deleted()).orElseThrow();
+        if (confirmEmail == null || !user.email().equalsIgnoreCase(confirmEmail.strip())) {
+            throw new AccountException("confirmEmail", "Type your email address exactly to confirm.");
+        }
+        String personalWorkspaceId =
+                workspaces.findPersonal(user.id()).map(Workspace::id).orElse(null);
+        user.delete(clock.instant());
+        events.publishEvent(new UserDeleted(user.id(), personalWorkspaceId));
     }
 
     @Override
@@ -113,5 +228,24 @@ class AccountService implements Accounts {
         Workspace workspace = workspaces.save(Workspace.team(name, userId, clock.instant()));
         memberships.save(new Membership(workspace.id(), userId, WorkspaceRole.OWNER, clock.instant()));
         return workspace.id();
+    }
+
+    private String issueToken(User user, AccountToken.Purpose purpose, Duration validity) {
+        String token = Secrets.newToken();
+        tokens.save(new AccountToken(
+                purpose, user.id(), Secrets.sha256(token), clock.instant().plus(validity), clock.instant()));
+        return token;
+    }
+
+    private Optional<AccountToken> usableToken(String token, AccountToken.Purpose purpose) {
+        if (token == null || token.isBlank() || token.length() > 100) {
+            return Optional.empty();
+        }
+        return tokens.findByTokenHashAndPurpose(Secrets.sha256(token), purpose)
+                .filter(t -> t.usableAt(clock.instant()));
+    }
+
+    private String link(String pathAndQuery) {
+        return properties.baseUrlString() + pathAndQuery;
     }
 }

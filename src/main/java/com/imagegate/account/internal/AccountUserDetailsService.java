@@ -12,9 +12,11 @@ import org.springframework.stereotype.Service;
 class AccountUserDetailsService implements UserDetailsService {
 
     private final Users users;
+    private final Mailer mailer;
 
-    AccountUserDetailsService(Users users) {
+    AccountUserDetailsService(Users users, Mailer mailer) {
         this.users = users;
+        this.mailer = mailer;
     }
 
     @Override
@@ -30,7 +32,7 @@ class AccountUserDetailsService implements UserDetailsService {
                 .map(user -> org.springframework.security.core.userdetails.User.withUsername(user.email())
                         .password(user.passwordHash())
                         .authorities(user.role().authority())
-                        .disabled(!user.enabled())
+                        .disabled(!user.enabled() || (mailer.isConfigured() && !user.emailVerified()))
                         .build())
                 .orElseThrow(() -> new UsernameNotFoundException("unknown user"));
     }

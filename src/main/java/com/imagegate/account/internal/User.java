@@ -64,6 +64,25 @@ class User {
         return new User(email, passwordHash, Role.USER, now);
     }
 
+    void markEmailVerified(Instant now) {
+        this.emailVerified = true;
+        this.updatedAt = now;
+    }
+
+    void changePasswordHash(String passwordHash, Instant now) {
+        this.passwordHash = passwordHash;
+        this.updatedAt = now;
+    }
+
+    /** Soft delete: the row stays for the ledger and audit; the email is freed for a new sign-up. */
+    void delete(Instant now) {
+        this.deletedAt = now;
+        this.enabled = false;
+        this.email = "deleted+" + id + "@deleted.invalid";
+        this.passwordHash = null;
+        this.updatedAt = now;
+    }
+
     void promoteToAdmin(Instant now) {
         this.role = Role.ADMIN;
         this.updatedAt = now;

@@ -51,7 +51,10 @@ class SignUpController {
             HttpServletResponse response) {
         try {
             SignUp signUp = new SignUp(email, password);
-            accounts.signUp(signUp);
+            if (accounts.signUp(signUp).verificationRequired()) {
+                model.addAttribute("email", signUp.email());
+                return "auth/check-email";
+            }
             signIn(signUp.email(), request, response);
             return "redirect:/app?welcome";
         } catch (AccountException refused) {

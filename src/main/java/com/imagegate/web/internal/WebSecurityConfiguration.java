@@ -1,15 +1,19 @@
 package com.imagegate.web.internal;
 
 import com.imagegate.account.SignInThrottle;
+import java.util.Map;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.ExceptionMappingAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
 
@@ -43,7 +47,17 @@ class WebSecurityConfiguration {
         return http.addFilterBefore(
                         new SignInThrottleFilter(signInThrottle), UsernamePasswordAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth.requestMatchers(
-                                "/", "/pricing", "/docs", "/login", "/signup", "/error", "/favicon.ico", "/robots.txt")
+                                "/",
+                                "/pricing",
+                                "/docs",
+                                "/login",
+                                "/signup",
+                                "/forgot-password",
+                                "/reset-password",
+                                "/verify-email",
+                                "/error",
+                                "/favicon.ico",
+                                "/robots.txt")
                         .permitAll()
                         .requestMatchers("/css/**", "/js/**", "/img/**", "/webjars/**")
                         .permitAll()
@@ -51,12 +65,22 @@ class WebSecurityConfiguration {
                         .hasRole("ADMIN")
                         .anyRequest()
                         .authenticated())
-                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/app", false))
+                .formLogin(form -> form.loginPage("/login")
+                        .defaultSuccessUrl("/app", false)
+                        .failureHandler(signInFailures()))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                 .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
                         "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self';"
                                 + " frame-ancestors 'none'; form-action 'self'; base-uri 'self'")))
                 .build();
+    }
+
+    /** An unverified email gets its own message; every other failure the same one, so accounts cannot be probed. */
+    private static AuthenticationFailureHandler signInFailures() {
+        var handler = new ExceptionMappingAuthenticationFailureHandler();
+        handler.setExceptionMappings(Map.of(DisabledException.class.getName(), "/login?unverified"));
+        handler.setDefaultFailureUrl("/login?error");
+        return handler;
     }
 
     private static AuthorizationManager<RequestAuthorizationContext> fromLoopback() {
