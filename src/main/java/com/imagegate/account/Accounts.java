@@ -55,11 +55,4 @@ public interface Accounts {
 
     /** A workspace by id, if it exists. */
     Optional<WorkspaceSummary> workspace(String workspaceId);
-
-    /**
-     * Creates a team workspace owned by this user.
-     *
-     * @return the new workspace's id
-     */
-    String createWorkspace(String userId, String name);
 }

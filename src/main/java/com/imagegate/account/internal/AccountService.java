@@ -222,14 +222,6 @@ class AccountService implements Accounts {
                 : workspaces.findById(workspaceId).map(Workspace::summary);
     }
 
-    @Override
-    @Transactional
-    public String createWorkspace(String userId, String name) {
-        Workspace workspace = workspaces.save(Workspace.team(name, userId, clock.instant()));
-        memberships.save(new Membership(workspace.id(), userId, WorkspaceRole.OWNER, clock.instant()));
-        return workspace.id();
-    }
-
     private String issueToken(User user, AccountToken.Purpose purpose, Duration validity) {
         String token = Secrets.newToken();
         tokens.save(new AccountToken(
@@ -245,7 +237,7 @@ class AccountService implements Accounts {
                 .filter(t -> t.usableAt(clock.instant()));
     }
 
-    private String link(String pathAndQuery) {
+    String link(String pathAndQuery) {
         return properties.baseUrlString() + pathAndQuery;
     }
 }

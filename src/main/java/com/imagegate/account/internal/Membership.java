@@ -41,6 +41,14 @@ class Membership {
         this.createdAt = now;
     }
 
+    void changeRole(WorkspaceRole role) {
+        this.role = role;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+
     String workspaceId() {
         return workspaceId;
     }

@@ -7,6 +7,11 @@ import org.springframework.data.jpa.repository.Query;
 
 interface Workspaces extends JpaRepository<Workspace, String> {
 
+    /** Locks the workspace row so membership changes that must keep an owner are serialized. */
+    @org.springframework.data.jpa.repository.Lock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+    @Query("select w from Workspace w where w.id = :id")
+    Optional<Workspace> lock(String id);
+
     @Query("select w from Workspace w where w.createdBy = :userId and w.personal = true")
     Optional<Workspace> findPersonal(String userId);
 
