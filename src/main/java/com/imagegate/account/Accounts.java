@@ -55,4 +55,7 @@ public interface Accounts {
 
     /** A workspace by id, if it exists. */
     Optional<WorkspaceSummary> workspace(String workspaceId);
+
+    /** The providers (registration ids, e.g. {@code google}) this user can sign in with besides a password. */
+    java.util.List<String> linkedSignInMethods(String userId);
 }

@@ -31,6 +31,7 @@ class AccountService implements Accounts {
     private final Workspaces workspaces;
     private final Memberships memberships;
     private final AccountTokens tokens;
+    private final Identities identities;
     private final PasswordEncoder passwordEncoder;
     private final Mailer mailer;
     private final ApplicationEventPublisher events;
@@ -42,6 +43,7 @@ class AccountService implements Accounts {
             Workspaces workspaces,
             Memberships memberships,
             AccountTokens tokens,
+            Identities identities,
             PasswordEncoder passwordEncoder,
             Mailer mailer,
             ApplicationEventPublisher events,
@@ -51,6 +53,7 @@ class AccountService implements Accounts {
         this.workspaces = workspaces;
         this.memberships = memberships;
         this.tokens = tokens;
+        this.identities = identities;
         this.passwordEncoder = passwordEncoder;
         this.mailer = mailer;
         this.events = events;
@@ -220,6 +223,15 @@ class AccountService implements Accounts {
         return workspaceId == null
                 ? Optional.empty()
                 : workspaces.findById(workspaceId).map(Workspace::summary);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public java.util.List<String> linkedSignInMethods(String userId) {
+        return identities.findByUserId(userId).stream()
+                .map(Identity::provider)
+                .sorted()
+                .toList();
     }
 
     private String issueToken(User user, AccountToken.Purpose purpose, Duration validity) {

@@ -17,11 +17,21 @@ class PublicPagesController {
     private final Pricing pricing;
     private final Catalog catalog;
     private final ImagegateProperties properties;
+    private final org.springframework.beans.factory.ObjectProvider<
+                    org.springframework.security.oauth2.client.registration.ClientRegistrationRepository>
+            oauthProviders;
 
-    PublicPagesController(Pricing pricing, Catalog catalog, ImagegateProperties properties) {
+    PublicPagesController(
+            Pricing pricing,
+            Catalog catalog,
+            ImagegateProperties properties,
+            org.springframework.beans.factory.ObjectProvider<
+                            org.springframework.security.oauth2.client.registration.ClientRegistrationRepository>
+                    oauthProviders) {
         this.pricing = pricing;
         this.catalog = catalog;
         this.properties = properties;
+        this.oauthProviders = oauthProviders;
     }
 
     /** One row of the credit table: a size and what one image of it costs. */
@@ -56,8 +66,19 @@ class PublicPagesController {
         return "public/docs";
     }
 
+    /** A "Sign in with …" button per configured OAuth2/OIDC provider, and none when there are none. */
+    record SignInProvider(String registrationId, String name) {}
+
     @GetMapping("/login")
-    String login() {
+    String login(Model model) {
+        List<SignInProvider> providers = new java.util.ArrayList<>();
+        if (oauthProviders.getIfAvailable() instanceof Iterable<?> registrations) {
+            for (Object registration : registrations) {
+                var client = (org.springframework.security.oauth2.client.registration.ClientRegistration) registration;
+                providers.add(new SignInProvider(client.getRegistrationId(), client.getClientName()));
+            }
+        }
+        model.addAttribute("providers", providers);
         return "auth/login";
     }
 

@@ -26,6 +26,7 @@ class SettingsController {
     @GetMapping("/app/settings")
     String settings(Member member, Model model) {
         model.addAttribute("member", member);
+        model.addAttribute("linkedMethods", accounts.linkedSignInMethods(member.userId()));
         return "app/settings";
     }
 
@@ -61,9 +62,10 @@ class SettingsController {
         return "redirect:/?account-deleted";
     }
 
-    private static String refuse(Member member, AccountException refused, Model model, HttpServletResponse response) {
+    private String refuse(Member member, AccountException refused, Model model, HttpServletResponse response) {
         response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
         model.addAttribute("member", member);
+        model.addAttribute("linkedMethods", accounts.linkedSignInMethods(member.userId()));
         model.addAttribute("errorField", refused.field());
         model.addAttribute("errorMessage", refused.getMessage());
         return "app/settings";

@@ -2,6 +2,7 @@ package com.imagegate.web.internal;
 
 import com.imagegate.account.SignInThrottle;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,6 +11,12 @@ import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.userinfo.OAuth2UserRequest;
+import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.security.oauth2.core.user.OAuth2User;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
@@ -43,7 +50,21 @@ class WebSecurityConfiguration {
 
     @Bean
     @Order(100)
-    SecurityFilterChain webSecurity(HttpSecurity http, SignInThrottle signInThrottle) throws Exception {
+    SecurityFilterChain webSecurity(
+            HttpSecurity http,
+            SignInThrottle signInThrottle,
+            ObjectProvider<ClientRegistrationRepository> oauthProviders,
+            ObjectProvider<OAuth2UserService<OidcUserRequest, OidcUser>> oidcUsers,
+            ObjectProvider<OAuth2UserService<OAuth2UserRequest, OAuth2User>> oauthUsers)
+            throws Exception {
+        if (oauthProviders.getIfAvailable() != null) {
+            // Only when providers are configured (spring.security.oauth2.client.registration.*).
+            http.oauth2Login(oauth -> oauth.loginPage("/login")
+                    .defaultSuccessUrl("/app", false)
+                    .failureUrl("/login?oauth-error")
+                    .userInfoEndpoint(endpoint ->
+                            endpoint.oidcUserService(oidcUsers.getObject()).userService(oauthUsers.getObject())));
+        }
         return http.addFilterBefore(
                         new SignInThrottleFilter(signInThrottle), UsernamePasswordAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth.requestMatchers(

@@ -1,0 +1,87 @@
+package com.imagegate.account.internal;
+
+import com.imagegate.account.AccountException;
+import com.imagegate.account.SignUp;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Turns a provider identity into one of our users: the identity already linked; else the account with the same
+ * verified email (linked, not duplicated, so nobody gets sign-up credits twice); else a new account. An unverified
+ * email is refused: linking on it would let anyone who registers that address at a provider take over the account.
+ */
+@Component
+class OAuthSignIn {
+
+    private static final Logger log = LoggerFactory.getLogger(OAuthSignIn.class);
+
+    private final Users users;
+    private final Identities identities;
+    private final AccountService accounts;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    OAuthSignIn(
+            Users users,
+            Identities identities,
+            AccountService accounts,
+            TransactionTemplate transactions,
+            Clock clock) {
+        this.users = users;
+        this.identities = identities;
+        this.accounts = accounts;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /** The user this identity signs in as, created or linked on first use. */
+    User signIn(String provider, String subject, String email, boolean emailVerified) {
+        try {
+            return transactions.execute(status -> resolve(provider, subject, email, emailVerified));
+        } catch (DataIntegrityViolationException | AccountException raced) {
+            // A concurrent first sign-in linked or created it; the second attempt finds it.
+            return transactions.execute(status -> resolve(provider, subject, email, emailVerified));
+        }
+    }
+
+    private User resolve(String provider, String subject, String rawEmail, boolean emailVerified) {
+        var linked = identities.findByProviderAndSubject(provider, subject);
+        if (linked.isPresent()) {
+            User user = users.findById(linked.get().userId()).orElseThrow();
+            if (user.deleted()) {
+                throw refused("account_deleted", "This account was deleted.");
+            }
+            return user;
+        }
+        if (!emailVerified || rawEmail == null) {
+            throw refused("email_not_verified", "Your email address at this provider is not verified.");
+        }
+        String email;
+        try {
+            email = SignUp.normalizeEmail(rawEmail);
+        } catch (AccountException invalid) {
+            throw refused("invalid_email", "This provider did not give a usable email address.");
+        }
+        User user = users.findByEmail(email).orElseGet(() -> {
+            User created = User.member(email, null, clock.instant());
+            created.markEmailVerified(clock.instant());
+            return accounts.register(created);
+        });
+        if (!user.emailVerified()) {
+            user.markEmailVerified(clock.instant());
+        }
+        identities.saveAndFlush(new Identity(user.id(), provider, subject, email, clock.instant()));
+        log.info("Linked {} identity to user {}", provider, user.id());
+        return user;
+    }
+
+    private static OAuth2AuthenticationException refused(String code, String message) {
+        return new OAuth2AuthenticationException(new OAuth2Error(code, message, null), message);
+    }
+}
