@@ -1,0 +1,17 @@
+package com.imagegate.generation.provider;
+
+import java.util.List;
+
+/** Makes images. Shaped like the OpenAI Images API so an OpenAI-compatible upstream drops in beside the sandbox. */
+public interface ImageProvider {
+
+    /** The provider's name as configured ({@code sandbox}, {@code openai}). */
+    String name();
+
+    /**
+     * Generates {@code request.n()} images (an edit when the request carries references).
+     *
+     * @throws ProviderException when it cannot
+     */
+    List<GeneratedImage> generate(ImageRequest request);
+}

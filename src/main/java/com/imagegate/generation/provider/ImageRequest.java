@@ -1,0 +1,37 @@
+package com.imagegate.generation.provider;
+
+import com.imagegate.generation.ImageSize;
+import com.imagegate.generation.OutputFormat;
+import com.imagegate.generation.Quality;
+import java.util.List;
+
+/**
+ * What a provider is asked to make, shaped like the OpenAI Images API: a prompt, optional reference images (an edit),
+ * how many, what size, quality and format.
+ *
+ * @param model the upstream model snapshot
+ * @param prompt the text prompt (may be empty when references are given)
+ * @param references decoded reference images' bytes (PNG, JPEG or WebP), empty for text-to-image
+ * @param n how many images
+ * @param size the output size
+ * @param quality the rendering quality
+ * @param format the output format
+ * @param user the caller's end-user id, passed upstream for abuse tracking, or null
+ */
+public record ImageRequest(
+        String model,
+        String prompt,
+        List<byte[]> references,
+        int n,
+        ImageSize size,
+        Quality quality,
+        OutputFormat format,
+        String user) {
+
+    public ImageRequest {
+        references = List.copyOf(references);
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be at least 1");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package com.imagegate.generation.provider;
+
+import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.ImageSize;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A local, deterministic renderer: draws a real image of the requested size and format showing the prompt, a
+ * seed-derived pattern and the size, after a configurable delay so progress is visible. A prompt containing the
+ * configured fail trigger fails, so refund paths can be exercised end to end. Never calls anything outside.
+ */
+public class SandboxProvider implements ImageProvider {
+
+    static final int AUTO_SIDE = 1024;
+
+    private final GenerationProperties.Sandbox settings;
+
+    public SandboxProvider(GenerationProperties.Sandbox settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return "sandbox";
+    }
+
+    @Override
+    public List<GeneratedImage> generate(ImageRequest request) {
+        pause();
+        String prompt = request.prompt() == null ? "" : request.prompt();
+        if (!settings.failTrigger().isEmpty() && prompt.contains(settings.failTrigger())) {
+            throw new ProviderException(
+                    "generation_failed",
+                    "The sandbox renderer was asked to fail (the prompt contains the fail trigger).",
+                    false);
+        }
+        int width =
+                request.size() == ImageSize.AUTO ? AUTO_SIDE : request.size().width();
+        int height =
+                request.size() == ImageSize.AUTO ? AUTO_SIDE : request.size().height();
+        List<GeneratedImage> images = new ArrayList<>(request.n());
+        for (int i = 0; i < request.n(); i++) {
+            BufferedImage image = render(prompt, request.references().size(), i, width, height);
+            images.add(
+                    new GeneratedImage(ImageEncoder.encode(image, request.format()), width, height, request.format()));
+        }
+        return images;
+    }
+
+    private void pause() {
+        long millis = settings.delay().toMillis();
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException("generation_interrupted", "Rendering was interrupted.", true);
+        }
+    }
+
+    static BufferedImage render(String prompt, int references, int index, int width, int height) {
+        long seed = seed(prompt, index);
+        SplittableRandom random = new SplittableRandom(seed);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            Color from = Color.getHSBColor(random.nextFloat(), 0.55f, 0.35f);
+            Color to = Color.getHSBColor(random.nextFloat(), 0.65f, 0.85f);
+            g.setPaint(new GradientPaint(0, 0, from, width, height, to));
+            g.fillRect(0, 0, width, height);
+            int unit = Math.min(width, height);
+            for (int i = 0; i < 14; i++) {
+                g.setColor(new Color(random.nextInt(256), random.nextInt(256), random.nextInt(256), 90));
+                int r = (int) (unit * (0.05 + random.nextDouble() * 0.25));
+                g.fillOval(random.nextInt(width) - r, random.nextInt(height) - r, 2 * r, 2 * r);
+            }
+            g.setStroke(new BasicStroke(Math.max(2, unit / 200f)));
+            g.setColor(new Color(255, 255, 255, 60));
+            for (int x = 0; x < width; x += Math.max(16, unit / 12)) {
+                g.drawLine(x, 0, x, height);
+            }
+            int margin = unit / 16;
+            g.setColor(new Color(0, 0, 0, 140));
+            g.fillRoundRect(margin, height - margin - unit / 3, width - 2 * margin, unit / 3, unit / 30, unit / 30);
+            g.setColor(Color.WHITE);
+            Font title = new Font(Font.SANS_SERIF, Font.BOLD, Math.max(12, unit / 22));
+            Font body = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(10, unit / 34));
+            g.setFont(title);
+            int y = height - margin - unit / 3 + title.getSize() + unit / 40;
+            g.drawString("Imagegate sandbox · " + width + "×" + height + " · #" + (index + 1), margin * 3 / 2, y);
+            g.setFont(body);
+            String text = prompt.isBlank() ? "(image-to-image from " + references + " reference image(s))" : prompt;
+            for (String line : wrap(text, g.getFontMetrics(), width - 3 * margin, 4)) {
+                y += body.getSize() * 13 / 10;
+                g.drawString(line, margin * 3 / 2, y);
+            }
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    private static long seed(String prompt, int index) {
+        long hash = 1125899906842597L;
+        for (byte b : prompt.getBytes(StandardCharsets.UTF_8)) {
+            hash = 31 * hash + b;
+        }
+        return hash ^ (index * 0x9E3779B97F4A7C15L);
+    }
+
+    private static List<String> wrap(String text, java.awt.FontMetrics metrics, int maxWidth, int maxLines) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.strip().split("\\s+")) {
+            String candidate = line.isEmpty() ? word : line + " " + word;
+            if (metrics.stringWidth(candidate) <= maxWidth) {
+                line.setLength(0);
+                line.append(candidate);
+                continue;
+            }
+            if (!line.isEmpty()) {
+                lines.add(line.toString());
+            }
+            line.setLength(0);
+            line.append(word);
+            if (lines.size() == maxLines) {
+                break;
+            }
+        }
+        if (lines.size() < maxLines && !line.isEmpty()) {
+            lines.add(line.toString());
+        }
+        if (lines.size() == maxLines) {
+            String last = lines.get(maxLines - 1);
+            lines.set(maxLines - 1, (last.length() > 3 ? last.substring(0, last.length() - 1) : last) + "…");
+        }
+        return lines;
+    }
+}
