@@ -2,14 +2,17 @@
 -- the lots' running totals and the reservations' state, all checked against the entries by the integrity report.
 
 -- One row per workspace: every write to a workspace's credits locks it first (select ... for update), which serializes
--- them. spendable = sum(credit_entry.amount), reserved = sum(credit_entry.held) for the workspace.
+-- them. spendable = sum(credit_entry.amount), reserved = sum(credit_entry.held) for the workspace. The checks make
+-- a negative balance impossible to store, whatever the code does.
 create table credit_account (
     workspace_id varchar(40) not null,
     spendable    bigint      not null,
     reserved     bigint      not null,
     created_at   datetime(6) not null,
     updated_at   datetime(6) not null,
-    constraint pk_credit_account primary key (workspace_id)
+    constraint pk_credit_account primary key (workspace_id),
+    constraint ck_credit_account_spendable check (spendable >= 0),
+    constraint ck_credit_account_reserved check (reserved >= 0)
 );
 
 -- Every credit that comes in is a lot. available = sum(credit_allocation.amount), held = sum(credit_allocation.held)
@@ -23,7 +26,10 @@ create table credit_lot (
     held         bigint      not null,
     expires_at   datetime(6),
     created_at   datetime(6) not null,
-    constraint pk_credit_lot primary key (id)
+    constraint pk_credit_lot primary key (id),
+    constraint ck_credit_lot_available check (available >= 0),
+    constraint ck_credit_lot_held check (held >= 0),
+    constraint ck_credit_lot_granted check (available + held <= granted)
 );
 create index ix_credit_lot_workspace on credit_lot (workspace_id, expires_at);
 create index ix_credit_lot_expires on credit_lot (expires_at);

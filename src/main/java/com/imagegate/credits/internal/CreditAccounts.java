@@ -2,7 +2,6 @@ package com.imagegate.credits.internal;
 
 import java.time.Instant;
 import java.util.Optional;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -24,21 +23,21 @@ class CreditAccounts {
                 .optional();
     }
 
-    /** Locks the workspace's row, creating it first when it is missing. */
+    /**
+     * Locks the workspace's row, creating it first when it is missing. The insert is an upsert: on MySQL/MariaDB a
+     * plain insert that meets a concurrently inserted row takes a shared lock on it, and two such transactions then
+     * deadlock upgrading to the exclusive lock; the upsert takes the exclusive lock straight away.
+     */
     Totals lockOrCreate(String workspaceId, Instant now) {
         Optional<Totals> locked = lock(workspaceId);
         if (locked.isPresent()) {
             return locked.get();
         }
-        try {
-            jdbc.sql("insert into credit_account (workspace_id, spendable, reserved, created_at, updated_at)"
-                            + " values (?, 0, 0, ?, ?)")
-                    .params(workspaceId, DbTime.param(now), DbTime.param(now))
-                    .update();
-            return new Totals(0, 0);
-        } catch (DuplicateKeyException createdConcurrently) {
-            return lock(workspaceId).orElseThrow(() -> createdConcurrently);
-        }
+        jdbc.sql("insert into credit_account (workspace_id, spendable, reserved, created_at, updated_at)"
+                        + " values (?, 0, 0, ?, ?) on duplicate key update workspace_id = workspace_id")
+                .params(workspaceId, DbTime.param(now), DbTime.param(now))
+                .update();
+        return lock(workspaceId).orElseThrow(() -> new IllegalStateException("no credit account for " + workspaceId));
     }
 
     void add(String workspaceId, long spendable, long reserved, Instant now) {
