@@ -66,9 +66,9 @@ class LedgerConcurrencyIT {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong lowest = new AtomicLong(Long.MAX_VALUE);
         Thread watcher = Thread.ofPlatform().start(() -> {
-            while (running.get()) {
+            do {
                 lowest.accumulateAndGet(credits.balance(workspace).spendable(), Math::min);
-            }
+            } while (running.get());
         });
 
         List<Outcome<Reservation>> outcomes = Concurrently.run(
