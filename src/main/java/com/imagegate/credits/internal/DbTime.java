@@ -20,8 +20,9 @@ final class DbTime {
         return instant.truncatedTo(ChronoUnit.MICROS);
     }
 
+    /** A parameter for a {@code datetime(6)} column, cut to microseconds here rather than rounded by a driver. */
     static LocalDateTime param(Instant instant) {
-        return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return instant == null ? null : LocalDateTime.ofInstant(truncate(instant), ZoneOffset.UTC);
     }
 
     static Instant read(ResultSet rs, String column) throws SQLException {
