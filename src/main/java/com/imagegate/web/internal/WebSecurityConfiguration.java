@@ -31,14 +31,17 @@ import org.springframework.security.web.util.matcher.IpAddressMatcher;
 @Configuration(proxyBeanMethods = false)
 class WebSecurityConfiguration {
 
-    /** Health is public; metrics only from this machine (a scraper on the host or a sidecar); the rest is closed. */
+    /**
+     * Health is public; metrics and the credits integrity report only from this machine (a scraper on the host or a
+     * sidecar); the rest is closed.
+     */
     @Bean
     @Order(10)
     SecurityFilterChain operationsSecurity(HttpSecurity http) throws Exception {
         return http.securityMatcher(EndpointRequest.toAnyEndpoint())
                 .authorizeHttpRequests(auth -> auth.requestMatchers(EndpointRequest.to("health", "info"))
                         .permitAll()
-                        .requestMatchers(EndpointRequest.to("prometheus"))
+                        .requestMatchers(EndpointRequest.to("prometheus", "credits"))
                         .access(fromLoopback())
                         .anyRequest()
                         .denyAll())

@@ -1,0 +1,45 @@
+package com.imagegate.credits;
+
+/**
+ * The credits ledger: the only way any module reads or changes a workspace's credits.
+ *
+ * <p>Every change is an append-only entry with a unique idempotency reference, so replaying a command (a retried job,
+ * a replayed webhook) returns the first outcome instead of counting twice. Writes to one workspace are serialized by a
+ * row lock, so concurrent reserves can never take its spendable credits below zero. Each method is one transaction;
+ * called inside a caller's transaction it joins it (a task row and its reservation then commit together) and holds the
+ * workspace's lock until that transaction ends, so keep such transactions short.
+ */
+public interface Credits {
+
+    /** Adds a lot of credits (signup, pack, plan, admin). A replayed reference returns the first entry. */
+    LedgerEntry grant(Grant grant);
+
+    /**
+     * Takes credits from the workspace's unexpired lots, the one expiring first first, all or nothing.
+     *
+     * @throws InsufficientCreditsException when fewer credits are spendable
+     * @throws KeyCapExceededException when the API key's monthly cap would be exceeded
+     */
+    Reservation reserve(Reserve reserve);
+
+    /** Charges up to the reserved credits and releases the rest; a replay returns the same settlement. */
+    Settlement capture(Capture capture);
+
+    /** Gives the reserved credits back; a replay returns the same settlement. */
+    Settlement release(Release release);
+
+    /** An admin correction: positive adds a non-expiring lot, negative takes spendable credits (never below zero). */
+    LedgerEntry adjust(Adjust adjust);
+
+    /** A chargeback: takes back up to the credits asked for, as far as they are still spendable (never below zero). */
+    LedgerEntry clawback(Clawback clawback);
+
+    /** Spendable and reserved credits now, and the lots they sit in. */
+    Balance balance(String workspaceId);
+
+    /** The workspace's entries, newest first, one page at a time. */
+    HistoryPage history(HistoryQuery query);
+
+    /** Recomputes every workspace's balance from its entries and lists reservations left open too long. */
+    IntegrityReport integrityReport();
+}

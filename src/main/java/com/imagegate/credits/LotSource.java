@@ -1,0 +1,20 @@
+package com.imagegate.credits;
+
+/** Where a lot of credits came from; decides the kind of its grant entry. */
+public enum LotSource {
+    SIGNUP(EntryKind.GRANT),
+    PACK(EntryKind.PURCHASE),
+    PLAN(EntryKind.PLAN_ALLOWANCE),
+    ADMIN(EntryKind.GRANT);
+
+    private final EntryKind grantKind;
+
+    LotSource(EntryKind grantKind) {
+        this.grantKind = grantKind;
+    }
+
+    /** The kind of entry that records a grant of this source. */
+    public EntryKind grantKind() {
+        return grantKind;
+    }
+}

@@ -1,0 +1,86 @@
+package com.imagegate.credits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.imagegate.Ids;
+import com.imagegate.testsupport.Concurrently;
+import com.imagegate.testsupport.Concurrently.Outcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The same no-overdraw and exactly-once guarantees on the embedded H2 default database. */
+@SpringBootTest
+class EmbeddedLedgerIT {
+
+    static final Path DATA_DIR = createTempDir();
+
+    @DynamicPropertySource
+    static void dataDir(DynamicPropertyRegistry registry) {
+        registry.add("imagegate.data-dir", DATA_DIR::toString);
+    }
+
+    @Autowired
+    Credits credits;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Test
+    void fiftyConcurrentReservesOfTenAgainstAHundredLetExactlyTenThroughOnH2() throws Exception {
+        try (var connection = dataSource.getConnection()) {
+            assertThat(connection.getMetaData().getDatabaseProductName()).isEqualTo("H2");
+        }
+        String workspace = Ids.next("ws");
+        credits.grant(new Grant(workspace, 60, LotSource.SIGNUP, null, "signup:" + workspace, "system", null));
+        credits.grant(new Grant(workspace, 40, LotSource.PACK, null, "pack:" + workspace, "system", null));
+
+        List<Outcome<Reservation>> outcomes = Concurrently.run(
+                50, i -> credits.reserve(new Reserve(workspace, 10, "task_" + i + "_" + workspace, null, "usr_1")));
+
+        assertThat(outcomes.stream().filter(Outcome::succeeded)).hasSize(10);
+        assertThat(outcomes.stream().filter(o -> !o.succeeded()))
+                .allSatisfy(o -> assertThat(o.failure()).isInstanceOf(InsufficientCreditsException.class));
+        Balance balance = credits.balance(workspace);
+        assertThat(balance.spendable()).isZero();
+        assertThat(balance.reserved()).isEqualTo(100);
+        assertThat(credits.integrityReport().consistent()).isTrue();
+    }
+
+    @Test
+    void fiftyConcurrentReleasesOfOneReservationWriteOneReleaseEntryOnH2() {
+        String workspace = Ids.next("ws");
+        credits.grant(new Grant(workspace, 100, LotSource.PACK, null, "pack:" + workspace, "system", null));
+        String reference = "task_" + workspace;
+        credits.reserve(new Reserve(workspace, 70, reference, null, "usr_1"));
+
+        List<Outcome<Settlement>> outcomes = Concurrently.run(50, i -> credits.release(new Release(reference)));
+
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.failure()).isNull());
+        assertThat(outcomes.stream().map(Outcome::value).distinct()).hasSize(1);
+        assertThat(new JdbcTemplate(dataSource)
+                        .queryForObject(
+                                "select count(*) from credit_entry where reference = ?",
+                                Long.class,
+                                "release:" + reference))
+                .isEqualTo(1);
+        assertThat(credits.balance(workspace).spendable()).isEqualTo(100);
+    }
+
+    private static Path createTempDir() {
+        try {
+            return Files.createTempDirectory("imagegate-embedded-ledger");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
