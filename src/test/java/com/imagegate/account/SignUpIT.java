@@ -27,6 +27,17 @@ class SignUpIT {
     @Autowired
     DataSource dataSource;
 
+    @Autowired
+    com.imagegate.credits.Credits credits;
+
+    long spendableOf(String email) {
+        String workspace = jdbc().queryForObject(
+                        "select w.id from workspaces w join users u on u.id = w.created_by where u.email = ? and w.personal = true",
+                        String.class,
+                        email);
+        return credits.balance(workspace).spendable();
+    }
+
     JdbcTemplate jdbc() {
         return new JdbcTemplate(dataSource);
     }
@@ -48,6 +59,8 @@ class SignUpIT {
         var dashboard = http.get("/app?welcome");
         assertThat(dashboard.statusCode()).isEqualTo(200);
         assertThat(dashboard.body()).contains("new.user&#39;s workspace", "Welcome to Imagegate");
+        assertThat(dashboard.body()).containsPattern("data-testid=\"spendable\">100<");
+        assertThat(spendableOf("new.user@example.com")).isEqualTo(100);
         assertThat(count(
                         "select count(*) from memberships m join users u on u.id = m.user_id join workspaces w on w.id = m.workspace_id"
                                 + " where u.email = ? and m.role = 'OWNER' and w.personal = true",

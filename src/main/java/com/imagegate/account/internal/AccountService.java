@@ -2,6 +2,7 @@ package com.imagegate.account.internal;
 
 import com.imagegate.ImagegateProperties;
 import com.imagegate.account.AccountException;
+import com.imagegate.account.AccountProperties;
 import com.imagegate.account.Accounts;
 import com.imagegate.account.Member;
 import com.imagegate.account.SignUp;
@@ -9,6 +10,9 @@ import com.imagegate.account.UserDeleted;
 import com.imagegate.account.UserSignedUp;
 import com.imagegate.account.WorkspaceRole;
 import com.imagegate.account.WorkspaceSummary;
+import com.imagegate.credits.Credits;
+import com.imagegate.credits.Grant;
+import com.imagegate.credits.LotSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -36,6 +40,8 @@ class AccountService implements Accounts {
     private final Mailer mailer;
     private final ApplicationEventPublisher events;
     private final ImagegateProperties properties;
+    private final AccountProperties accountProperties;
+    private final Credits credits;
     private final Clock clock;
 
     AccountService(
@@ -48,6 +54,8 @@ class AccountService implements Accounts {
             Mailer mailer,
             ApplicationEventPublisher events,
             ImagegateProperties properties,
+            AccountProperties accountProperties,
+            Credits credits,
             Clock clock) {
         this.users = users;
         this.workspaces = workspaces;
@@ -58,6 +66,8 @@ class AccountService implements Accounts {
         this.mailer = mailer;
         this.events = events;
         this.properties = properties;
+        this.accountProperties = accountProperties;
+        this.credits = credits;
         this.clock = clock;
     }
 
@@ -99,8 +109,28 @@ class AccountService implements Accounts {
         }
         Workspace personal = workspaces.save(Workspace.personalFor(user, clock.instant()));
         memberships.save(new Membership(personal.id(), user.id(), WorkspaceRole.OWNER, clock.instant()));
+        grantSignupCredits(user, personal);
         events.publishEvent(new UserSignedUp(user.id(), user.email(), personal.id()));
         return user;
+    }
+
+    /**
+     * The free credits, once per user: the ledger reference {@code signup:<user id>} is unique, so a retried or
+     * replayed sign-up can never grant twice, and a provider sign-in with a known email links instead of registering.
+     * Runs in the sign-up transaction: no user without their grant, no grant without the user.
+     */
+    private void grantSignupCredits(User user, Workspace personal) {
+        if (accountProperties.signupCredits() <= 0) {
+            return;
+        }
+        credits.grant(new Grant(
+                personal.id(),
+                accountProperties.signupCredits(),
+                LotSource.SIGNUP,
+                clock.instant().plus(accountProperties.signupCreditsValidity()),
+                "signup:" + user.id(),
+                "system",
+                "Free sign-up credits"));
     }
 
     @Override

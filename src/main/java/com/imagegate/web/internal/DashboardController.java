@@ -1,6 +1,7 @@
 package com.imagegate.web.internal;
 
 import com.imagegate.account.Member;
+import com.imagegate.credits.Credits;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -14,14 +15,17 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class DashboardController {
 
     private final CurrentMember currentMember;
+    private final Credits credits;
 
-    DashboardController(CurrentMember currentMember) {
+    DashboardController(CurrentMember currentMember, Credits credits) {
         this.currentMember = currentMember;
+        this.credits = credits;
     }
 
     @GetMapping("/app")
     String dashboard(Member member, Model model) {
         model.addAttribute("member", member);
+        model.addAttribute("balance", credits.balance(member.workspace().id()));
         return "app/dashboard";
     }
 
