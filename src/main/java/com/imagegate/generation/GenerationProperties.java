@@ -19,7 +19,32 @@ public record GenerationProperties(
         @DefaultValue("sandbox") Provider provider,
         @DefaultValue Sandbox sandbox,
         @DefaultValue OpenAi openai,
-        @DefaultValue Prices prices) {
+        @DefaultValue Prices prices,
+        @DefaultValue Tasks tasks) {
+
+    /**
+     * How tasks run.
+     *
+     * @param localWorkers tasks this node starts at once itself, on accept, without waiting for JobRunr's poll
+     * @param lease how long a node holds a task it renders before another may take it over; renewed while rendering
+     * @param stuckTimeout a task processing longer than this is failed and refunded by the sweeper
+     * @param retention how long generated images are kept; then they are deleted and their links answer 410
+     */
+    public record Tasks(
+            @DefaultValue("8") int localWorkers,
+            @DefaultValue("60s") Duration lease,
+            @DefaultValue("10m") Duration stuckTimeout,
+            @DefaultValue("30d") Duration retention) {
+
+        public Tasks {
+            if (localWorkers < 0) {
+                throw new IllegalArgumentException("imagegate.generation.tasks.local-workers must not be negative");
+            }
+            if (lease.toSeconds() < 2) {
+                throw new IllegalArgumentException("imagegate.generation.tasks.lease must be at least 2s");
+            }
+        }
+    }
 
     public enum Provider {
         SANDBOX,

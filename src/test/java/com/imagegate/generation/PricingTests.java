@@ -11,7 +11,12 @@ class PricingTests {
             GenerationProperties.Provider.SANDBOX,
             new GenerationProperties.Sandbox(java.time.Duration.ofMillis(1500), "[[fail]]"),
             new GenerationProperties.OpenAi(java.net.URI.create("https://api.openai.com"), null, "m"),
-            new GenerationProperties.Prices(10, 20, 30, 10)));
+            new GenerationProperties.Prices(10, 20, 30, 10),
+            new GenerationProperties.Tasks(
+                    8,
+                    java.time.Duration.ofSeconds(60),
+                    java.time.Duration.ofMinutes(10),
+                    java.time.Duration.ofDays(30))));
 
     @Test
     void seedPriceTableIsTheDefault() {

@@ -1,0 +1,23 @@
+package com.imagegate.generation;
+
+/**
+ * Who asks for a task, and under what limits.
+ *
+ * @param workspaceId the tenant that pays
+ * @param apiKeyId the API key used, or null (the studio)
+ * @param keyMonthlyCap the key's monthly credit cap, or null for none
+ * @param testMode true for {@code ig_test_} keys: always the sandbox renderer, never the upstream
+ * @param source {@code api} or {@code web}
+ * @param actor who, for the ledger ({@code key:…} or {@code user:…})
+ * @param requestId the request's {@code x-request-id}, kept on the task
+ * @param concurrentTasks the plan's unfinished tasks at once
+ */
+public record Caller(
+        String workspaceId,
+        String apiKeyId,
+        Long keyMonthlyCap,
+        boolean testMode,
+        String source,
+        String actor,
+        String requestId,
+        int concurrentTasks) {}

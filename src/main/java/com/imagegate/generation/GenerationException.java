@@ -1,0 +1,44 @@
+package com.imagegate.generation;
+
+import java.time.Duration;
+
+/** A well-formed request that cannot be carried out now; {@link Reason} says why, in API.md's terms. */
+public class GenerationException extends RuntimeException {
+
+    public enum Reason {
+        /** Not enough credits (429 insufficient_quota). */
+        INSUFFICIENT_QUOTA,
+        /** The API key's monthly credit cap is reached (429 insufficient_quota). */
+        KEY_CAP_REACHED,
+        /** Too many unfinished tasks at once (429 rate_limit_exceeded). */
+        TOO_MANY_CONCURRENT_TASKS,
+        /** The Idempotency-Key was used with another body (409 idempotency_conflict). */
+        IDEMPOTENCY_CONFLICT,
+        /** No such task in this workspace (404 not_found). */
+        NOT_FOUND,
+        /** The task already ended (409 task_already_finished). */
+        ALREADY_FINISHED
+    }
+
+    private final Reason reason;
+    private final Duration retryAfter;
+
+    public GenerationException(Reason reason, String message) {
+        this(reason, message, null);
+    }
+
+    public GenerationException(Reason reason, String message, Duration retryAfter) {
+        super(message);
+        this.reason = reason;
+        this.retryAfter = retryAfter;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** For rate limits: when trying again can succeed; otherwise null. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+}

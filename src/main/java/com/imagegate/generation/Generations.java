@@ -1,0 +1,33 @@
+package com.imagegate.generation;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** The one generation path: the API, the studio and the OpenAI drop-in all create and read tasks here. */
+public interface Generations {
+
+    /**
+     * Accepts a task: prices it, reserves its credits and stores it (one transaction), then starts it.
+     *
+     * @param idempotencyKey the caller's Idempotency-Key, or null
+     * @param requestHash a digest of the request body, compared when the key is replayed
+     * @return the new task, or the first one when the key and body were seen within 24 h
+     * @throws GenerationException when credits, limits or the idempotency key say no
+     */
+    TaskView accept(Caller caller, GenerationRequest request, String idempotencyKey, String requestHash);
+
+    /** A task of this workspace ({@link GenerationException.Reason#NOT_FOUND} for anyone else's). */
+    TaskView get(String workspaceId, String taskId);
+
+    /** Cancels a pending or processing task and releases its credits. */
+    TaskView cancel(String workspaceId, String taskId);
+
+    /** The workspace's tasks, newest first. */
+    TaskPage list(String workspaceId, TaskQuery query);
+
+    /**
+     * Completes with the task once it has ended, or as it is when {@code wait} passes. Holds no thread or database
+     * connection while it waits.
+     */
+    CompletableFuture<TaskView> awaitEnd(String workspaceId, String taskId, Duration wait);
+}

@@ -1,0 +1,35 @@
+package com.imagegate.generation;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A task as callers see it (API.md's task body). Image URLs are signed and expire; a new read gives fresh ones.
+ *
+ * @param images the stored images, in order (empty until the task succeeded)
+ * @param error the failure, or null
+ */
+public record TaskView(
+        String id,
+        TaskStatus status,
+        String model,
+        Instant createdAt,
+        long credits,
+        int n,
+        String size,
+        String quality,
+        String outputFormat,
+        String user,
+        List<Image> images,
+        Error error,
+        boolean creditsRefunded,
+        Long creditsCaptured,
+        Instant startedAt,
+        Instant finishedAt) {
+
+    /** One image: a signed link to it and its pixel size. */
+    public record Image(String url, int width, int height) {}
+
+    /** Why a task failed: a stable code and a message for people. */
+    public record Error(String code, String message) {}
+}

@@ -1,0 +1,79 @@
+package com.imagegate.generation.internal;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Table;
+import java.io.Serializable;
+import java.time.Instant;
+
+/** An Idempotency-Key a workspace used, the digest of the body it came with, and the task it made. */
+@Entity
+@Table(name = "idempotency_keys")
+@IdClass(IdempotencyKey.Id.class)
+class IdempotencyKey {
+
+    /** The key's identity: unique per workspace. */
+    static class Id implements Serializable {
+        private String workspaceId;
+        private String key;
+
+        protected Id() {}
+
+        Id(String workspaceId, String key) {
+            this.workspaceId = workspaceId;
+            this.key = key;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Id id
+                    && java.util.Objects.equals(workspaceId, id.workspaceId)
+                    && java.util.Objects.equals(key, id.key);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(workspaceId, key);
+        }
+    }
+
+    @jakarta.persistence.Id
+    @Column(name = "workspace_id")
+    private String workspaceId;
+
+    @jakarta.persistence.Id
+    @Column(name = "idem_key")
+    private String key;
+
+    @Column(name = "request_hash", nullable = false)
+    private String requestHash;
+
+    @Column(name = "task_id", nullable = false)
+    private String taskId;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    protected IdempotencyKey() {}
+
+    IdempotencyKey(String workspaceId, String key, String requestHash, String taskId, Instant createdAt) {
+        this.workspaceId = workspaceId;
+        this.key = key;
+        this.requestHash = requestHash;
+        this.taskId = taskId;
+        this.createdAt = createdAt;
+    }
+
+    String requestHash() {
+        return requestHash;
+    }
+
+    String taskId() {
+        return taskId;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+}

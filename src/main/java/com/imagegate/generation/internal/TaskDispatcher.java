@@ -1,0 +1,68 @@
+package com.imagegate.generation.internal;
+
+import com.imagegate.generation.GenerationProperties;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import org.jobrunr.scheduling.JobScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts accepted tasks. JobRunr is the durable path: every task gets a job, so a task survives any node's crash. But
+ * JobRunr OSS polls its SQL storage at most every 5 s, so the accepting node also starts the task at once on a local
+ * worker when it has a free slot. Whoever claims the task first (a conditional update with a lease) renders it; the
+ * other finds it claimed and only keeps watch until it ends.
+ */
+@Component
+class TaskDispatcher implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskDispatcher.class);
+
+    private final JobScheduler jobs;
+    private final TaskJob taskJob;
+    private final TaskRunner runner;
+    private final Semaphore localSlots;
+    private final ExecutorService local = Executors.newVirtualThreadPerTaskExecutor();
+
+    TaskDispatcher(JobScheduler jobs, TaskJob taskJob, TaskRunner runner, GenerationProperties properties) {
+        this.jobs = jobs;
+        this.taskJob = taskJob;
+        this.runner = runner;
+        this.localSlots = new Semaphore(properties.tasks().localWorkers());
+    }
+
+    /** Call after the task's transaction committed: never for a task that may still roll back. */
+    void dispatch(String taskId) {
+        jobs.enqueue(jobId(taskId), () -> taskJob.run(taskId));
+        if (localSlots.tryAcquire()) {
+            try {
+                local.submit(() -> {
+                    try {
+                        runner.runIfClaimable(taskId);
+                    } catch (RuntimeException e) {
+                        log.warn("Local run of {} failed; JobRunr takes over: {}", taskId, e.toString());
+                    } finally {
+                        localSlots.release();
+                    }
+                });
+            } catch (RuntimeException rejected) {
+                localSlots.release();
+            }
+        }
+    }
+
+    /** The first job of a task has an id derived from the task, so enqueuing it twice makes one job. */
+    static UUID jobId(String taskId) {
+        return UUID.nameUUIDFromBytes(("task-job:" + taskId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void destroy() {
+        local.shutdown();
+    }
+}

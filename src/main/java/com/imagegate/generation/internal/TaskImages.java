@@ -1,0 +1,21 @@
+package com.imagegate.generation.internal;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+
+interface TaskImages extends JpaRepository<TaskImage, String> {
+
+    List<TaskImage> findByTaskIdOrderByPosition(String taskId);
+
+    List<TaskImage> findByTaskIdInOrderByPosition(Collection<String> taskIds);
+
+    Optional<TaskImage> findByStorageKey(String storageKey);
+
+    @Query("select i from TaskImage i where i.deletedAt is null and i.createdAt < :before order by i.createdAt")
+    List<TaskImage> findExpired(Instant before, Pageable limit);
+}

@@ -1,0 +1,234 @@
+package com.imagegate.generation.internal;
+
+import com.imagegate.credits.Capture;
+import com.imagegate.credits.Credits;
+import com.imagegate.credits.Release;
+import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.TaskStatus;
+import com.imagegate.generation.provider.GeneratedImage;
+import com.imagegate.generation.provider.ImageProvider;
+import com.imagegate.generation.provider.ImageRequest;
+import com.imagegate.generation.provider.ProviderException;
+import com.imagegate.generation.storage.ImageStore;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Renders one task on this node: claims it (a conditional update with a lease, renewed while rendering), calls the
+ * provider, stores the images and ends the task succeeded (credits captured) or failed (credits released), each end
+ * in one transaction with its ledger entry. A task canceled meanwhile keeps its cancel: the result is discarded.
+ */
+@Component
+class TaskRunner implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
+
+    private final Tasks tasks;
+    private final TaskImages images;
+    private final Credits credits;
+    private final Map<String, ImageProvider> providers;
+    private final ImageStore store;
+    private final TaskWaiters waiters;
+    private final TransactionTemplate transactions;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final Duration lease;
+    private final String nodeId;
+    private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "task-lease-renewal");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    TaskRunner(
+            Tasks tasks,
+            TaskImages images,
+            Credits credits,
+            List<ImageProvider> providers,
+            ImageStore store,
+            TaskWaiters waiters,
+            TransactionTemplate transactions,
+            ApplicationEventPublisher events,
+            GenerationProperties properties,
+            Clock clock) {
+        this.tasks = tasks;
+        this.images = images;
+        this.credits = credits;
+        this.providers = providers.stream().collect(java.util.stream.Collectors.toMap(ImageProvider::name, p -> p));
+        this.store = store;
+        this.waiters = waiters;
+        this.transactions = transactions;
+        this.events = events;
+        this.clock = clock;
+        this.lease = properties.tasks().lease();
+        this.nodeId = nodeName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Runs the task if nobody holds it.
+     *
+     * @return null when the task has ended (here or elsewhere); otherwise when the current holder's lease runs out,
+     *     so the caller can look again then
+     */
+    Instant runIfClaimable(String taskId) {
+        Instant now = clock.instant();
+        Integer claimed = transactions.execute(status -> tasks.claim(taskId, nodeId, now.plus(lease), now));
+        if (claimed == null || claimed == 0) {
+            return tasks.findById(taskId)
+                    .filter(t -> !t.status().isFinal())
+                    .map(t -> t.leaseUntil() == null
+                            ? clock.instant().plusSeconds(5)
+                            : t.leaseUntil().plusSeconds(1))
+                    .orElse(null);
+        }
+        Task task = tasks.findById(taskId).orElseThrow();
+        MDC.put("taskId", taskId);
+        if (task.requestId() != null) {
+            MDC.put("requestId", task.requestId());
+        }
+        var renewal = renewals.scheduleAtFixedRate(
+                () -> renew(taskId), lease.toMillis() / 3, lease.toMillis() / 3, TimeUnit.MILLISECONDS);
+        try {
+            render(task);
+        } finally {
+            renewal.cancel(false);
+            MDC.remove("taskId");
+            MDC.remove("requestId");
+            waiters.finished(taskId);
+        }
+        return null;
+    }
+
+    private void render(Task task) {
+        List<GeneratedImage> made;
+        try {
+            ImageProvider provider = providers.get(task.provider());
+            if (provider == null) {
+                throw new ProviderException("provider_unavailable", "The image provider is not available.", false);
+            }
+            made = provider.generate(new ImageRequest(
+                    task.modelSnapshot(),
+                    task.prompt(),
+                    List.of(),
+                    task.n(),
+                    task.size(),
+                    task.quality(),
+                    task.outputFormat(),
+                    task.endUser()));
+        } catch (ProviderException e) {
+            fail(task, e.code(), e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            log.error("Rendering {} failed unexpectedly", task.id(), e);
+            fail(task, "generation_failed", "Generation failed unexpectedly.");
+            return;
+        }
+        succeed(task, made);
+    }
+
+    private void succeed(Task task, List<GeneratedImage> made) {
+        Instant now = clock.instant();
+        List<TaskImage> rows = new ArrayList<>();
+        for (int i = 0; i < made.size(); i++) {
+            GeneratedImage image = made.get(i);
+            String id = TaskImage.newId();
+            String key = DAY.format(now) + "/" + task.id() + "/" + id + "."
+                    + image.format().extension();
+            store.put(key, image.bytes(), image.format().contentType());
+            rows.add(new TaskImage(
+                    id,
+                    task.id(),
+                    task.workspaceId(),
+                    i,
+                    key,
+                    image.format().contentType(),
+                    image.width(),
+                    image.height(),
+                    image.bytes().length,
+                    now));
+        }
+        long pricePerImage = task.credits() / task.n();
+        long captured = pricePerImage * Math.min(made.size(), task.n());
+        boolean ended = Boolean.TRUE.equals(transactions.execute(status -> {
+            if (tasks.succeed(task.id(), nodeId, captured, captured < task.credits(), clock.instant()) != 1) {
+                return false;
+            }
+            images.saveAll(rows);
+            if (captured > 0) {
+                credits.capture(new Capture(task.id(), captured));
+            } else {
+                credits.release(new Release(task.id()));
+            }
+            return true;
+        }));
+        if (!ended) {
+            // Canceled meanwhile, or our lease was lost to another node: that outcome stands; drop our files.
+            rows.forEach(r -> store.delete(r.storageKey()));
+            log.info("Discarded the result of {}: it ended elsewhere", task.id());
+            return;
+        }
+        events.publishEvent(new TaskEnded(task.id(), task.workspaceId(), TaskStatus.SUCCEEDED));
+    }
+
+    private void fail(Task task, String code, String message) {
+        boolean ended = Boolean.TRUE.equals(transactions.execute(status -> {
+            if (tasks.fail(task.id(), nodeId, code, message, clock.instant()) != 1) {
+                return false;
+            }
+            credits.release(new Release(task.id()));
+            return true;
+        }));
+        if (ended) {
+            events.publishEvent(new TaskEnded(task.id(), task.workspaceId(), TaskStatus.FAILED));
+        }
+    }
+
+    private void renew(String taskId) {
+        try {
+            transactions.executeWithoutResult(
+                    status -> tasks.renew(taskId, nodeId, clock.instant().plus(lease)));
+        } catch (RuntimeException e) {
+            log.warn("Could not renew the lease of {}: {}", taskId, e.toString());
+        }
+    }
+
+    String nodeId() {
+        return nodeId;
+    }
+
+    private static String nodeName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "node";
+        }
+    }
+
+    @Override
+    public void destroy() {
+        renewals.shutdownNow();
+    }
+
+    /** A task reached a final state on this node. */
+    record TaskEnded(String taskId, String workspaceId, TaskStatus status) {}
+}

@@ -1,0 +1,279 @@
+package com.imagegate.generation.internal;
+
+import com.imagegate.credits.Credits;
+import com.imagegate.credits.InsufficientCreditsException;
+import com.imagegate.credits.KeyCap;
+import com.imagegate.credits.KeyCapExceededException;
+import com.imagegate.credits.Release;
+import com.imagegate.credits.Reserve;
+import com.imagegate.generation.Caller;
+import com.imagegate.generation.GenerationException;
+import com.imagegate.generation.GenerationException.Reason;
+import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.GenerationRequest;
+import com.imagegate.generation.Generations;
+import com.imagegate.generation.Pricing;
+import com.imagegate.generation.TaskPage;
+import com.imagegate.generation.TaskQuery;
+import com.imagegate.generation.TaskStatus;
+import com.imagegate.generation.TaskView;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Accepting, reading, canceling and listing tasks. Accepting is one transaction: the idempotency key, the credit
+ * reservation (which locks the workspace's balance row, serializing its concurrent accepts), the concurrency check and
+ * the task row commit together or not at all; only after the commit is the task started.
+ */
+@Service
+class TaskService implements Generations {
+
+    static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+
+    private final Tasks tasks;
+    private final IdempotencyKeys idempotencyKeys;
+    private final Credits credits;
+    private final Pricing pricing;
+    private final GenerationProperties properties;
+    private final TaskDispatcher dispatcher;
+    private final TaskViews views;
+    private final TaskWaiters waiters;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    TaskService(
+            Tasks tasks,
+            IdempotencyKeys idempotencyKeys,
+            Credits credits,
+            Pricing pricing,
+            GenerationProperties properties,
+            TaskDispatcher dispatcher,
+            TaskViews views,
+            TaskWaiters waiters,
+            TransactionTemplate transactions,
+            Clock clock) {
+        this.tasks = tasks;
+        this.idempotencyKeys = idempotencyKeys;
+        this.credits = credits;
+        this.pricing = pricing;
+        this.properties = properties;
+        this.dispatcher = dispatcher;
+        this.views = views;
+        this.waiters = waiters;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    @Override
+    public TaskView accept(Caller caller, GenerationRequest request, String idempotencyKey, String requestHash) {
+        if (idempotencyKey != null) {
+            var replay = replay(caller.workspaceId(), idempotencyKey, requestHash);
+            if (replay != null) {
+                return replay;
+            }
+        }
+        long price = pricing.credits(request.size(), request.n());
+        Task task;
+        try {
+            task = transactions.execute(status -> insert(caller, request, price, idempotencyKey, requestHash));
+        } catch (DataIntegrityViolationException sameKeyAtOnce) {
+            if (idempotencyKey == null) {
+                throw sameKeyAtOnce;
+            }
+            // A concurrent request with the same key committed first; ours rolled back whole (no credits held).
+            var replay = replay(caller.workspaceId(), idempotencyKey, requestHash);
+            if (replay == null) {
+                throw sameKeyAtOnce;
+            }
+            return replay;
+        }
+        dispatcher.dispatch(task.id());
+        return views.view(task);
+    }
+
+    private Task insert(
+            Caller caller, GenerationRequest request, long price, String idempotencyKey, String requestHash) {
+        Instant now = clock.instant();
+        String provider = caller.testMode() || properties.provider() == GenerationProperties.Provider.SANDBOX
+                ? "sandbox"
+                : "openai";
+        var spec = new Task.NewTask(
+                caller.workspaceId(),
+                caller.apiKeyId(),
+                caller.source(),
+                "generation",
+                request.model(),
+                request.prompt(),
+                request.imageUrls().isEmpty() ? null : json(request.imageUrls()),
+                request.n(),
+                request.size(),
+                request.quality(),
+                request.format(),
+                request.user(),
+                request.callbackUrl() == null ? null : request.callbackUrl().toString(),
+                caller.requestId());
+        Task task = new Task(spec, price, provider, properties.openai().model(), now);
+        try {
+            credits.reserve(new Reserve(
+                    caller.workspaceId(),
+                    price,
+                    task.id(),
+                    caller.apiKeyId() == null ? null : new KeyCap(caller.apiKeyId(), caller.keyMonthlyCap()),
+                    caller.actor()));
+        } catch (InsufficientCreditsException short_) {
+            throw new GenerationException(
+                    Reason.INSUFFICIENT_QUOTA,
+                    "You do not have enough credits: this task needs " + price + " and " + short_.spendable()
+                            + " are available. Buy credits or upgrade your plan.");
+        } catch (KeyCapExceededException capped) {
+            throw new GenerationException(
+                    Reason.KEY_CAP_REACHED,
+                    "This API key has reached its monthly credit cap. Raise the cap or use another key.");
+        }
+        // The reservation holds the workspace's balance row lock, so this count cannot race another accept.
+        long unfinished = tasks.countByWorkspaceIdAndStatusIn(
+                caller.workspaceId(), List.of(TaskStatus.PENDING, TaskStatus.PROCESSING));
+        if (unfinished >= caller.concurrentTasks()) {
+            throw new GenerationException(
+                    Reason.TOO_MANY_CONCURRENT_TASKS,
+                    "You have " + unfinished
+                            + " unfinished tasks, the most your plan runs at once. Wait for one to end.",
+                    Duration.ofSeconds(2));
+        }
+        tasks.saveAndFlush(task);
+        if (idempotencyKey != null) {
+            // A key older than the window may still be stored until the sweeper removes it: it no longer counts.
+            idempotencyKeys
+                    .findById(new IdempotencyKey.Id(caller.workspaceId(), idempotencyKey))
+                    .filter(k -> k.createdAt().isBefore(now.minus(IDEMPOTENCY_WINDOW)))
+                    .ifPresent(expired -> {
+                        idempotencyKeys.delete(expired);
+                        idempotencyKeys.flush();
+                    });
+            idempotencyKeys.saveAndFlush(
+                    new IdempotencyKey(caller.workspaceId(), idempotencyKey, requestHash, task.id(), now));
+        }
+        return task;
+    }
+
+    /** The first task for a replayed key and body; a conflict for another body; null for a new (or expired) key. */
+    private TaskView replay(String workspaceId, String key, String requestHash) {
+        var seen = idempotencyKeys
+                .findById(new IdempotencyKey.Id(workspaceId, key))
+                .filter(k -> k.createdAt().isAfter(clock.instant().minus(IDEMPOTENCY_WINDOW)));
+        if (seen.isEmpty()) {
+            return null;
+        }
+        if (!seen.get().requestHash().equals(requestHash)) {
+            throw new GenerationException(
+                    Reason.IDEMPOTENCY_CONFLICT,
+                    "This Idempotency-Key was already used with a different request body. Use a new key.");
+        }
+        return get(workspaceId, seen.get().taskId());
+    }
+
+    @Override
+    public TaskView get(String workspaceId, String taskId) {
+        return views.view(find(workspaceId, taskId));
+    }
+
+    @Override
+    public TaskView cancel(String workspaceId, String taskId) {
+        Task task = find(workspaceId, taskId);
+        boolean canceled = Boolean.TRUE.equals(transactions.execute(status -> {
+            if (tasks.cancel(task.id(), workspaceId, clock.instant()) != 1) {
+                return false;
+            }
+            credits.release(new Release(task.id()));
+            return true;
+        }));
+        if (!canceled) {
+            throw new GenerationException(
+                    Reason.ALREADY_FINISHED,
+                    "This task has already ended ("
+                            + find(workspaceId, taskId).status().wireValue() + ").");
+        }
+        waiters.finished(task.id());
+        return get(workspaceId, taskId);
+    }
+
+    @Override
+    public TaskPage list(String workspaceId, TaskQuery query) {
+        Cursor after = Cursor.decode(query.after());
+        List<Task> page = tasks.page(
+                workspaceId,
+                after == null ? null : after.createdAt(),
+                after == null ? null : after.id(),
+                query.status(),
+                query.user(),
+                query.from(),
+                query.to(),
+                PageRequest.of(0, query.limit() + 1));
+        boolean more = page.size() > query.limit();
+        List<Task> shown = more ? page.subList(0, query.limit()) : page;
+        String next =
+                more ? new Cursor(shown.getLast().createdAt(), shown.getLast().id()).encode() : null;
+        return new TaskPage(views.views(shown), next);
+    }
+
+    @Override
+    public CompletableFuture<TaskView> awaitEnd(String workspaceId, String taskId, Duration wait) {
+        Task task = find(workspaceId, taskId);
+        if (task.status().isFinal() || wait.isZero() || wait.isNegative()) {
+            return CompletableFuture.completedFuture(views.view(task));
+        }
+        return waiters.await(taskId, wait).thenApply(ignored -> get(workspaceId, taskId));
+    }
+
+    private Task find(String workspaceId, String taskId) {
+        if (taskId == null || taskId.length() > 64) {
+            throw notFound();
+        }
+        return tasks.findByIdAndWorkspaceId(taskId, workspaceId).orElseThrow(TaskService::notFound);
+    }
+
+    private static GenerationException notFound() {
+        return new GenerationException(Reason.NOT_FOUND, "No task with this id exists in your workspace.");
+    }
+
+    private static String json(List<URI> urls) {
+        return urls.stream()
+                .map(u -> "\"" + u.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                .collect(Collectors.joining(",", "[", "]"));
+    }
+
+    /** An opaque paging position: the last task's creation time and id. */
+    record Cursor(Instant createdAt, String id) {
+
+        String encode() {
+            String raw = createdAt.getEpochSecond() + "." + createdAt.getNano() + "." + id;
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String cursor) {
+            if (cursor == null || cursor.isBlank()) {
+                return null;
+            }
+            try {
+                String raw = new String(Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+                String[] parts = raw.split("\\.", 3);
+                return new Cursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])), parts[2]);
+            } catch (RuntimeException e) {
+                throw new com.imagegate.generation.InvalidRequestException(
+                        "after", "invalid_value", "after must be a cursor returned by a previous page.");
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package com.imagegate.generation.internal;
+
+import com.imagegate.credits.Credits;
+import com.imagegate.credits.Release;
+import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.storage.ImageStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.jobrunr.jobs.annotations.Job;
+import org.jobrunr.jobs.annotations.Recurring;
+import org.jobrunr.scheduling.JobScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Housekeeping, once a minute on one node (a JobRunr recurring job): fails and refunds tasks stuck past their
+ * deadline, restarts tasks whose job was lost, deletes images past their retention, forgets old idempotency keys.
+ */
+@Component
+public class TaskSweeper {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskSweeper.class);
+    private static final int BATCH = 200;
+
+    private final Tasks tasks;
+    private final TaskImages images;
+    private final IdempotencyKeys idempotencyKeys;
+    private final Credits credits;
+    private final ImageStore store;
+    private final TaskJob taskJob;
+    private final JobScheduler jobs;
+    private final TransactionTemplate transactions;
+    private final GenerationProperties.Tasks settings;
+    private final Clock clock;
+
+    TaskSweeper(
+            Tasks tasks,
+            TaskImages images,
+            IdempotencyKeys idempotencyKeys,
+            Credits credits,
+            ImageStore store,
+            TaskJob taskJob,
+            @Lazy JobScheduler jobs,
+            TransactionTemplate transactions,
+            GenerationProperties properties,
+            Clock clock) {
+        this.tasks = tasks;
+        this.images = images;
+        this.idempotencyKeys = idempotencyKeys;
+        this.credits = credits;
+        this.store = store;
+        this.taskJob = taskJob;
+        this.jobs = jobs;
+        this.transactions = transactions;
+        this.settings = properties.tasks();
+        this.clock = clock;
+    }
+
+    @Recurring(id = "imagegate-task-sweeper", interval = "PT1M")
+    @Job(name = "Sweep tasks")
+    public void sweep() {
+        failStuck();
+        restartOrphans();
+        deleteExpiredImages();
+        transactions.executeWithoutResult(
+                status -> idempotencyKeys.deleteOlderThan(clock.instant().minus(TaskService.IDEMPOTENCY_WINDOW)));
+    }
+
+    int failStuck() {
+        int failed = 0;
+        for (String id : tasks.findStuck(clock.instant().minus(settings.stuckTimeout()), PageRequest.of(0, BATCH))) {
+            Boolean done = transactions.execute(status -> {
+                if (tasks.failUnfinished(id, "timeout", "The task took too long and was stopped.", clock.instant())
+                        != 1) {
+                    return false;
+                }
+                credits.release(new Release(id));
+                return true;
+            });
+            if (Boolean.TRUE.equals(done)) {
+                failed++;
+                log.warn("Task {} was stuck past {} and was failed and refunded", id, settings.stuckTimeout());
+            }
+        }
+        return failed;
+    }
+
+    int restartOrphans() {
+        Instant before = clock.instant().minus(Duration.ofMinutes(1));
+        var orphans = tasks.findOrphaned(before, PageRequest.of(0, BATCH));
+        orphans.forEach(id -> jobs.enqueue(() -> taskJob.run(id)));
+        return orphans.size();
+    }
+
+    int deleteExpiredImages() {
+        var expired = images.findExpired(clock.instant().minus(settings.retention()), PageRequest.of(0, BATCH));
+        for (TaskImage image : expired) {
+            store.delete(image.storageKey());
+            transactions.executeWithoutResult(
+                    status -> images.findById(image.id()).ifPresent(i -> i.markDeleted(clock.instant())));
+        }
+        return expired.size();
+    }
+}

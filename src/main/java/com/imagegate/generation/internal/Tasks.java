@@ -1,0 +1,99 @@
+package com.imagegate.generation.internal;
+
+import com.imagegate.generation.TaskStatus;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+
+/**
+ * Tasks, and the conditional updates that move them between states. Each update names the state it expects, so of
+ * two nodes racing for the same task exactly one wins (it sees 1 row updated, the other 0).
+ */
+interface Tasks extends JpaRepository<Task, String> {
+
+    Optional<Task> findByIdAndWorkspaceId(String id, String workspaceId);
+
+    @Query("select count(t) from Task t where t.workspaceId = :workspaceId and t.status in :statuses")
+    long countByWorkspaceIdAndStatusIn(String workspaceId, Collection<TaskStatus> statuses);
+
+    /** Claims a pending task, or one whose processing lease ran out (its node died), for this node. */
+    @Modifying(clearAutomatically = true, flushAutomatically = true)
+    @Query("update Task t set t.status = com.imagegate.generation.TaskStatus.PROCESSING, t.leaseOwner = :owner,"
+            + " t.leaseUntil = :leaseUntil, t.attempts = t.attempts + 1,"
+            + " t.startedAt = coalesce(t.startedAt, :now)"
+            + " where t.id = :id and (t.status = com.imagegate.generation.TaskStatus.PENDING"
+            + " or (t.status = com.imagegate.generation.TaskStatus.PROCESSING and t.leaseUntil < :now))")
+    int claim(String id, String owner, Instant leaseUntil, Instant now);
+
+    /** Extends this node's lease while it is still rendering. */
+    @Modifying(clearAutomatically = true, flushAutomatically = true)
+    @Query("update Task t set t.leaseUntil = :leaseUntil where t.id = :id and t.leaseOwner = :owner"
+            + " and t.status = com.imagegate.generation.TaskStatus.PROCESSING")
+    int renew(String id, String owner, Instant leaseUntil);
+
+    @Modifying(clearAutomatically = true, flushAutomatically = true)
+    @Query(
+            "update Task t set t.status = com.imagegate.generation.TaskStatus.SUCCEEDED, t.creditsCaptured = :captured,"
+                    + " t.creditsRefunded = :partlyRefunded, t.finishedAt = :now, t.leaseUntil = null"
+                    + " where t.id = :id and t.leaseOwner = :owner and t.status = com.imagegate.generation.TaskStatus.PROCESSING")
+    int succeed(String id, String owner, long captured, boolean partlyRefunded, Instant now);
+
+    /** Fails a task this node holds. */
+    @Modifying(clearAutomatically = true, flushAutomatically = true)
+    @Query(
+            "update Task t set t.status = com.imagegate.generation.TaskStatus.FAILED, t.errorCode = :code,"
+                    + " t.errorMessage = :message, t.creditsRefunded = true, t.finishedAt = :now, t.leaseUntil = null"
+                    + " where t.id = :id and t.leaseOwner = :owner and t.status = com.imagegate.generation.TaskStatus.PROCESSING")
+    int fail(String id, String owner, String code, String message, Instant now);
+
+    /** Fails a task whatever node holds it (the sweeper, for tasks stuck past their deadline). */
+    @Modifying(clearAutomatically = true, flushAutomatically = true)
+    @Query("update Task t set t.status = com.imagegate.generation.TaskStatus.FAILED, t.errorCode = :code,"
+            + " t.errorMessage = :message, t.creditsRefunded = true, t.finishedAt = :now, t.leaseUntil = null"
+            + " where t.id = :id and t.status in (com.imagegate.generation.TaskStatus.PENDING,"
+            + " com.imagegate.generation.TaskStatus.PROCESSING)")
+    int failUnfinished(String id, String code, String message, Instant now);
+
+    @Modifying(clearAutomatically = true, flushAutomatically = true)
+    @Query("update Task t set t.status = com.imagegate.generation.TaskStatus.CANCELED, t.creditsRefunded = true,"
+            + " t.finishedAt = :now, t.leaseUntil = null where t.id = :id and t.workspaceId = :workspaceId"
+            + " and t.status in (com.imagegate.generation.TaskStatus.PENDING,"
+            + " com.imagegate.generation.TaskStatus.PROCESSING)")
+    int cancel(String id, String workspaceId, Instant now);
+
+    /** A page of a workspace's tasks, newest first, after a cursor position. */
+    @Query("select t from Task t where t.workspaceId = :workspaceId"
+            + " and (:afterCreated is null or t.createdAt < :afterCreated"
+            + " or (t.createdAt = :afterCreated and t.id < :afterId))"
+            + " and (:status is null or t.status = :status)"
+            + " and (:user is null or t.endUser = :user)"
+            + " and (:from is null or t.createdAt >= :from)"
+            + " and (:to is null or t.createdAt < :to)"
+            + " order by t.createdAt desc, t.id desc")
+    List<Task> page(
+            String workspaceId,
+            Instant afterCreated,
+            String afterId,
+            TaskStatus status,
+            String user,
+            Instant from,
+            Instant to,
+            Pageable limit);
+
+    @Query("select t.id from Task t where t.status = com.imagegate.generation.TaskStatus.PROCESSING"
+            + " and t.startedAt < :startedBefore")
+    List<String> findStuck(Instant startedBefore, Pageable limit);
+
+    @Query(
+            "select t.id from Task t where (t.status = com.imagegate.generation.TaskStatus.PENDING and t.createdAt < :before)"
+                    + " or (t.status = com.imagegate.generation.TaskStatus.PROCESSING and t.leaseUntil < :before)")
+    List<String> findOrphaned(Instant before, Pageable limit);
+
+    @Query("select t.id, t.status from Task t where t.id in :ids")
+    List<Object[]> statuses(Collection<String> ids);
+}

@@ -1,0 +1,109 @@
+package com.imagegate.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.json.JsonMapper;
+
+class GenerationRequestsTests {
+
+    static GenerationRequest parse(String json) {
+        return GenerationRequests.parse(JsonMapper.shared().readTree(json));
+    }
+
+    @Test
+    void theSeedsBodyParsesIntoTypedValues() {
+        var request = parse("""
+                {"model":"gpt-image-2","prompt":"A cinematic product photo","size":"1536x1024","quality":"high","n":1}""");
+
+        assertThat(request.model()).isEqualTo("gpt-image-2");
+        assertThat(request.size()).isEqualTo(ImageSize.LANDSCAPE_1536);
+        assertThat(request.quality()).isEqualTo(Quality.HIGH);
+        assertThat(request.format()).isEqualTo(OutputFormat.PNG);
+        assertThat(request.n()).isEqualTo(1);
+    }
+
+    @Test
+    void defaultsApplyWhenFieldsAreLeftOut() {
+        var request = parse("{\"prompt\":\"x\"}");
+
+        assertThat(request.model()).isEqualTo("gpt-image-2");
+        assertThat(request.size()).isEqualTo(ImageSize.AUTO);
+        assertThat(request.quality()).isEqualTo(Quality.AUTO);
+        assertThat(request.n()).isEqualTo(1);
+        assertThat(request.imageUrls()).isEmpty();
+    }
+
+    @Test
+    void multiplicationSignSizeAndAliasesAreAccepted() {
+        var request = parse(
+                "{\"model\":\"gpt-image-2-image-to-image\",\"image_urls\":[\"https://example.com/a.png\"],\"size\":\"1920\u00d71088\"}");
+
+        assertThat(request.size()).isEqualTo(ImageSize.LANDSCAPE_FULL_HD);
+        assertThat(request.prompt()).isNull();
+        assertThat(request.imageUrls()).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}/{2}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{}                                              | prompt       | missing_required_parameter",
+                "{\"prompt\":\"x\",\"colour\":\"red\"}           | colour       | unknown_parameter",
+                "{\"prompt\":\"x\",\"model\":\"dall-e-3\"}       | model        | invalid_value",
+                "{\"prompt\":\"\"}                               | prompt       | invalid_value",
+                "{\"prompt\":\"   \"}                            | prompt       | invalid_value",
+                "{\"prompt\":42}                                 | prompt       | invalid_value",
+                "{\"prompt\":\"x\",\"n\":0}                      | n            | invalid_value",
+                "{\"prompt\":\"x\",\"n\":11}                     | n            | invalid_value",
+                "{\"prompt\":\"x\",\"n\":1.5}                    | n            | invalid_value",
+                "{\"prompt\":\"x\",\"n\":\"2\"}                  | n            | invalid_value",
+                "{\"prompt\":\"x\",\"size\":\"512x512\"}         | size         | invalid_value",
+                "{\"prompt\":\"x\",\"size\":1024}                | size         | invalid_value",
+                "{\"prompt\":\"x\",\"quality\":\"ultra\"}        | quality      | invalid_value",
+                "{\"prompt\":\"x\",\"output_format\":\"gif\"}    | output_format | invalid_value",
+                "{\"prompt\":\"x\",\"image_urls\":[]}            | image_urls   | invalid_value",
+                "{\"prompt\":\"x\",\"image_urls\":\"https://a.b/c.png\"} | image_urls | invalid_value",
+                "{\"prompt\":\"x\",\"image_urls\":[\"https://a.b/c.png\",\"file:///etc/passwd\"]} | image_urls[1] | invalid_value",
+                "{\"prompt\":\"x\",\"image_urls\":[\"ftp://a.b/c.png\"]} | image_urls[0] | invalid_value",
+                "{\"prompt\":\"x\",\"image_urls\":[\"https://user:pw@a.b/c.png\"]} | image_urls[0] | invalid_value",
+                "{\"prompt\":\"x\",\"callback_url\":\"http://a.b/hook\"} | callback_url | invalid_value",
+                "{\"prompt\":\"x\",\"callback_url\":\"not a url\"} | callback_url | invalid_value",
+                "{\"prompt\":\"x\",\"user\":7}                   | user         | invalid_value",
+            })
+    void everyRuleNamesTheFieldAtFault(String json, String param, String code) {
+        assertThatThrownBy(() -> parse(json)).isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+            assertThat(e.param()).isEqualTo(param);
+            assertThat(e.code()).isEqualTo(code);
+            assertThat(e.getMessage()).isNotBlank();
+        });
+    }
+
+    @Test
+    void limitsOnLengths() {
+        assertThat(parse("{\"prompt\":\"" + "p".repeat(32_000) + "\"}").prompt())
+                .hasSize(32_000);
+        assertThatThrownBy(() -> parse("{\"prompt\":\"" + "p".repeat(32_001) + "\"}"))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class,
+                        e -> assertThat(e.param()).isEqualTo("prompt"));
+        assertThatThrownBy(() -> parse("{\"prompt\":\"x\",\"user\":\"" + "u".repeat(257) + "\"}"))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class,
+                        e -> assertThat(e.param()).isEqualTo("user"));
+        String seventeen = "\"https://a.b/c.png\",".repeat(16) + "\"https://a.b/c.png\"";
+        assertThatThrownBy(() -> parse("{\"prompt\":\"x\",\"image_urls\":[" + seventeen + "]}"))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class,
+                        e -> assertThat(e.param()).isEqualTo("image_urls"));
+    }
+
+    @Test
+    void aBodyThatIsNotAnObjectIsRefused() {
+        assertThatThrownBy(() -> parse("[1,2]")).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> parse("\"prompt\"")).isInstanceOf(InvalidRequestException.class);
+    }
+}
