@@ -1,10 +1,8 @@
 package com.imagegate.api.internal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.imagegate.account.Accounts;
 import com.imagegate.apikey.ApiKeyPrincipal;
 import com.imagegate.billing.Catalog;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -12,11 +10,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class AccountController {
 
-    private final Accounts accounts;
     private final Catalog catalog;
 
-    AccountController(Accounts accounts, Catalog catalog) {
-        this.accounts = accounts;
+    AccountController(Catalog catalog) {
         this.catalog = catalog;
     }
 
@@ -41,10 +37,11 @@ class AccountController {
             String mode,
             @JsonProperty("monthly_credit_cap") Long monthlyCreditCap) {}
 
+    /** The caller resolves as the request's principal: the authentication the Bearer filter made. */
     @GetMapping("/api/v1/account")
-    AccountBody account(@AuthenticationPrincipal ApiKeyPrincipal key) {
-        var workspace = accounts.workspace(key.workspaceId())
-                .orElseThrow(() -> ApiException.notFound("This key's workspace no longer exists."));
+    AccountBody account(ApiKeyAuthentication caller) {
+        ApiKeyPrincipal key = caller.getPrincipal();
+        var workspace = caller.workspace();
         // Plans: every workspace is on the free plan until billing records subscriptions (Stripe issue); then the
         // plan and its limits come from the workspace's subscription instead of Catalog#free().
         var free = catalog.free();

@@ -65,7 +65,7 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         var context = securityContext.createEmptyContext();
-        context.setAuthentication(new ApiKeyAuthentication(key.get()));
+        context.setAuthentication(new ApiKeyAuthentication(key.get(), workspace.get()));
         securityContext.setContext(context);
         try {
             chain.doFilter(request, response);
