@@ -4,6 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -32,9 +34,16 @@ class ApiExceptionHandler {
                         "invalid_json"));
     }
 
-    /** Spring MVC's own errors keep their status (and headers such as Allow); anything else is a 500. */
+    /**
+     * Spring MVC's own errors keep their status (and headers such as Allow); Spring Security's go back to the API
+     * chain's entry point and access-denied handler; anything else is a 500.
+     */
     @ExceptionHandler
-    ResponseEntity<ApiError> other(Exception failure, jakarta.servlet.http.HttpServletRequest request) {
+    ResponseEntity<ApiError> other(Exception failure, jakarta.servlet.http.HttpServletRequest request)
+            throws Exception {
+        if (failure instanceof AccessDeniedException || failure instanceof AuthenticationException) {
+            throw failure;
+        }
         if (failure instanceof ErrorResponse known) {
             int status = known.getStatusCode().value();
             return ResponseEntity.status(status)
