@@ -138,6 +138,8 @@ class ApiKeysIT {
                                 "select expires_at from api_keys where id = ?", LocalDateTime.class, keyIdOf(secret)))
                 .isEqualTo(LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay());
 
+        assertThat(owner.get("/app/keys").body()).contains("End of " + today + " (UTC)");
+
         jdbc().update(
                         "update api_keys set expires_at = ? where id = ?",
                         LocalDateTime.now(ZoneOffset.UTC).minusSeconds(1),

@@ -152,7 +152,7 @@ class ApiKeysController {
                 WHEN.format(key.createdAt()),
                 key.lastUsedAt() == null ? "Never" : WHEN.format(key.lastUsedAt()),
                 key.lastUsedIp(),
-                key.expiresAt() == null ? "Never" : WHEN.format(key.expiresAt()),
+                expires(key.expiresAt()),
                 key.monthlyCreditCap() == null ? "None" : String.format(Locale.ROOT, "%,d", key.monthlyCreditCap()),
                 switch (status) {
                     case ACTIVE -> "Active";
@@ -160,6 +160,17 @@ class ApiKeysController {
                     case REVOKED -> "Revoked";
                 },
                 status != ApiKeySummary.Status.REVOKED);
+    }
+
+    /** Keys created here expire at a midnight UTC: show the last day they work, as the form asked for it. */
+    private static String expires(Instant expiresAt) {
+        if (expiresAt == null) {
+            return "Never";
+        }
+        var at = expiresAt.atZone(ZoneOffset.UTC);
+        return at.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)
+                ? "End of " + at.toLocalDate().minusDays(1) + " (UTC)"
+                : WHEN.format(expiresAt);
     }
 
     private static void requireManager(Member member) {
