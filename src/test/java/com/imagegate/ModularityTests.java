@@ -36,8 +36,10 @@ class ModularityTests {
 
         Path generated = Path.of("target/spring-modulith-docs/components.puml");
         Path committed = Path.of("docs/modules.puml");
-        assertThat(committed)
+        // Modulith writes relations of one kind in no stable order (it varies between runs once a module has two
+        // "depends on" relations), so compare the lines as a set of statements, not as text.
+        assertThat(Files.readAllLines(committed))
                 .as("docs/modules.puml is stale: copy %s over it", generated)
-                .hasContent(Files.readString(generated));
+                .containsExactlyInAnyOrderElementsOf(Files.readAllLines(generated));
     }
 }

@@ -4,7 +4,7 @@
  */
 @ApplicationModule(
         displayName = "Public API",
-        allowedDependencies = {"generation", "apikey", "credits", "account"})
+        allowedDependencies = {"generation", "apikey", "credits", "account", "billing"})
 package com.imagegate.api;
 
 import org.springframework.modulith.ApplicationModule;

@@ -1,0 +1,60 @@
+package com.imagegate.api.internal;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.imagegate.apikey.ApiKeyPrincipal;
+import com.imagegate.billing.Catalog;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /api/v1/account}: the calling key's workspace, its plan, credits and rate limits. */
+@RestController
+class AccountController {
+
+    private final Catalog catalog;
+
+    AccountController(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    record AccountBody(
+            String object,
+            String id,
+            String name,
+            String plan,
+            Credits credits,
+            @JsonProperty("rate_limits") RateLimits rateLimits,
+            @JsonProperty("api_key") Key apiKey) {}
+
+    record Credits(long balance) {}
+
+    /** The plan's limits on task creation (generations, enhancements, edits); reads are limited separately. */
+    record RateLimits(
+            @JsonProperty("requests_per_minute") int requestsPerMinute,
+            @JsonProperty("concurrent_tasks") int concurrentTasks) {}
+
+    record Key(
+            String id,
+            String mode,
+            @JsonProperty("monthly_credit_cap") Long monthlyCreditCap) {}
+
+    /** The caller resolves as the request's principal: the authentication the Bearer filter made. */
+    @GetMapping("/api/v1/account")
+    AccountBody account(ApiKeyAuthentication caller) {
+        ApiKeyPrincipal key = caller.getPrincipal();
+        var workspace = caller.workspace();
+        // Plans: every workspace is on the free plan until billing records subscriptions (Stripe issue); then the
+        // plan and its limits come from the workspace's subscription instead of Catalog#free().
+        var free = catalog.free();
+        // Credits: NOT CONNECTED YET. The balance is 0 until the credits ledger lands (Credits ledger issue); then
+        // this reads the workspace's spendable balance from the credits module's public service.
+        long balance = 0;
+        return new AccountBody(
+                "account",
+                workspace.id(),
+                workspace.name(),
+                "free",
+                new Credits(balance),
+                new RateLimits(free.requestsPerMinute(), free.concurrentTasks()),
+                new Key(key.keyId(), key.mode().value(), key.monthlyCreditCap()));
+    }
+}

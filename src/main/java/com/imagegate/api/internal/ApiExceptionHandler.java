@@ -1,0 +1,57 @@
+package com.imagegate.api.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Errors raised inside the API's controllers, as OpenAI error bodies. Errors before a controller is chosen (unknown
+ * route, wrong method) and outside Spring MVC are turned into the same shape by {@link RequestIdFilter}.
+ */
+@RestControllerAdvice(basePackages = "com.imagegate.api")
+class ApiExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler
+    ResponseEntity<ApiError> refused(ApiException refused) {
+        return ResponseEntity.status(refused.status()).body(refused.error());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ApiError> unreadable(HttpMessageNotReadableException unreadable) {
+        return ResponseEntity.badRequest()
+                .body(ApiError.invalidRequest(
+                        "We could not parse the JSON body of your request. Send valid JSON with"
+                                + " Content-Type: application/json.",
+                        null,
+                        "invalid_json"));
+    }
+
+    /**
+     * Spring MVC's own errors keep their status (and headers such as Allow); Spring Security's go back to the API
+     * chain's entry point and access-denied handler; anything else is a 500.
+     */
+    @ExceptionHandler
+    ResponseEntity<ApiError> other(Exception failure, jakarta.servlet.http.HttpServletRequest request)
+            throws Exception {
+        if (failure instanceof AccessDeniedException || failure instanceof AuthenticationException) {
+            throw failure;
+        }
+        if (failure instanceof ErrorResponse known) {
+            int status = known.getStatusCode().value();
+            return ResponseEntity.status(status)
+                    .headers(known.getHeaders())
+                    .body(ApiError.forStatus(status, request.getMethod(), ApiPaths.path(request)));
+        }
+        log.error("Unhandled error on {} {}", request.getMethod(), ApiPaths.path(request), failure);
+        return ResponseEntity.internalServerError()
+                .body(ApiError.forStatus(500, request.getMethod(), ApiPaths.path(request)));
+    }
+}

@@ -1,0 +1,95 @@
+package com.imagegate.api.internal;
+
+import com.imagegate.account.Accounts;
+import com.imagegate.account.WorkspaceSummary;
+import com.imagegate.apikey.ApiKeyPrincipal;
+import com.imagegate.apikey.ApiKeys;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Bearer-key authentication of every API call. A missing, malformed, unknown, revoked or expired key ends the request
+ * here with 401 {@code invalid_api_key} and {@code WWW-Authenticate: Bearer}; a key of a suspended workspace with 403
+ * {@code account_suspended}. Otherwise the request goes on authenticated as the key's {@link ApiKeyPrincipal}.
+ */
+class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
+
+    static final String MISSING_KEY = "You didn't provide an API key. Send it in an Authorization header using Bearer"
+            + " auth (Authorization: Bearer ig_live_…). Create keys at /app/keys.";
+    static final String MALFORMED = "The Authorization header must be \"Bearer\" followed by your API key.";
+    static final String INCORRECT_KEY =
+            "Incorrect API key provided, or the key was revoked or has expired. Manage your keys at /app/keys.";
+    static final String SUSPENDED = "This workspace is suspended. Contact support to restore access.";
+    private static final int MAX_HEADER_LENGTH = 512;
+
+    private final ApiKeys apiKeys;
+    private final Accounts accounts;
+    private final ApiErrorWriter errors;
+    private final SecurityContextHolderStrategy securityContext = SecurityContextHolder.getContextHolderStrategy();
+
+    ApiKeyAuthenticationFilter(ApiKeys apiKeys, Accounts accounts, ApiErrorWriter errors) {
+        this.apiKeys = apiKeys;
+        this.accounts = accounts;
+        this.errors = errors;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || header.isBlank()) {
+            unauthorized(response, "Bearer", MISSING_KEY);
+            return;
+        }
+        Optional<String> token = bearerToken(header);
+        if (token.isEmpty()) {
+            unauthorized(response, "Bearer error=\"invalid_request\"", MALFORMED);
+            return;
+        }
+        Optional<ApiKeyPrincipal> key = apiKeys.authenticate(token.get(), request.getRemoteAddr());
+        Optional<WorkspaceSummary> workspace = key.flatMap(k -> accounts.workspace(k.workspaceId()));
+        if (key.isEmpty() || workspace.isEmpty()) {
+            unauthorized(response, "Bearer error=\"invalid_token\"", INCORRECT_KEY);
+            return;
+        }
+        if (workspace.get().suspended()) {
+            errors.write(response, 403, ApiError.invalidRequest(SUSPENDED, null, "account_suspended"));
+            return;
+        }
+        var context = securityContext.createEmptyContext();
+        context.setAuthentication(new ApiKeyAuthentication(key.get(), workspace.get()));
+        securityContext.setContext(context);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            securityContext.clearContext();
+        }
+    }
+
+    /** The token of {@code Bearer <token>} (scheme case-insensitive, as RFC 7235 says); empty for anything else. */
+    static Optional<String> bearerToken(String header) {
+        if (header.length() > MAX_HEADER_LENGTH) {
+            return Optional.empty();
+        }
+        String value = header.strip();
+        int space = value.indexOf(' ');
+        if (space < 0 || !value.substring(0, space).equalsIgnoreCase("Bearer")) {
+            return Optional.empty();
+        }
+        String token = value.substring(space + 1).strip();
+        return token.isEmpty() || token.contains(" ") ? Optional.empty() : Optional.of(token);
+    }
+
+    private void unauthorized(HttpServletResponse response, String challenge, String message) throws IOException {
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenge);
+        errors.write(response, 401, ApiError.invalidRequest(message, null, "invalid_api_key"));
+    }
+}

@@ -1,0 +1,55 @@
+package com.imagegate.api.internal;
+
+import com.imagegate.account.Accounts;
+import com.imagegate.apikey.ApiKeys;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+
+/**
+ * The API's own security chain, before the browser's (order 100): stateless Bearer keys, no session, no CSRF (no
+ * cookies to forge), no redirects, no login form; every failure is an OpenAI error body.
+ */
+@Configuration(proxyBeanMethods = false)
+class ApiSecurityConfiguration {
+
+    @Bean
+    @Order(50)
+    SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeys apiKeys, Accounts accounts, ApiErrorWriter errors)
+            throws Exception {
+        return http.securityMatcher(ApiPaths.PATTERNS)
+                .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys, accounts, errors), AuthorizationFilter.class)
+                .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .requestCache(cache -> cache.disable())
+                .formLogin(form -> form.disable())
+                .httpBasic(basic -> basic.disable())
+                .logout(logout -> logout.disable())
+                .anonymous(anonymous -> anonymous.disable())
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint((request, response, e) -> {
+                            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+                            errors.write(response, 401, ApiError.forStatus(401, request.getMethod(), null));
+                        })
+                        .accessDeniedHandler((request, response, e) ->
+                                errors.write(response, 403, ApiError.forStatus(403, request.getMethod(), null))))
+                .build();
+    }
+
+    /** The request id comes first, before Spring Security, so every response carries one. */
+    @Bean
+    FilterRegistrationBean<RequestIdFilter> requestIdFilter(ApiErrorWriter errors) {
+        var registration = new FilterRegistrationBean<>(new RequestIdFilter(errors));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.addUrlPatterns("/*");
+        return registration;
+    }
+}

@@ -1,0 +1,29 @@
+package com.imagegate.apikey;
+
+import java.security.Principal;
+import java.util.Objects;
+
+/**
+ * Who an API call is: the key that authenticated it and the workspace it belongs to. Every object the call can see
+ * belongs to {@link #workspaceId()}.
+ *
+ * @param keyId the key ({@code key_…}); also the principal's name, so logs and audits name the key, never the secret
+ * @param workspaceId the workspace (tenant) the key belongs to
+ * @param mode live (production upstream) or test (sandbox)
+ * @param monthlyCreditCap the most credits this key may spend per calendar month, or {@code null} for no cap of its
+ *     own; enforced by the credits module when it reserves
+ */
+public record ApiKeyPrincipal(String keyId, String workspaceId, ApiKeyMode mode, Long monthlyCreditCap)
+        implements Principal {
+
+    public ApiKeyPrincipal {
+        Objects.requireNonNull(keyId, "keyId");
+        Objects.requireNonNull(workspaceId, "workspaceId");
+        Objects.requireNonNull(mode, "mode");
+    }
+
+    @Override
+    public String getName() {
+        return keyId;
+    }
+}

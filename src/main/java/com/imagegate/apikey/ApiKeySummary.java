@@ -1,0 +1,50 @@
+package com.imagegate.apikey;
+
+import java.time.Instant;
+
+/**
+ * A key as its workspace's owners see it: everything but the secret, which is never stored.
+ *
+ * @param id {@code key_…}
+ * @param name what its owner called it
+ * @param prefix the secret's first characters, e.g. {@code ig_live_AbC1}, so people can tell keys apart
+ * @param mode live or test
+ * @param createdBy the user who created it
+ * @param createdAt when
+ * @param expiresAt when it stops working by itself, or {@code null} for never
+ * @param monthlyCreditCap the most credits it may spend per calendar month, or {@code null}
+ * @param revokedAt when it was revoked, or {@code null}
+ * @param lastUsedAt when it last authenticated a call (to within a minute), or {@code null}
+ * @param lastUsedIp the address of that call, or {@code null}
+ */
+public record ApiKeySummary(
+        String id,
+        String name,
+        String prefix,
+        ApiKeyMode mode,
+        String createdBy,
+        Instant createdAt,
+        Instant expiresAt,
+        Long monthlyCreditCap,
+        Instant revokedAt,
+        Instant lastUsedAt,
+        String lastUsedIp) {
+
+    /** Whether the key works now. */
+    public enum Status {
+        ACTIVE,
+        EXPIRED,
+        REVOKED
+    }
+
+    /** Revoked wins over expired; a key is expired from the instant {@link #expiresAt()} on. */
+    public Status status(Instant now) {
+        if (revokedAt != null) {
+            return Status.REVOKED;
+        }
+        if (expiresAt != null && !now.isBefore(expiresAt)) {
+            return Status.EXPIRED;
+        }
+        return Status.ACTIVE;
+    }
+}

@@ -1,0 +1,156 @@
+package com.imagegate.apikey.internal;
+
+import com.imagegate.Ids;
+import com.imagegate.account.Member;
+import com.imagegate.account.UserDeleted;
+import com.imagegate.apikey.ApiKeyException;
+import com.imagegate.apikey.ApiKeyPrincipal;
+import com.imagegate.apikey.ApiKeySummary;
+import com.imagegate.apikey.ApiKeys;
+import com.imagegate.apikey.CreatedApiKey;
+import com.imagegate.apikey.NewApiKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+@Service
+class ApiKeyService implements ApiKeys {
+
+    static final int MAX_EXPIRY_YEARS = 10;
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyService.class);
+
+    private final ApiKeyStore store;
+    private final LastUse lastUse;
+    private final Clock clock;
+
+    ApiKeyService(ApiKeyStore store, LastUse lastUse, Clock clock) {
+        this.store = store;
+        this.lastUse = lastUse;
+        this.clock = clock;
+    }
+
+    @Override
+    @Transactional
+    public CreatedApiKey create(Member by, NewApiKey key) {
+        requireManager(by);
+        Instant now = clock.instant();
+        Instant expiresAt = expiry(key.expiresOn(), now);
+        String secret = ApiKeySecrets.generate(key.mode());
+        var summary = new ApiKeySummary(
+                Ids.next("key"),
+                key.name(),
+                ApiKeySecrets.visiblePrefix(secret),
+                key.mode(),
+                by.userId(),
+                now,
+                expiresAt,
+                key.monthlyCreditCap(),
+                null,
+                null,
+                null);
+        store.insert(new ApiKeyStore.StoredKey(
+                summary, by.workspace().id(), ApiKeySecrets.hex(ApiKeySecrets.sha256(secret))));
+        log.info(
+                "API key {} ({}) created in workspace {} by {}",
+                summary.id(),
+                summary.prefix(),
+                by.workspace().id(),
+                by.userId());
+        return new CreatedApiKey(summary, secret);
+    }
+
+    @Override
+    public List<ApiKeySummary> list(String workspaceId) {
+        return store.findAllOfWorkspace(workspaceId).stream()
+                .map(ApiKeyStore.StoredKey::summary)
+                .toList();
+    }
+
+    @Override
+    public Optional<ApiKeySummary> find(String workspaceId, String keyId) {
+        if (workspaceId == null || keyId == null) {
+            return Optional.empty();
+        }
+        return store.find(workspaceId, keyId).map(ApiKeyStore.StoredKey::summary);
+    }
+
+    @Override
+    @Transactional
+    public boolean revoke(Member by, String keyId) {
+        requireManager(by);
+        if (find(by.workspace().id(), keyId).isEmpty()) {
+            return false;
+        }
+        if (store.revoke(by.workspace().id(), keyId, clock.instant()) == 1) {
+            log.info(
+                    "API key {} revoked in workspace {} by {}",
+                    keyId,
+                    by.workspace().id(),
+                    by.userId());
+        }
+        return true;
+    }
+
+    /** Not transactional on purpose: one indexed read, no transaction statements around it. */
+    @Override
+    public Optional<ApiKeyPrincipal> authenticate(String secret, String clientAddress) {
+        if (!ApiKeySecrets.wellFormed(secret)) {
+            return Optional.empty();
+        }
+        byte[] hash = ApiKeySecrets.sha256(secret);
+        var found = store.findBySecretHash(ApiKeySecrets.hex(hash));
+        if (found.isEmpty()
+                || !ApiKeySecrets.sameHash(ApiKeySecrets.unhex(found.get().secretHash()), hash)) {
+            return Optional.empty();
+        }
+        var key = found.get().summary();
+        Instant now = clock.instant();
+        if (key.status(now) != ApiKeySummary.Status.ACTIVE || key.mode() != ApiKeySecrets.modeOf(secret)) {
+            return Optional.empty();
+        }
+        lastUse.record(key.id(), clientAddress, now);
+        return Optional.of(
+                new ApiKeyPrincipal(key.id(), found.get().workspaceId(), key.mode(), key.monthlyCreditCap()));
+    }
+
+    /**
+     * A deleted user's keys stop working with the deletion: this runs in the deleting transaction (a plain
+     * {@code @EventListener}, not an after-commit one), so the account and its keys go together or not at all.
+     */
+    @EventListener
+    @Transactional
+    public void on(UserDeleted deleted) {
+        int revoked = store.revokeAllOf(deleted.userId(), deleted.personalWorkspaceId(), clock.instant());
+        log.info("Revoked {} API key(s) of deleted user {}", revoked, deleted.userId());
+    }
+
+    /** The key works through the whole chosen day in UTC: it expires at the next midnight. */
+    private Instant expiry(LocalDate expiresOn, Instant now) {
+        if (expiresOn == null) {
+            return null;
+        }
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        if (expiresOn.isBefore(today)) {
+            throw new ApiKeyException("expiresOn", "The expiry date must be today or later.");
+        }
+        if (expiresOn.isAfter(today.plusYears(MAX_EXPIRY_YEARS))) {
+            throw new ApiKeyException("expiresOn", "The expiry date must be within " + MAX_EXPIRY_YEARS + " years.");
+        }
+        return expiresOn.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    private static void requireManager(Member by) {
+        if (!by.canManageWorkspace()) {
+            throw new AccessDeniedException("Only owners and admins of a workspace can manage its API keys.");
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package com.imagegate.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.imagegate.testsupport.ApiClient;
+import com.imagegate.testsupport.Browsers;
+import com.imagegate.testsupport.MariaDbIntegrationTest;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** A new user creates an API key in a real browser, uses it over real HTTP, and revokes it. */
+@MariaDbIntegrationTest
+class ApiKeysBrowserIT {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    DataSource dataSource;
+
+    ChromeDriver browser;
+    WebDriverWait wait;
+
+    @BeforeEach
+    void openBrowser() {
+        browser = Browsers.headlessChromium();
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void newUserCreatesAKeySeesTheSecretOnceUsesItAndRevokesIt() {
+        String base = "http://localhost:" + port;
+        browser.get(base + "/signup");
+        browser.findElement(By.id("email")).sendKeys("browser-keys@example.com");
+        browser.findElement(By.id("password")).sendKeys("a-good-password");
+        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
+        wait.until(ExpectedConditions.urlContains("/app"));
+
+        browser.findElement(By.cssSelector("nav[aria-label=Main] a[href='/app/keys']"))
+                .click();
+        wait.until(ExpectedConditions.titleContains("API keys"));
+        assertThat(browser.findElement(By.cssSelector(".breadcrumb")).getText()).contains("Settings → API keys");
+
+        // An empty name is refused in place (the htmx 422 answer is swapped in), and nothing is created.
+        browser.findElement(By.cssSelector("#create-key-form button[type=submit]"))
+                .click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("key-name-error"), "Give the key a name"));
+        assertThat(browser.findElements(By.id("new-key-secret"))).isEmpty();
+
+        browser.findElement(By.id("key-name")).sendKeys("My laptop");
+        browser.findElement(By.cssSelector("#create-key-form button[type=submit]"))
+                .click();
+        String secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-key-secret")))
+                .getText();
+        assertThat(secret).matches("ig_live_[0-9A-Za-z]{43}");
+        var copy = browser.findElement(By.cssSelector("button[data-copy]"));
+        copy.click();
+        wait.until(d -> !copy.getText().equals("Copy"));
+        assertThat(browser.findElement(By.cssSelector(".keys-table tbody")).getText())
+                .contains("My laptop", secret.substring(0, 12) + "…", "live", "Active", "Never");
+
+        var call = new ApiClient(port).get("/api/v1/account", secret);
+        assertThat(call.statusCode()).isEqualTo(200);
+        assertThat(ApiClient.json(call).at("/id").asString())
+                .isEqualTo(personalWorkspaceOf("browser-keys@example.com"));
+
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.titleContains("API keys"));
+        assertThat(browser.findElements(By.id("new-key-secret"))).isEmpty();
+        assertThat(browser.getPageSource()).doesNotContain(secret).contains(secret.substring(0, 12));
+
+        browser.findElement(By.linkText("Revoke…")).click();
+        wait.until(ExpectedConditions.titleContains("Revoke"));
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("My laptop");
+        browser.findElement(By.id("confirm-revoke")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[role=status]"), "Revoked"));
+        assertThat(browser.findElement(By.cssSelector(".keys-table tbody")).getText())
+                .contains("Revoked");
+        assertThat(browser.findElements(By.linkText("Revoke…"))).isEmpty();
+
+        var after = new ApiClient(port).get("/api/v1/account", secret);
+        assertThat(after.statusCode()).isEqualTo(401);
+        assertThat(ApiClient.json(after).at("/error/code").asString()).isEqualTo("invalid_api_key");
+    }
+
+    private String personalWorkspaceOf(String email) {
+        return new JdbcTemplate(dataSource)
+                .queryForObject(
+                        "select w.id from workspaces w join users u on u.id = w.created_by"
+                                + " where u.email = ? and w.personal = true",
+                        String.class,
+                        email);
+    }
+}
