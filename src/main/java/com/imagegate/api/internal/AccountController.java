@@ -11,9 +11,11 @@ import org.springframework.web.bind.annotation.RestController;
 class AccountController {
 
     private final Catalog catalog;
+    private final com.imagegate.credits.Credits ledger;
 
-    AccountController(Catalog catalog) {
+    AccountController(Catalog catalog, com.imagegate.credits.Credits ledger) {
         this.catalog = catalog;
+        this.ledger = ledger;
     }
 
     record AccountBody(
@@ -45,9 +47,7 @@ class AccountController {
         // Plans: every workspace is on the free plan until billing records subscriptions (Stripe issue); then the
         // plan and its limits come from the workspace's subscription instead of Catalog#free().
         var free = catalog.free();
-        // Credits: NOT CONNECTED YET. The balance is 0 until the credits ledger lands (Credits ledger issue); then
-        // this reads the workspace's spendable balance from the credits module's public service.
-        long balance = 0;
+        long balance = ledger.balance(workspace.id()).spendable();
         return new AccountBody(
                 "account",
                 workspace.id(),

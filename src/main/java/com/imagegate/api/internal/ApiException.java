@@ -5,6 +5,7 @@ class ApiException extends RuntimeException {
 
     private final int status;
     private final ApiError error;
+    private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
 
     ApiException(int status, ApiError error) {
         super(error.error().message(), null, false, false);
@@ -14,6 +15,16 @@ class ApiException extends RuntimeException {
 
     static ApiException notFound(String message) {
         return new ApiException(404, ApiError.invalidRequest(message, null, "not_found"));
+    }
+
+    /** A header to send with the error, e.g. {@code Retry-After}. */
+    ApiException withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    java.util.Map<String, String> headers() {
+        return headers;
     }
 
     int status() {

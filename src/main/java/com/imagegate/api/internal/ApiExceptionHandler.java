@@ -21,7 +21,9 @@ class ApiExceptionHandler {
 
     @ExceptionHandler
     ResponseEntity<ApiError> refused(ApiException refused) {
-        return ResponseEntity.status(refused.status()).body(refused.error());
+        var response = ResponseEntity.status(refused.status());
+        refused.headers().forEach(response::header);
+        return response.body(refused.error());
     }
 
     @ExceptionHandler

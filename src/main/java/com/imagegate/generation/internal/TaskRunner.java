@@ -176,7 +176,7 @@ class TaskRunner implements DisposableBean {
             images.saveAll(rows);
             if (captured > 0) {
                 credits.capture(new Capture(task.id(), captured));
-            } else {
+            } else if (task.credits() > 0) {
                 credits.release(new Release(task.id()));
             }
             return true;
@@ -195,7 +195,9 @@ class TaskRunner implements DisposableBean {
             if (tasks.fail(task.id(), nodeId, code, message, clock.instant()) != 1) {
                 return false;
             }
-            credits.release(new Release(task.id()));
+            if (task.credits() > 0) {
+                credits.release(new Release(task.id()));
+            }
             return true;
         }));
         if (ended) {

@@ -82,7 +82,8 @@ class TaskService implements Generations {
                 return replay;
             }
         }
-        long price = pricing.credits(request.size(), request.n());
+        // Test keys render in the sandbox and are never billed (API.md): their tasks cost nothing.
+        long price = caller.testMode() ? 0 : pricing.credits(request.size(), request.n());
         Task task;
         try {
             task = transactions.execute(status -> insert(caller, request, price, idempotencyKey, requestHash));
@@ -123,24 +124,10 @@ class TaskService implements Generations {
                 request.callbackUrl() == null ? null : request.callbackUrl().toString(),
                 caller.requestId());
         Task task = new Task(spec, price, provider, properties.openai().model(), now);
-        try {
-            credits.reserve(new Reserve(
-                    caller.workspaceId(),
-                    price,
-                    task.id(),
-                    caller.apiKeyId() == null ? null : new KeyCap(caller.apiKeyId(), caller.keyMonthlyCap()),
-                    caller.actor()));
-        } catch (InsufficientCreditsException short_) {
-            throw new GenerationException(
-                    Reason.INSUFFICIENT_QUOTA,
-                    "You do not have enough credits: this task needs " + price + " and " + short_.spendable()
-                            + " are available. Buy credits or upgrade your plan.");
-        } catch (KeyCapExceededException capped) {
-            throw new GenerationException(
-                    Reason.KEY_CAP_REACHED,
-                    "This API key has reached its monthly credit cap. Raise the cap or use another key.");
+        if (price > 0) {
+            reserve(caller, task, price);
         }
-        // The reservation holds the workspace's balance row lock, so this count cannot race another accept.
+        // A reservation holds the workspace's balance row lock, so this count cannot race another paid accept.
         long unfinished = tasks.countByWorkspaceIdAndStatusIn(
                 caller.workspaceId(), List.of(TaskStatus.PENDING, TaskStatus.PROCESSING));
         if (unfinished >= caller.concurrentTasks()) {
@@ -164,6 +151,26 @@ class TaskService implements Generations {
                     new IdempotencyKey(caller.workspaceId(), idempotencyKey, requestHash, task.id(), now));
         }
         return task;
+    }
+
+    private void reserve(Caller caller, Task task, long price) {
+        try {
+            credits.reserve(new Reserve(
+                    caller.workspaceId(),
+                    price,
+                    task.id(),
+                    caller.apiKeyId() == null ? null : new KeyCap(caller.apiKeyId(), caller.keyMonthlyCap()),
+                    caller.actor()));
+        } catch (InsufficientCreditsException short_) {
+            throw new GenerationException(
+                    Reason.INSUFFICIENT_QUOTA,
+                    "You do not have enough credits: this task needs " + price + " and " + short_.spendable()
+                            + " are available. Buy credits or upgrade your plan.");
+        } catch (KeyCapExceededException capped) {
+            throw new GenerationException(
+                    Reason.KEY_CAP_REACHED,
+                    "This API key has reached its monthly credit cap. Raise the cap or use another key.");
+        }
     }
 
     /** The first task for a replayed key and body; a conflict for another body; null for a new (or expired) key. */
@@ -194,7 +201,9 @@ class TaskService implements Generations {
             if (tasks.cancel(task.id(), workspaceId, clock.instant()) != 1) {
                 return false;
             }
-            credits.release(new Release(task.id()));
+            if (task.credits() > 0) {
+                credits.release(new Release(task.id()));
+            }
             return true;
         }));
         if (!canceled) {

@@ -79,7 +79,9 @@ public class TaskSweeper {
                         != 1) {
                     return false;
                 }
-                credits.release(new Release(id));
+                if (tasks.findById(id).map(Task::credits).orElse(0L) > 0) {
+                    credits.release(new Release(id));
+                }
                 return true;
             });
             if (Boolean.TRUE.equals(done)) {

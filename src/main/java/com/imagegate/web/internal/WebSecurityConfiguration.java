@@ -83,7 +83,7 @@ class WebSecurityConfiguration {
                                 "/favicon.ico",
                                 "/robots.txt")
                         .permitAll()
-                        .requestMatchers("/css/**", "/js/**", "/img/**", "/webjars/**")
+                        .requestMatchers("/css/**", "/js/**", "/img/**", "/webjars/**", "/files/**")
                         .permitAll()
                         .requestMatchers("/admin/**")
                         .hasRole("ADMIN")

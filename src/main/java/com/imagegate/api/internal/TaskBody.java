@@ -1,0 +1,56 @@
+package com.imagegate.api.internal;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.imagegate.generation.TaskView;
+import java.util.List;
+
+/** A task in API.md's shape. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record TaskBody(
+        String id,
+        String object,
+        String status,
+        String model,
+        @JsonProperty("created_at") long createdAt,
+        long credits,
+        int n,
+        String size,
+        String quality,
+        @JsonProperty("output_format") String outputFormat,
+        String user,
+        List<Image> data,
+        Error error,
+        @JsonProperty("credits_refunded") Boolean creditsRefunded,
+        @JsonProperty("started_at") Long startedAt,
+        @JsonProperty("finished_at") Long finishedAt) {
+
+    record Image(String url, int width, int height) {}
+
+    record Error(String code, String message) {}
+
+    static TaskBody of(TaskView task) {
+        boolean ended = task.status().isFinal();
+        return new TaskBody(
+                task.id(),
+                "image.task",
+                task.status().wireValue(),
+                task.model(),
+                task.createdAt().getEpochSecond(),
+                task.credits(),
+                task.n(),
+                task.size(),
+                task.quality(),
+                task.outputFormat(),
+                task.user(),
+                task.images().stream()
+                        .map(i -> new Image(i.url(), i.width(), i.height()))
+                        .toList(),
+                task.error() == null
+                        ? null
+                        : new Error(task.error().code(), task.error().message()),
+                ended ? task.creditsRefunded() : null,
+                task.startedAt() == null ? null : task.startedAt().getEpochSecond(),
+                task.finishedAt() == null ? null : task.finishedAt().getEpochSecond());
+    }
+}
