@@ -26,7 +26,12 @@ class ApiSecurityConfiguration {
             throws Exception {
         return http.securityMatcher(ApiPaths.PATTERNS)
                 .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys, accounts, errors), AuthorizationFilter.class)
-                .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
+                // An async dispatch (a long-poll answering) belongs to a request already authorized on its way in;
+                // the stateless chain keeps no context for it to re-check.
+                .authorizeHttpRequests(auth -> auth.dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC)
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
                 .requestCache(cache -> cache.disable())
