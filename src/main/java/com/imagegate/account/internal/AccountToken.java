@@ -1,5 +1,6 @@
 package com.imagegate.account.internal;
 
+import com.imagegate.AssignedIdEntity;
 import com.imagegate.Ids;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -12,7 +13,7 @@ import java.time.Instant;
 /** A single-use, expiring link sent by mail (password reset, email verification). Only its hash is stored. */
 @Entity
 @Table(name = "account_tokens")
-class AccountToken {
+class AccountToken extends AssignedIdEntity<String> {
 
     enum Purpose {
         PASSWORD_RESET,
@@ -62,5 +63,10 @@ class AccountToken {
 
     boolean usableAt(Instant now) {
         return usedAt == null && now.isBefore(expiresAt);
+    }
+
+    @Override
+    public String getId() {
+        return id;
     }
 }

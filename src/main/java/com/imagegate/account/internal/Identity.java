@@ -1,5 +1,6 @@
 package com.imagegate.account.internal;
 
+import com.imagegate.AssignedIdEntity;
 import com.imagegate.Ids;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -10,7 +11,7 @@ import java.time.Instant;
 /** A sign-in method from an OAuth2/OIDC provider, linked to one user. */
 @Entity
 @Table(name = "user_identities")
-class Identity {
+class Identity extends AssignedIdEntity<String> {
 
     @Id
     private String id;
@@ -51,5 +52,10 @@ class Identity {
 
     String email() {
         return email;
+    }
+
+    @Override
+    public String getId() {
+        return id;
     }
 }

@@ -1,5 +1,6 @@
 package com.imagegate.account.internal;
 
+import com.imagegate.AssignedIdEntity;
 import com.imagegate.Ids;
 import com.imagegate.account.PendingInvitation;
 import com.imagegate.account.WorkspaceRole;
@@ -14,7 +15,7 @@ import java.time.Instant;
 /** An invitation into a team workspace, bound to one email address; only its token's hash is stored. */
 @Entity
 @Table(name = "invitations")
-class Invitation {
+class Invitation extends AssignedIdEntity<String> {
 
     @Id
     private String id;
@@ -93,5 +94,10 @@ class Invitation {
 
     WorkspaceRole role() {
         return role;
+    }
+
+    @Override
+    public String getId() {
+        return id;
     }
 }

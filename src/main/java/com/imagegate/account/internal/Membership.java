@@ -1,5 +1,6 @@
 package com.imagegate.account.internal;
 
+import com.imagegate.AssignedIdEntity;
 import com.imagegate.Ids;
 import com.imagegate.account.WorkspaceRole;
 import jakarta.persistence.Column;
@@ -13,7 +14,7 @@ import java.time.Instant;
 /** A user's place in a workspace, with their role there. */
 @Entity
 @Table(name = "memberships")
-class Membership {
+class Membership extends AssignedIdEntity<String> {
 
     @Id
     private String id;
@@ -59,5 +60,10 @@ class Membership {
 
     WorkspaceRole role() {
         return role;
+    }
+
+    @Override
+    public String getId() {
+        return id;
     }
 }

@@ -1,5 +1,6 @@
 package com.imagegate.account.internal;
 
+import com.imagegate.AssignedIdEntity;
 import com.imagegate.Ids;
 import com.imagegate.account.Role;
 import com.imagegate.account.SignUp;
@@ -14,7 +15,7 @@ import java.time.Instant;
 /** A person who signs in. Email is stored lower-cased and is unique. */
 @Entity
 @Table(name = "users")
-class User {
+class User extends AssignedIdEntity<String> {
 
     @Id
     private String id;
@@ -118,5 +119,10 @@ class User {
 
     Instant createdAt() {
         return createdAt;
+    }
+
+    @Override
+    public String getId() {
+        return id;
     }
 }

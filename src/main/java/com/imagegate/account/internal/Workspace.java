@@ -1,5 +1,6 @@
 package com.imagegate.account.internal;
 
+import com.imagegate.AssignedIdEntity;
 import com.imagegate.Ids;
 import com.imagegate.account.AccountException;
 import com.imagegate.account.WorkspaceSummary;
@@ -12,7 +13,7 @@ import java.time.Instant;
 /** A tenant: every key, task, image and credit belongs to one workspace. */
 @Entity
 @Table(name = "workspaces")
-class Workspace {
+class Workspace extends AssignedIdEntity<String> {
 
     static final int MAX_NAME_LENGTH = 80;
 
@@ -86,5 +87,10 @@ class Workspace {
 
     Instant createdAt() {
         return createdAt;
+    }
+
+    @Override
+    public String getId() {
+        return id;
     }
 }

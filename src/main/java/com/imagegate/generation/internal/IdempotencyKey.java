@@ -1,5 +1,6 @@
 package com.imagegate.generation.internal;
 
+import com.imagegate.AssignedIdEntity;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.IdClass;
@@ -11,7 +12,7 @@ import java.time.Instant;
 @Entity
 @Table(name = "idempotency_keys")
 @IdClass(IdempotencyKey.Id.class)
-class IdempotencyKey {
+class IdempotencyKey extends AssignedIdEntity<IdempotencyKey.Id> {
 
     /** The key's identity: unique per workspace. */
     static class Id implements Serializable {
@@ -63,6 +64,11 @@ class IdempotencyKey {
         this.requestHash = requestHash;
         this.taskId = taskId;
         this.createdAt = createdAt;
+    }
+
+    @Override
+    public Id getId() {
+        return new Id(workspaceId, key);
     }
 
     String requestHash() {

@@ -1,5 +1,6 @@
 package com.imagegate.generation.internal;
 
+import com.imagegate.AssignedIdEntity;
 import com.imagegate.Ids;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.OutputFormat;
@@ -19,7 +20,7 @@ import java.time.Instant;
  */
 @Entity
 @Table(name = "image_tasks")
-class Task {
+class Task extends AssignedIdEntity<String> {
 
     @Id
     private String id;
@@ -152,6 +153,11 @@ class Task {
             String requestId) {}
 
     String id() {
+        return id;
+    }
+
+    @Override
+    public String getId() {
         return id;
     }
 

@@ -1,5 +1,6 @@
 package com.imagegate.generation.internal;
 
+import com.imagegate.AssignedIdEntity;
 import com.imagegate.Ids;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -10,7 +11,7 @@ import java.time.Instant;
 /** One stored image of a task. */
 @Entity
 @Table(name = "task_images")
-class TaskImage {
+class TaskImage extends AssignedIdEntity<String> {
 
     @Id
     private String id;
@@ -75,6 +76,11 @@ class TaskImage {
     }
 
     String id() {
+        return id;
+    }
+
+    @Override
+    public String getId() {
         return id;
     }
 
