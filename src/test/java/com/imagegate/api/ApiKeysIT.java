@@ -78,7 +78,9 @@ class ApiKeysIT {
         assertThat(body.at("/id").asString()).isEqualTo(workspaceOf("owner@example.com"));
         assertThat(body.at("/name").asString()).isEqualTo("owner's workspace");
         assertThat(body.at("/plan").asString()).isEqualTo("free");
-        assertThat(body.at("/credits/balance").asLong()).as("the sign-up credits").isEqualTo(100);
+        assertThat(body.at("/credits/balance").asLong())
+                .as("the sign-up credits")
+                .isEqualTo(100);
         assertThat(body.at("/rate_limits/requests_per_minute").asInt()).isEqualTo(10);
         assertThat(body.at("/rate_limits/concurrent_tasks").asInt()).isEqualTo(2);
         assertThat(body.at("/api_key/mode").asString()).isEqualTo("live");

@@ -24,6 +24,9 @@ public class TestDatabaseInitializer implements ApplicationContextInitializer<Co
                                     "spring.datasource.url", server.jdbcUrl(database),
                                     "spring.datasource.username", server.username(),
                                     "spring.datasource.password", server.password(),
+                                    // Many test contexts share one server: open connections as needed, not 20 each.
+                                    "spring.datasource.hikari.maximum-pool-size", "10",
+                                    "spring.datasource.hikari.minimum-idle", "1",
                                     "imagegate.storage.filesystem.root",
                                             Files.createTempDirectory("imagegate-it-images")
                                                     .toString())));
