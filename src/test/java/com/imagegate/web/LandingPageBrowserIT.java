@@ -83,6 +83,25 @@ class LandingPageBrowserIT {
     }
 
     @Test
+    void visitorSignsUpAndSeesTheirFreeCreditsOnTheDashboard() {
+        browser.get("http://localhost:" + port + "/");
+        browser.findElement(By.cssSelector(".hero .button")).click();
+        wait.until(ExpectedConditions.titleContains("Create your account"));
+
+        browser.findElement(By.id("email")).sendKeys("browser.signup@example.com");
+        browser.findElement(By.id("password")).sendKeys("a-good-password");
+        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
+
+        wait.until(ExpectedConditions.urlContains("/app"));
+        assertThat(browser.findElement(By.cssSelector("[role=status]")).getText())
+                .contains("Welcome");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=spendable]"))
+                        .getText())
+                .isEqualTo("100");
+        assertThat(browser.findElement(By.cssSelector(".lots")).getText()).contains("Signup");
+    }
+
+    @Test
     void bootstrapAdminSignsInAndOut() {
         browser.get("http://localhost:" + port + "/");
         browser.findElement(By.linkText("Sign in")).click();
