@@ -67,6 +67,32 @@ public final class GenerationRequests {
         return new GenerationRequest(model, prompt, imageUrls, n, size, quality, format, user, callback);
     }
 
+    static final Set<String> ENHANCEMENT_FIELDS = Set.of("image_url", "output_format", "user", "callback_url");
+
+    /** Reads a {@code POST /api/v1/images/enhancements} body. */
+    public static EnhancementRequest parseEnhancement(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidRequestException(null, "invalid_value", "The request body must be a JSON object.");
+        }
+        for (String field : body.propertyNames()) {
+            if (!ENHANCEMENT_FIELDS.contains(field)) {
+                throw new InvalidRequestException(
+                        field, "unknown_parameter", "Unknown parameter: '" + shorten(field) + "'.");
+            }
+        }
+        JsonNode url = body.get("image_url");
+        if (url == null || url.isNull()) {
+            throw new InvalidRequestException("image_url", "missing_required_parameter", "image_url is required.");
+        }
+        if (!url.isString()) {
+            throw invalid("image_url", "image_url must be an http(s) URL string.");
+        }
+        URI image = httpUrl(url.asString(), "image_url", Set.of("http", "https"));
+        OutputFormat format =
+                enumValue(body, "output_format", OutputFormat.PNG, OutputFormat::parse, "png, jpeg, webp");
+        return new EnhancementRequest(image, format, optionalText(body, "user", MAX_USER), callbackUrl(body));
+    }
+
     /** The accepted sizes as the API spells them, for messages and docs. */
     public static String sizes() {
         return Arrays.stream(ImageSize.values()).map(ImageSize::wireValue).collect(Collectors.joining(", "));

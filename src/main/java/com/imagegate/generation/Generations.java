@@ -16,6 +16,9 @@ public interface Generations {
      */
     TaskView accept(Caller caller, GenerationRequest request, String idempotencyKey, String requestHash);
 
+    /** Accepts an enhancement task for one image, priced at the enhancement price; otherwise as {@link #accept}. */
+    TaskView enhance(Caller caller, EnhancementRequest request, String idempotencyKey, String requestHash);
+
     /** A task of this workspace ({@link GenerationException.Reason#NOT_FOUND} for anyone else's). */
     TaskView get(String workspaceId, String taskId);
 

@@ -386,6 +386,20 @@ class ImagesApiIT {
     }
 
     @Test
+    void referenceImagesOnThisMachineOrOurNetworkAreRefused() {
+        var user = ApiUsers.signUpWithKey(port, "live");
+        for (String url : List.of(
+                "http://127.0.0.1:" + port + "/actuator/health",
+                "http://localhost:" + port + "/img/logo.svg",
+                "http://169.254.169.254/latest/meta-data/",
+                "http://10.0.0.7/x.png")) {
+            var response = create(user.secret(), "{\"prompt\":\"x\",\"image_urls\":[\"" + url + "\"]}");
+            assertError(response, 400, "invalid_request_error", "invalid_value", "image_urls[0]");
+        }
+        assertThat(spendable(user)).isEqualTo(100);
+    }
+
+    @Test
     void errorTable401404413() {
         var user = ApiUsers.signUpWithKey(port, "live");
         assertError(

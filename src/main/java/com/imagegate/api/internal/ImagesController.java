@@ -58,6 +58,24 @@ class ImagesController {
             @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             HttpServletResponse response) {
+        var request = GenerationRequests.parse(readJson(checkedBody(body, idempotencyKey)));
+        var task = generations.accept(admit(caller, response), request, idempotencyKey, sha256(body));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(TaskBody.of(task));
+    }
+
+    /** "Image Enhancement": one image in by URL, an enhanced image out, as a task. */
+    @PostMapping(path = "/api/v1/images/enhancements")
+    ResponseEntity<TaskBody> enhance(
+            ApiKeyAuthentication caller,
+            @RequestBody(required = false) byte[] body,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            HttpServletResponse response) {
+        var request = GenerationRequests.parseEnhancement(readJson(checkedBody(body, idempotencyKey)));
+        var task = generations.enhance(admit(caller, response), request, idempotencyKey, sha256(body));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(TaskBody.of(task));
+    }
+
+    private byte[] checkedBody(byte[] body, String idempotencyKey) {
         if (body == null || body.length == 0) {
             throw new ApiException(
                     400, ApiError.invalidRequest("The request body must be a JSON object.", null, "invalid_json"));
@@ -76,7 +94,11 @@ class ImagesController {
                     ApiError.invalidRequest(
                             "Idempotency-Key must be 1 to 255 characters.", "Idempotency-Key", "invalid_value"));
         }
-        var request = GenerationRequests.parse(readJson(body));
+        return body;
+    }
+
+    /** Counts the creation against the plan's per-minute limit and says who is asking. */
+    private Caller admit(ApiKeyAuthentication caller, HttpServletResponse response) {
         ApiKeyPrincipal key = caller.getPrincipal();
         var plan = catalog.free();
         var usage = limiter.creation(key.workspaceId(), plan.requestsPerMinute());
@@ -87,20 +109,15 @@ class ImagesController {
                     "Rate limit reached: " + usage.limit() + " task creations per minute on your plan. Try again in "
                             + seconds(usage.reset()) + " s.");
         }
-        var task = generations.accept(
-                new Caller(
-                        key.workspaceId(),
-                        key.keyId(),
-                        key.monthlyCreditCap(),
-                        key.mode() == ApiKeyMode.TEST,
-                        "api",
-                        "key:" + key.keyId(),
-                        MDC.get(RequestIdFilter.MDC_KEY),
-                        plan.concurrentTasks()),
-                request,
-                idempotencyKey,
-                sha256(body));
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(TaskBody.of(task));
+        return new Caller(
+                key.workspaceId(),
+                key.keyId(),
+                key.monthlyCreditCap(),
+                key.mode() == ApiKeyMode.TEST,
+                "api",
+                "key:" + key.keyId(),
+                MDC.get(RequestIdFilter.MDC_KEY),
+                plan.concurrentTasks());
     }
 
     @GetMapping("/api/v1/images/tasks/{id}")
@@ -156,6 +173,10 @@ class ImagesController {
 
     @ExceptionHandler
     ResponseEntity<ApiError> invalid(InvalidRequestException invalid) {
+        if ("payload_too_large".equals(invalid.code())) {
+            return ResponseEntity.status(413)
+                    .body(ApiError.invalidRequest(invalid.getMessage(), invalid.param(), invalid.code()));
+        }
         return ResponseEntity.badRequest()
                 .body(ApiError.invalidRequest(invalid.getMessage(), invalid.param(), invalid.code()));
     }

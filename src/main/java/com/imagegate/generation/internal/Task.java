@@ -1,7 +1,6 @@
 package com.imagegate.generation.internal;
 
 import com.imagegate.AssignedIdEntity;
-import com.imagegate.Ids;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.Quality;
@@ -13,6 +12,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * An image task. Status changes that race between nodes (claiming, finishing, canceling) are conditional updates in
@@ -55,6 +55,9 @@ class Task extends AssignedIdEntity<String> {
 
     @Column(name = "image_urls", columnDefinition = "mediumtext")
     private String imageUrls;
+
+    @Column(name = "reference_keys", columnDefinition = "mediumtext")
+    private String referenceKeys;
 
     @Column(nullable = false)
     private int n;
@@ -112,8 +115,16 @@ class Task extends AssignedIdEntity<String> {
 
     protected Task() {}
 
-    Task(NewTask spec, long credits, String provider, String modelSnapshot, Instant now) {
-        this.id = Ids.next("task");
+    Task(
+            String id,
+            NewTask spec,
+            long credits,
+            String provider,
+            String modelSnapshot,
+            List<String> referenceKeys,
+            Instant now) {
+        this.id = id;
+        this.referenceKeys = referenceKeys.isEmpty() ? null : String.join("\n", referenceKeys);
         this.workspaceId = spec.workspaceId();
         this.apiKeyId = spec.apiKeyId();
         this.source = spec.source();
@@ -199,6 +210,11 @@ class Task extends AssignedIdEntity<String> {
 
     String imageUrlsJson() {
         return imageUrls;
+    }
+
+    /** Storage keys of the fetched reference images, in order. */
+    List<String> referenceKeys() {
+        return referenceKeys == null || referenceKeys.isBlank() ? List.of() : List.of(referenceKeys.split("\n"));
     }
 
     int n() {

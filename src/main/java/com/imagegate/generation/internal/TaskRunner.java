@@ -48,6 +48,7 @@ class TaskRunner implements DisposableBean {
     private final Credits credits;
     private final Map<String, ImageProvider> providers;
     private final ImageStore store;
+    private final ReferenceImages referenceImages;
     private final TaskWaiters waiters;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
@@ -66,6 +67,7 @@ class TaskRunner implements DisposableBean {
             Credits credits,
             List<ImageProvider> providers,
             ImageStore store,
+            ReferenceImages referenceImages,
             TaskWaiters waiters,
             TransactionTemplate transactions,
             ApplicationEventPublisher events,
@@ -76,6 +78,7 @@ class TaskRunner implements DisposableBean {
         this.credits = credits;
         this.providers = providers.stream().collect(java.util.stream.Collectors.toMap(ImageProvider::name, p -> p));
         this.store = store;
+        this.referenceImages = referenceImages;
         this.waiters = waiters;
         this.transactions = transactions;
         this.events = events;
@@ -126,15 +129,18 @@ class TaskRunner implements DisposableBean {
             if (provider == null) {
                 throw new ProviderException("provider_unavailable", "The image provider is not available.", false);
             }
-            made = provider.generate(new ImageRequest(
-                    task.modelSnapshot(),
-                    task.prompt(),
-                    List.of(),
-                    task.n(),
-                    task.size(),
-                    task.quality(),
-                    task.outputFormat(),
-                    task.endUser()));
+            List<byte[]> references = referenceImages.load(task.referenceKeys());
+            made = "enhancement".equals(task.kind())
+                    ? List.of(provider.enhance(references.getFirst(), task.outputFormat()))
+                    : provider.generate(new ImageRequest(
+                            task.modelSnapshot(),
+                            task.prompt(),
+                            references,
+                            task.n(),
+                            task.size(),
+                            task.quality(),
+                            task.outputFormat(),
+                            task.endUser()));
         } catch (ProviderException e) {
             fail(task, e.code(), e.getMessage());
             return;

@@ -1,5 +1,6 @@
 package com.imagegate.generation.internal;
 
+import com.imagegate.Ids;
 import com.imagegate.credits.Credits;
 import com.imagegate.credits.InsufficientCreditsException;
 import com.imagegate.credits.KeyCap;
@@ -7,12 +8,15 @@ import com.imagegate.credits.KeyCapExceededException;
 import com.imagegate.credits.Release;
 import com.imagegate.credits.Reserve;
 import com.imagegate.generation.Caller;
+import com.imagegate.generation.EnhancementRequest;
 import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.GenerationException.Reason;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.GenerationRequest;
 import com.imagegate.generation.Generations;
+import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.Pricing;
+import com.imagegate.generation.Quality;
 import com.imagegate.generation.TaskPage;
 import com.imagegate.generation.TaskQuery;
 import com.imagegate.generation.TaskStatus;
@@ -48,6 +52,7 @@ class TaskService implements Generations {
     private final TaskDispatcher dispatcher;
     private final TaskViews views;
     private final TaskWaiters waiters;
+    private final ReferenceImages referenceImages;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
@@ -60,6 +65,7 @@ class TaskService implements Generations {
             TaskDispatcher dispatcher,
             TaskViews views,
             TaskWaiters waiters,
+            ReferenceImages referenceImages,
             TransactionTemplate transactions,
             Clock clock) {
         this.tasks = tasks;
@@ -70,44 +76,13 @@ class TaskService implements Generations {
         this.dispatcher = dispatcher;
         this.views = views;
         this.waiters = waiters;
+        this.referenceImages = referenceImages;
         this.transactions = transactions;
         this.clock = clock;
     }
 
     @Override
     public TaskView accept(Caller caller, GenerationRequest request, String idempotencyKey, String requestHash) {
-        if (idempotencyKey != null) {
-            var replay = replay(caller.workspaceId(), idempotencyKey, requestHash);
-            if (replay != null) {
-                return replay;
-            }
-        }
-        // Test keys render in the sandbox and are never billed (API.md): their tasks cost nothing.
-        long price = caller.testMode() ? 0 : pricing.credits(request.size(), request.n());
-        Task task;
-        try {
-            task = transactions.execute(status -> insert(caller, request, price, idempotencyKey, requestHash));
-        } catch (DataIntegrityViolationException sameKeyAtOnce) {
-            if (idempotencyKey == null) {
-                throw sameKeyAtOnce;
-            }
-            // A concurrent request with the same key committed first; ours rolled back whole (no credits held).
-            var replay = replay(caller.workspaceId(), idempotencyKey, requestHash);
-            if (replay == null) {
-                throw sameKeyAtOnce;
-            }
-            return replay;
-        }
-        dispatcher.dispatch(task.id());
-        return views.view(task);
-    }
-
-    private Task insert(
-            Caller caller, GenerationRequest request, long price, String idempotencyKey, String requestHash) {
-        Instant now = clock.instant();
-        String provider = caller.testMode() || properties.provider() == GenerationProperties.Provider.SANDBOX
-                ? "sandbox"
-                : "openai";
         var spec = new Task.NewTask(
                 caller.workspaceId(),
                 caller.apiKeyId(),
@@ -123,7 +98,90 @@ class TaskService implements Generations {
                 request.user(),
                 request.callbackUrl() == null ? null : request.callbackUrl().toString(),
                 caller.requestId());
-        Task task = new Task(spec, price, provider, properties.openai().model(), now);
+        long price = pricing.credits(request.size(), request.n());
+        return accept(caller, spec, price, request.imageUrls(), "image_urls", idempotencyKey, requestHash);
+    }
+
+    @Override
+    public TaskView enhance(Caller caller, EnhancementRequest request, String idempotencyKey, String requestHash) {
+        var spec = new Task.NewTask(
+                caller.workspaceId(),
+                caller.apiKeyId(),
+                caller.source(),
+                "enhancement",
+                "gpt-image-2",
+                null,
+                json(List.of(request.imageUrl())),
+                1,
+                ImageSize.AUTO,
+                Quality.HIGH,
+                request.format(),
+                request.user(),
+                request.callbackUrl() == null ? null : request.callbackUrl().toString(),
+                caller.requestId());
+        return accept(
+                caller,
+                spec,
+                pricing.enhancementCredits(),
+                List.of(request.imageUrl()),
+                "image_url",
+                idempotencyKey,
+                requestHash);
+    }
+
+    private TaskView accept(
+            Caller caller,
+            Task.NewTask spec,
+            long listPrice,
+            List<URI> references,
+            String referenceParam,
+            String idempotencyKey,
+            String requestHash) {
+        if (idempotencyKey != null) {
+            var replay = replay(caller.workspaceId(), idempotencyKey, requestHash);
+            if (replay != null) {
+                return replay;
+            }
+        }
+        // Test keys render in the sandbox and are never billed (API.md): their tasks cost nothing.
+        long price = caller.testMode() ? 0 : listPrice;
+        String taskId = Ids.next("task");
+        // Fetched before the transaction: a slow or bad URL never holds a lock, and a bad one writes nothing.
+        List<String> referenceKeys =
+                references.isEmpty() ? List.of() : referenceImages.fetchAndStore(taskId, references, referenceParam);
+        Task task;
+        try {
+            task = transactions.execute(
+                    status -> insert(taskId, caller, spec, price, referenceKeys, idempotencyKey, requestHash));
+        } catch (RuntimeException refused) {
+            referenceImages.delete(referenceKeys);
+            if (!(refused instanceof DataIntegrityViolationException) || idempotencyKey == null) {
+                throw refused;
+            }
+            // A concurrent request with the same key committed first; ours rolled back whole (no credits held).
+            var replay = replay(caller.workspaceId(), idempotencyKey, requestHash);
+            if (replay == null) {
+                throw refused;
+            }
+            return replay;
+        }
+        dispatcher.dispatch(task.id());
+        return views.view(task);
+    }
+
+    private Task insert(
+            String taskId,
+            Caller caller,
+            Task.NewTask spec,
+            long price,
+            List<String> referenceKeys,
+            String idempotencyKey,
+            String requestHash) {
+        Instant now = clock.instant();
+        String provider = caller.testMode() || properties.provider() == GenerationProperties.Provider.SANDBOX
+                ? "sandbox"
+                : "openai";
+        Task task = new Task(taskId, spec, price, provider, properties.openai().model(), referenceKeys, now);
         if (price > 0) {
             reserve(caller, task, price);
         }

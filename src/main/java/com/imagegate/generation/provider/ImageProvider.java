@@ -14,4 +14,12 @@ public interface ImageProvider {
      * @throws ProviderException when it cannot
      */
     List<GeneratedImage> generate(ImageRequest request);
+
+    /**
+     * Enhances one image (upscales and sharpens it).
+     *
+     * @param image the source image's bytes (PNG, JPEG or WebP)
+     * @throws ProviderException when it cannot
+     */
+    GeneratedImage enhance(byte[] image, com.imagegate.generation.OutputFormat format);
 }

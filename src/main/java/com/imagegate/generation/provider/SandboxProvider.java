@@ -49,12 +49,71 @@ public class SandboxProvider implements ImageProvider {
         int height =
                 request.size() == ImageSize.AUTO ? AUTO_SIDE : request.size().height();
         List<GeneratedImage> images = new ArrayList<>(request.n());
+        BufferedImage reference = request.references().isEmpty()
+                ? null
+                : decode(request.references().getFirst());
         for (int i = 0; i < request.n(); i++) {
             BufferedImage image = render(prompt, request.references().size(), i, width, height);
+            if (reference != null) {
+                drawThumbnail(image, reference);
+            }
             images.add(
                     new GeneratedImage(ImageEncoder.encode(image, request.format()), width, height, request.format()));
         }
         return images;
+    }
+
+    /** Doubles the image's size (the long side at most 3840) with bicubic scaling, then sharpens it. */
+    @Override
+    public GeneratedImage enhance(byte[] source, com.imagegate.generation.OutputFormat format) {
+        pause();
+        BufferedImage image = decode(source);
+        double scale = Math.min(2.0, 3840.0 / Math.max(image.getWidth(), image.getHeight()));
+        int width = Math.max(1, (int) Math.round(image.getWidth() * scale));
+        int height = Math.max(1, (int) Math.round(image.getHeight() * scale));
+        BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scaled.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+            g.drawImage(image, 0, 0, width, height, null);
+        } finally {
+            g.dispose();
+        }
+        var sharpen = new java.awt.image.ConvolveOp(
+                new java.awt.image.Kernel(3, 3, new float[] {0, -0.25f, 0, -0.25f, 2f, -0.25f, 0, -0.25f, 0}),
+                java.awt.image.ConvolveOp.EDGE_NO_OP,
+                null);
+        BufferedImage sharpened = sharpen.filter(scaled, null);
+        return new GeneratedImage(ImageEncoder.encode(sharpened, format), width, height, format);
+    }
+
+    private static BufferedImage decode(byte[] bytes) {
+        try {
+            BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+            if (image == null) {
+                throw new ProviderException("invalid_image", "The reference image could not be decoded.", false);
+            }
+            return image;
+        } catch (java.io.IOException e) {
+            throw new ProviderException("invalid_image", "The reference image could not be decoded.", false);
+        }
+    }
+
+    private static void drawThumbnail(BufferedImage target, BufferedImage reference) {
+        int side = Math.min(target.getWidth(), target.getHeight()) / 4;
+        double scale = (double) side / Math.max(reference.getWidth(), reference.getHeight());
+        int w = (int) (reference.getWidth() * scale);
+        int h = (int) (reference.getHeight() * scale);
+        Graphics2D g = target.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            int margin = side / 8;
+            g.setColor(Color.WHITE);
+            g.fillRect(margin - 4, margin - 4, w + 8, h + 8);
+            g.drawImage(reference, margin, margin, w, h, null);
+        } finally {
+            g.dispose();
+        }
     }
 
     private void pause() {

@@ -1,0 +1,14 @@
+package com.imagegate.generation;
+
+import java.net.URI;
+
+/**
+ * A validated request to enhance one image (API.md's "Image Enhancement"): the image is fetched, enhanced, stored as a
+ * task's result.
+ *
+ * @param imageUrl the image to enhance (http/https)
+ * @param format the output format
+ * @param user the caller's end-user id, or null
+ * @param callbackUrl where to POST the finished task, or null
+ */
+public record EnhancementRequest(URI imageUrl, OutputFormat format, String user, URI callbackUrl) {}

@@ -1,0 +1,113 @@
+package com.imagegate.generation.internal;
+
+import com.imagegate.generation.FetchProperties;
+import com.imagegate.generation.InvalidRequestException;
+import com.imagegate.generation.fetch.FetchException;
+import com.imagegate.generation.fetch.SafeFetcher;
+import com.imagegate.generation.storage.ImageStore;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reference images named by {@code image_urls}: fetched at request time through the SSRF-guarded fetcher (≤ 20 MB
+ * each, 10 s), checked to decode as PNG, JPEG or WebP, and kept in storage for the render job on whatever node runs
+ * it. A failure is a 400 naming the index ({@code image_urls[2]}), or 413 when too large.
+ */
+@Component
+class ReferenceImages implements DisposableBean {
+
+    static final long MAX_BYTES = 20L * 1024 * 1024;
+    private static final Set<String> FORMATS = Set.of("png", "jpeg", "webp");
+
+    private final SafeFetcher fetcher;
+    private final ImageStore store;
+
+    ReferenceImages(FetchProperties properties, ImageStore store) {
+        this.fetcher = new SafeFetcher(properties.allowPrivateHosts(), Duration.ofSeconds(10));
+        this.store = store;
+    }
+
+    /** Fetches, checks and stores each image; returns their storage keys in order. */
+    List<String> fetchAndStore(String taskId, List<URI> urls, String param) {
+        List<String> keys = new ArrayList<>();
+        try {
+            for (int i = 0; i < urls.size(); i++) {
+                String name = urls.size() == 1 && !param.equals("image_urls") ? param : param + "[" + i + "]";
+                byte[] bytes;
+                try {
+                    bytes = fetcher.fetch(urls.get(i), MAX_BYTES);
+                } catch (FetchException e) {
+                    throw new InvalidRequestException(
+                            name,
+                            e.tooLarge() ? "payload_too_large" : "invalid_value",
+                            name + ": " + e.getMessage() + ".");
+                }
+                String format = formatOf(bytes);
+                if (format == null) {
+                    throw new InvalidRequestException(
+                            name, "invalid_value", name + ": the content is not a PNG, JPEG or WebP image.");
+                }
+                String key = "refs/" + taskId + "/" + i + "." + format;
+                store.put(key, bytes, "image/" + format);
+                keys.add(key);
+            }
+            return keys;
+        } catch (RuntimeException e) {
+            keys.forEach(store::delete);
+            throw e;
+        }
+    }
+
+    List<byte[]> load(List<String> keys) {
+        List<byte[]> images = new ArrayList<>();
+        for (String key : keys) {
+            try (var in = store.open(key)
+                    .orElseThrow(() -> new IllegalStateException("reference image missing: " + key))
+                    .content()) {
+                images.add(in.readAllBytes());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return images;
+    }
+
+    void delete(List<String> keys) {
+        keys.forEach(store::delete);
+    }
+
+    /** The image format, if the bytes decode as one we accept. */
+    static String formatOf(byte[] bytes) {
+        try (var in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            var readers = ImageIO.getImageReaders(in);
+            while (readers.hasNext()) {
+                var reader = readers.next();
+                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+                format = format.equals("jpg") ? "jpeg" : format;
+                if (FORMATS.contains(format)) {
+                    reader.setInput(in);
+                    boolean ok = reader.getWidth(0) > 0 && reader.getHeight(0) > 0;
+                    reader.dispose();
+                    return ok ? format : null;
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void destroy() throws IOException {
+        fetcher.close();
+    }
+}
