@@ -63,6 +63,7 @@ class PublicPagesController {
                 "sizes",
                 Arrays.stream(ImageSize.values()).map(ImageSize::wireValue).toList());
         model.addAttribute("prices", sizePrices());
+        model.addAttribute("rules", new java.util.TreeMap<>(com.imagegate.generation.GenerationRequests.rules()));
         return "public/docs";
     }
 
