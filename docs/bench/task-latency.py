@@ -38,7 +38,12 @@ def main():
     p.add_argument("--db", default="imagegate_bench")
     p.add_argument("--tasks", type=int, default=200)
     p.add_argument("--concurrency", type=int, default=8)
+    p.add_argument("--h2-jar", help="query an embedded-default run instead of MariaDB: path of the h2 jar")
+    p.add_argument("--h2-url", help="its JDBC URL (start the app with AUTO_SERVER=TRUE in the datasource URL)")
     a = p.parse_args()
+    global QUERY
+    if a.h2_jar:
+        QUERY = lambda db, sql: h2(a.h2_jar, a.h2_url, sql)
     op = opener()
     email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
     form(op, a.base, "/signup", "/signup", {"email": email, "password": "benchmark-password"})
@@ -83,7 +88,17 @@ def main():
     print(f"accept->processing ms p50={pct(start_ms,.5):.1f} p95={pct(start_ms,.95):.1f} p99={pct(start_ms,.99):.1f}")
     print(f"accept->succeeded ms  p50={pct(end_ms,.5):.1f} p95={pct(end_ms,.95):.1f} p99={pct(end_ms,.99):.1f}")
 
+QUERY = None
+
+def h2(jar, url, sql):
+    out = subprocess.run(["java", "-cp", jar, "org.h2.tools.Shell", "-url", url, "-user", "sa", "-sql", sql],
+                         check=True, capture_output=True, text=True).stdout.splitlines()
+    lines = [l for l in out if l.strip() and not l.startswith("(")]
+    return "\n".join(" ".join(c.strip() for c in l.split("|")) for l in lines[1:])
+
 def mysql(db, sql):
+    if QUERY:
+        return QUERY(db, sql)
     return subprocess.run(["mysql", "-uroot", "-h127.0.0.1", "-N", "-B", db, "-e", sql],
                           check=True, capture_output=True, text=True).stdout.strip()
 
