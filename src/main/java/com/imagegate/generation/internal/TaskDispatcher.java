@@ -10,6 +10,7 @@ import org.jobrunr.scheduling.JobScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,11 +26,16 @@ class TaskDispatcher implements DisposableBean {
 
     private final JobScheduler jobs;
     private final TaskJob taskJob;
+    private static final int MAX_TASKS_PER_SLOT_TURN = 100;
+
     private final TaskRunner runner;
+    private final Tasks tasks;
     private final Semaphore localSlots;
     private final ExecutorService local = Executors.newVirtualThreadPerTaskExecutor();
 
-    TaskDispatcher(JobScheduler jobs, TaskJob taskJob, TaskRunner runner, GenerationProperties properties) {
+    TaskDispatcher(
+            JobScheduler jobs, TaskJob taskJob, TaskRunner runner, Tasks tasks, GenerationProperties properties) {
+        this.tasks = tasks;
         this.jobs = jobs;
         this.taskJob = taskJob;
         this.runner = runner;
@@ -43,9 +49,7 @@ class TaskDispatcher implements DisposableBean {
             try {
                 local.submit(() -> {
                     try {
-                        runner.runIfClaimable(taskId);
-                    } catch (RuntimeException e) {
-                        log.warn("Local run of {} failed; JobRunr takes over: {}", taskId, e.toString());
+                        runLocally(taskId);
                     } finally {
                         localSlots.release();
                     }
@@ -53,6 +57,23 @@ class TaskDispatcher implements DisposableBean {
             } catch (RuntimeException rejected) {
                 localSlots.release();
             }
+        }
+    }
+
+    /**
+     * Runs the task, then keeps the slot busy with the oldest pending tasks (accepted while every slot was taken)
+     * instead of leaving them to JobRunr's next poll. Claims are conditional, so racing JobRunr is harmless.
+     */
+    private void runLocally(String taskId) {
+        String next = taskId;
+        for (int ran = 0; next != null && ran < MAX_TASKS_PER_SLOT_TURN; ran++) {
+            try {
+                runner.runIfClaimable(next);
+            } catch (RuntimeException e) {
+                log.warn("Local run of {} failed; JobRunr takes over: {}", next, e.toString());
+                return;
+            }
+            next = tasks.findPending(PageRequest.of(0, 1)).stream().findFirst().orElse(null);
         }
     }
 
