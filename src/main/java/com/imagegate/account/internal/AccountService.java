@@ -247,12 +247,12 @@ class AccountService implements Accounts {
         });
     }
 
+    /** On every API call (the suspension check): one indexed read, deliberately outside any transaction. */
     @Override
-    @Transactional(readOnly = true)
     public Optional<WorkspaceSummary> workspace(String workspaceId) {
         return workspaceId == null
                 ? Optional.empty()
-                : workspaces.findById(workspaceId).map(Workspace::summary);
+                : workspaces.lookup(workspaceId).map(Workspace::summary);
     }
 
     @Override

@@ -12,6 +12,10 @@ interface Workspaces extends JpaRepository<Workspace, String> {
     @Query("select w from Workspace w where w.id = :id")
     Optional<Workspace> lock(String id);
 
+    /** A declared query, so it runs without the read-only transaction that inherited {@code findById} opens. */
+    @Query("select w from Workspace w where w.id = :id")
+    Optional<Workspace> lookup(String id);
+
     @Query("select w from Workspace w where w.createdBy = :userId and w.personal = true")
     Optional<Workspace> findPersonal(String userId);
 
