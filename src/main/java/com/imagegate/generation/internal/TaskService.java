@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Service;
@@ -314,9 +313,8 @@ class TaskService implements Generations {
     }
 
     private static String json(List<URI> urls) {
-        return urls.stream()
-                .map(u -> "\"" + u.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
-                .collect(Collectors.joining(",", "[", "]"));
+        return tools.jackson.databind.json.JsonMapper.shared()
+                .writeValueAsString(urls.stream().map(URI::toString).toList());
     }
 
     /** An opaque paging position: the last task's creation time and id. */
