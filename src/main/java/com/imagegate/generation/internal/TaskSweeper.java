@@ -92,10 +92,19 @@ public class TaskSweeper {
         return failed;
     }
 
+    /**
+     * A backstop: every task already has a durable job, so a task still pending (or held under a lease that ran out)
+     * five minutes on means its job was lost. One restart job per task per five-minute window (the id says so), so
+     * a backlog of tasks waiting for workers is not flooded with duplicates.
+     */
     int restartOrphans() {
-        Instant before = clock.instant().minus(Duration.ofMinutes(1));
-        var orphans = tasks.findOrphaned(before, PageRequest.of(0, BATCH));
-        orphans.forEach(id -> jobs.enqueue(() -> taskJob.run(id)));
+        Instant now = clock.instant();
+        var orphans = tasks.findOrphaned(now.minus(Duration.ofMinutes(5)), PageRequest.of(0, BATCH));
+        long window = now.getEpochSecond() / 300;
+        orphans.forEach(id -> jobs.enqueue(
+                java.util.UUID.nameUUIDFromBytes(
+                        ("task-restart:" + id + ":" + window).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                () -> taskJob.run(id)));
         return orphans.size();
     }
 

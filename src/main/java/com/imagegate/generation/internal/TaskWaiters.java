@@ -58,10 +58,6 @@ class TaskWaiters {
         }
     }
 
-    int waitingCount() {
-        return waiting.values().stream().mapToInt(List::size).sum();
-    }
-
     private void forget(String taskId, CompletableFuture<Void> future) {
         waiting.computeIfPresent(taskId, (id, futures) -> {
             futures.remove(future);
