@@ -123,7 +123,7 @@ class TeamController {
             HttpServletResponse response) {
         try {
             String workspaceId = teams.acceptInvitation(member.userId(), token);
-            request.getSession().setAttribute(CurrentMember.WORKSPACE_ATTRIBUTE, workspaceId);
+            currentMember.select(request, workspaceId);
             return "redirect:/app";
         } catch (AccountException refused) {
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
