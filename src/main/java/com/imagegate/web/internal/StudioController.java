@@ -102,6 +102,9 @@ class StudioController {
         } catch (InvalidRequestException invalid) {
             return refuse(model, response, invalid.getMessage());
         } catch (GenerationException refused) {
+            if (refused.reason() == GenerationException.Reason.INSUFFICIENT_QUOTA) {
+                model.addAttribute("buyCredits", true);
+            }
             return refuse(model, response, refused.getMessage());
         }
     }
@@ -133,7 +136,11 @@ class StudioController {
     /** Image links for the browser: same-origin paths, so they work whatever host the page was opened on. */
     record Files(String baseUrl) {
         public String path(TaskView.Image image) {
-            return image.url().startsWith(baseUrl) ? image.url().substring(baseUrl.length()) : image.url();
+            return path(image.url());
+        }
+
+        public String path(String url) {
+            return url.startsWith(baseUrl) ? url.substring(baseUrl.length()) : url;
         }
     }
 }
