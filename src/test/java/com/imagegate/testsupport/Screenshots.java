@@ -16,6 +16,9 @@ public final class Screenshots {
         try {
             Path dir = Files.createDirectories(Path.of("target", "screenshots"));
             Path file = dir.resolve(name + ".png");
+            if (browser instanceof org.openqa.selenium.JavascriptExecutor js) {
+                js.executeScript("window.scrollTo(0, 0)");
+            }
             Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
             return file;
         } catch (IOException e) {

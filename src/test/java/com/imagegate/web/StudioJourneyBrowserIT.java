@@ -10,6 +10,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +22,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * A new user's whole first visit: studio → the card finishes by itself → download → gallery → usage → dashboard; and
@@ -31,6 +35,9 @@ class StudioJourneyBrowserIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     ChromeDriver browser;
     WebDriverWait wait;
@@ -137,6 +144,65 @@ class StudioJourneyBrowserIT {
     }
 
     @Test
+    void referenceImagesByUploadAndFromResultsAndEnhance() throws Exception {
+        browser = Browsers.headlessChromium();
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        signUp("refs-" + System.nanoTime() + "@example.com");
+        browser.get(url("/app/studio"));
+
+        // Two files chosen at once become two references of one task.
+        browser.findElement(By.id("references")).sendKeys(png("first", 64) + "\n" + png("second", 48));
+        assertThat(browser.findElements(By.cssSelector("#reference-list [data-file]")))
+                .hasSize(2);
+        browser.findElement(By.id("prompt")).sendKeys("Blend these two");
+        browser.findElement(By.cssSelector("#generate button[type=submit]")).click();
+        WebElement card = wait.until(
+                ExpectedConditions.presenceOfElementLocated(By.cssSelector(".task-card[data-status=succeeded]")));
+        String blended = card.getAttribute("id").substring("task-".length());
+        assertThat(referenceCount(blended)).isEqualTo(2);
+
+        // Enhance a result: a new card, priced at the enhancement price, twice the size.
+        card.findElement(By.xpath(".//button[starts-with(normalize-space(), 'Enhance')]"))
+                .click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.xpath("//article[contains(@class,'task-card') and @data-status='succeeded'"
+                        + " and .//span[contains(., 'Enhancement')]]//img")));
+        WebElement enhanced = browser.findElement(
+                By.xpath("//article[contains(@class,'task-card') and .//span[contains(., 'Enhancement')]]//img"));
+        wait.until(driver -> !"0".equals(enhanced.getDomProperty("naturalWidth")));
+        assertThat(enhanced.getDomProperty("naturalWidth")).isEqualTo("2048");
+
+        // Use a result as the reference of the next generation.
+        browser.findElement(By.cssSelector("#task-" + blended + " [data-use-reference]"))
+                .click();
+        assertThat(browser.findElements(By.cssSelector("#reference-list input[name=reference_result]")))
+                .hasSize(1);
+        browser.findElement(By.id("references")).clear();
+        browser.findElement(By.id("prompt")).clear();
+        browser.findElement(By.id("prompt")).sendKeys("Same scene at night");
+        browser.findElement(By.cssSelector("#generate button[type=submit]")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".task-card[data-status=succeeded]"), 3));
+        String night = browser.findElement(By.cssSelector(".task-card"))
+                .getAttribute("id")
+                .substring(5);
+        assertThat(referenceCount(night)).isEqualTo(1);
+
+        // A file that is not an image is refused next to the form; nothing is created or charged.
+        browser.findElement(By.cssSelector("#reference-list [data-remove-reference]"))
+                .click();
+        Path fake = Files.createTempFile("not-an-image", ".png");
+        Files.writeString(fake, "hello");
+        browser.findElement(By.id("references")).sendKeys(fake.toString());
+        browser.findElement(By.cssSelector("#generate button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("problems"), "not a PNG, JPEG or WebP"));
+        assertThat(browser.findElements(By.cssSelector(".task-card"))).hasSize(3);
+        browser.get(url("/app"));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=spendable]"))
+                        .getText())
+                .isEqualTo("70");
+    }
+
+    @Test
     void onAPhoneTheStudioFitsTheScreen() {
         browser = Browsers.headlessChromium();
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
@@ -155,6 +221,18 @@ class StudioJourneyBrowserIT {
         browser.findElement(By.id("password")).sendKeys("a-good-password");
         browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
         wait.until(ExpectedConditions.urlContains("/app"));
+    }
+
+    private int referenceCount(String taskId) {
+        String keys = jdbc.queryForObject("select reference_keys from image_tasks where id = ?", String.class, taskId);
+        return keys == null || keys.isBlank() ? 0 : keys.split("\n").length;
+    }
+
+    private static String png(String name, int size) throws Exception {
+        Path file = Files.createTempFile(name, ".png");
+        var image = new java.awt.image.BufferedImage(size, size, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        ImageIO.write(image, "png", file.toFile());
+        return file.toString();
     }
 
     private String url(String path) {

@@ -69,6 +69,8 @@ class TaskViews {
                 task.creditsRefunded(),
                 task.creditsCaptured(),
                 task.startedAt(),
-                task.finishedAt());
+                task.finishedAt(),
+                task.kind(),
+                task.prompt());
     }
 }
