@@ -199,10 +199,20 @@ class StudioController {
         return refuse(member, model, response, refused.getMessage());
     }
 
+    /** A card refreshing itself (htmx); opened as a page it is the studio, scrolled to that card. */
     @GetMapping("/app/studio/tasks/{id}")
-    String card(Member member, @PathVariable String id, Model model, HttpServletResponse response) {
+    String card(
+            Member member,
+            @PathVariable String id,
+            @RequestHeader(name = "HX-Request", required = false) String htmx,
+            Model model,
+            HttpServletResponse response) {
         try {
-            model.addAttribute("task", generations.get(member.workspace().id(), id));
+            var task = generations.get(member.workspace().id(), id);
+            if (htmx == null) {
+                return "redirect:/app/studio#task-" + task.id();
+            }
+            model.addAttribute("task", task);
             model.addAttribute("files", new Files(properties.baseUrlString()));
             return "studio/studio :: card";
         } catch (GenerationException notFound) {

@@ -97,6 +97,9 @@ class WebSecurityConfiguration {
                 .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
                         WebSecurityConfiguration::htmxSignInRedirect,
                         new RequestHeaderRequestMatcher("HX-Request", "true")))
+                .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
+                        new org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint("/login"),
+                        org.springframework.security.web.util.matcher.AnyRequestMatcher.INSTANCE))
                 .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
                         "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self';"
                                 + " frame-ancestors 'none'; form-action 'self'; base-uri 'self'")))
