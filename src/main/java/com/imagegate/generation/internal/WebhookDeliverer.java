@@ -97,7 +97,12 @@ public class WebhookDeliverer implements DisposableBean {
 
     /** Call after the delivery's transaction committed: schedules its first attempt, due now. */
     void dispatch(String deliveryId) {
-        schedule(deliveryId, 1, clock.instant());
+        try {
+            schedule(deliveryId, 1, clock.instant());
+        } catch (RuntimeException e) {
+            // The task's ending has committed; never fail it for this. The sweeper finds the delivery overdue.
+            log.warn("Could not schedule webhook {}; the sweeper will: {}", deliveryId, e.toString());
+        }
     }
 
     /** The durable path of one attempt (and of any later one found due). */
@@ -216,7 +221,11 @@ public class WebhookDeliverer implements DisposableBean {
         jobs.schedule(uuid("webhook:" + deliveryId + ":" + attempt), at, () -> deliver(deliveryId));
         long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
         if (delay <= LOCAL_HORIZON.toMillis()) {
-            timer.schedule(() -> runLocally(deliveryId), delay, TimeUnit.MILLISECONDS);
+            try {
+                timer.schedule(() -> runLocally(deliveryId), delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                // the JobRunr job makes the attempt
+            }
         }
     }
 
