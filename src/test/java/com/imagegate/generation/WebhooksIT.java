@@ -396,6 +396,36 @@ class WebhooksIT {
                 .contains("HTTP 500");
     }
 
+    @Test
+    void aDeliveryThatNeverSucceedsGivesUpOnceMaxAgeHasPassed() {
+        Account account = signUp();
+        String url = receiver("/down");
+        create(account, "nobody listens", url);
+        String deliveryId = awaitRequests(url, 1).getFirst().header("webhook-id");
+        // As if the task had ended 25 hours ago: the next failure is the last.
+        jdbc().update(
+                        "update webhook_deliveries set created_at = ? where id = ?",
+                        java.sql.Timestamp.from(Instant.now().minus(Duration.ofHours(25))),
+                        deliveryId);
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> jdbc().queryForObject(
+                                        "select status from webhook_deliveries where id = ?", String.class, deliveryId),
+                        "FAILED"::equals);
+        var last = jdbc().queryForMap(
+                        "select next_attempt_at, finished_at, last_status_code from webhook_deliveries where id = ?",
+                        deliveryId);
+        assertThat(last.get("next_attempt_at")).isNull();
+        assertThat(last.get("finished_at")).isNotNull();
+        assertThat(last.get("last_status_code")).isEqualTo(500);
+        int attempts = received(url).size();
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
+                .until(() -> received(url).size() == attempts);
+        assertThat(account.browser().get("/app/webhooks/" + deliveryId).body()).contains(">failed<");
+    }
+
     static List<String> fieldNames(JsonNode node) {
         List<String> names = new ArrayList<>(node.propertyNames());
         names.sort(String::compareTo);
