@@ -56,6 +56,7 @@ class TaskService implements Generations {
     private final TaskViews views;
     private final TaskWaiters waiters;
     private final ReferenceImages referenceImages;
+    private final WebhookService webhooks;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
@@ -69,6 +70,7 @@ class TaskService implements Generations {
             TaskViews views,
             TaskWaiters waiters,
             ReferenceImages referenceImages,
+            WebhookService webhooks,
             TransactionTemplate transactions,
             Clock clock) {
         this.tasks = tasks;
@@ -80,6 +82,7 @@ class TaskService implements Generations {
         this.views = views;
         this.waiters = waiters;
         this.referenceImages = referenceImages;
+        this.webhooks = webhooks;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -197,6 +200,7 @@ class TaskService implements Generations {
                 return replay;
             }
         }
+        webhooks.checkCallbackUrl(spec.callbackUrl() == null ? null : URI.create(spec.callbackUrl()));
         // Test keys render in the sandbox and are never billed (API.md): their tasks cost nothing.
         long price = caller.testMode() ? 0 : listPrice;
         String taskId = Ids.next("task");
@@ -315,6 +319,7 @@ class TaskService implements Generations {
             if (task.credits() > 0) {
                 credits.release(new Release(task.id()));
             }
+            webhooks.recordEnding(task, TaskStatus.CANCELED);
             return true;
         }));
         if (!canceled) {

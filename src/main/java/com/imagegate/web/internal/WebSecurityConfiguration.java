@@ -57,6 +57,7 @@ class WebSecurityConfiguration {
     SecurityFilterChain webSecurity(
             HttpSecurity http,
             SignInThrottle signInThrottle,
+            com.imagegate.generation.StorageProperties storage,
             ObjectProvider<ClientRegistrationRepository> oauthProviders,
             ObjectProvider<OAuth2UserService<OidcUserRequest, OidcUser>> oidcUsers,
             ObjectProvider<OAuth2UserService<OAuth2UserRequest, OAuth2User>> oauthUsers)
@@ -100,8 +101,9 @@ class WebSecurityConfiguration {
                 .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
                         new org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint("/login"),
                         org.springframework.security.web.util.matcher.AnyRequestMatcher.INSTANCE))
-                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
-                        "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self';"
+                .headers(headers -> headers.contentSecurityPolicy(csp ->
+                        csp.policyDirectives("default-src 'self'; img-src 'self' data: blob:" + imageOrigins(storage)
+                                + "; style-src 'self'; script-src 'self';"
                                 + " frame-ancestors 'none'; form-action 'self'; base-uri 'self'")))
                 .build();
     }
@@ -133,5 +135,24 @@ class WebSecurityConfiguration {
             org.springframework.security.core.AuthenticationException denied) {
         response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_UNAUTHORIZED);
         response.setHeader("HX-Redirect", request.getContextPath() + "/login");
+    }
+
+    /**
+     * Where pages load generated images from besides this server: with S3 storage the links are presigned URLs of the
+     * bucket's endpoint (its virtual-hosted bucket names included).
+     */
+    static String imageOrigins(com.imagegate.generation.StorageProperties storage) {
+        if (storage.type() != com.imagegate.generation.StorageProperties.Type.S3) {
+            return "";
+        }
+        java.net.URI endpoint = storage.s3().endpoint();
+        if (endpoint == null) {
+            return " https://*.amazonaws.com";
+        }
+        String port = endpoint.getPort() == -1 ? "" : ":" + endpoint.getPort();
+        String origin = endpoint.getScheme() + "://" + endpoint.getHost() + port;
+        return storage.s3().pathStyle()
+                ? " " + origin
+                : " " + origin + " " + endpoint.getScheme() + "://*." + endpoint.getHost() + port;
     }
 }

@@ -72,7 +72,7 @@ class HtmxFragmentsTest {
     static final WorkspaceSummary WORKSPACE = new WorkspaceSummary("ws_1", "Ada's workspace", true, false);
 
     @TestConfiguration
-    @EnableConfigurationProperties(ImagegateProperties.class)
+    @EnableConfigurationProperties({ImagegateProperties.class, com.imagegate.generation.StorageProperties.class})
     static class Settings {
         @Bean
         Catalog catalog() {
