@@ -1,6 +1,7 @@
 package com.imagegate.billing;
 
 import java.net.URI;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -16,11 +17,13 @@ public record BillingProperties(@DefaultValue Stripe stripe) {
      * @param secretKey the Stripe secret key ({@code IMAGEGATE_BILLING_STRIPE_SECRET_KEY}); from the environment only
      * @param webhookSecret the signing secret of the Stripe webhook endpoint
      * @param apiBase Stripe's API base; tests point it at a local fake
+     * @param webhookTolerance how old a webhook's signed timestamp may be (replay protection)
      */
     public record Stripe(
             String secretKey,
             String webhookSecret,
-            @DefaultValue("https://api.stripe.com") URI apiBase) {
+            @DefaultValue("https://api.stripe.com") URI apiBase,
+            @DefaultValue("5m") Duration webhookTolerance) {
 
         public boolean isConfigured() {
             return secretKey != null && !secretKey.isBlank();
@@ -29,7 +32,8 @@ public record BillingProperties(@DefaultValue Stripe stripe) {
         @Override
         public String toString() {
             return "Stripe[secretKey=" + (secretKey == null ? null : "***") + ", webhookSecret="
-                    + (webhookSecret == null ? null : "***") + ", apiBase=" + apiBase + "]";
+                    + (webhookSecret == null ? null : "***") + ", apiBase=" + apiBase + ", webhookTolerance="
+                    + webhookTolerance + "]";
         }
     }
 }

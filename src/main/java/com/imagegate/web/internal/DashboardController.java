@@ -1,6 +1,7 @@
 package com.imagegate.web.internal;
 
 import com.imagegate.account.Member;
+import com.imagegate.billing.Plans;
 import com.imagegate.credits.Credits;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Controller;
@@ -16,16 +17,19 @@ class DashboardController {
 
     private final CurrentMember currentMember;
     private final Credits credits;
+    private final Plans plans;
 
-    DashboardController(CurrentMember currentMember, Credits credits) {
+    DashboardController(CurrentMember currentMember, Credits credits, Plans plans) {
         this.currentMember = currentMember;
         this.credits = credits;
+        this.plans = plans;
     }
 
     @GetMapping("/app")
     String dashboard(Member member, Model model) {
         model.addAttribute("member", member);
         model.addAttribute("balance", credits.balance(member.workspace().id()));
+        model.addAttribute("plan", plans.current(member.workspace().id()));
         return "app/dashboard";
     }
 
