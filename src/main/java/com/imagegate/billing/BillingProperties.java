@@ -2,6 +2,7 @@ package com.imagegate.billing;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,12 +19,17 @@ public record BillingProperties(@DefaultValue Stripe stripe) {
      * @param webhookSecret the signing secret of the Stripe webhook endpoint
      * @param apiBase Stripe's API base; tests point it at a local fake
      * @param webhookTolerance how old a webhook's signed timestamp may be (replay protection)
+     * @param hostedPageOrigins origins of Stripe's hosted pages (Checkout, portal) that our forms redirect to; the
+     *     browser's CSP {@code form-action} allows them
      */
     public record Stripe(
             String secretKey,
             String webhookSecret,
             @DefaultValue("https://api.stripe.com") URI apiBase,
-            @DefaultValue("5m") Duration webhookTolerance) {
+            @DefaultValue("5m") Duration webhookTolerance,
+
+            @DefaultValue({"https://checkout.stripe.com", "https://billing.stripe.com"})
+            List<String> hostedPageOrigins) {
 
         public boolean isConfigured() {
             return secretKey != null && !secretKey.isBlank();

@@ -1,6 +1,7 @@
 package com.imagegate.web.internal;
 
 import com.imagegate.account.SignInThrottle;
+import com.imagegate.billing.BillingProperties;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
@@ -58,8 +59,11 @@ class WebSecurityConfiguration {
             SignInThrottle signInThrottle,
             ObjectProvider<ClientRegistrationRepository> oauthProviders,
             ObjectProvider<OAuth2UserService<OidcUserRequest, OidcUser>> oidcUsers,
-            ObjectProvider<OAuth2UserService<OAuth2UserRequest, OAuth2User>> oauthUsers)
+            ObjectProvider<OAuth2UserService<OAuth2UserRequest, OAuth2User>> oauthUsers,
+            BillingProperties billing)
             throws Exception {
+        // Buy buttons are forms whose answer redirects to Stripe's hosted pages: form-action must allow them.
+        String stripePages = String.join(" ", billing.stripe().hostedPageOrigins());
         if (oauthProviders.getIfAvailable() != null) {
             // Only when providers are configured (spring.security.oauth2.client.registration.*).
             http.oauth2Login(oauth -> oauth.loginPage("/login")
@@ -95,7 +99,7 @@ class WebSecurityConfiguration {
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                 .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
                         "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self';"
-                                + " frame-ancestors 'none'; form-action 'self'; base-uri 'self'")))
+                                + " frame-ancestors 'none'; form-action 'self' " + stripePages + "; base-uri 'self'")))
                 .build();
     }
 
