@@ -43,9 +43,14 @@ class TaskViews {
                 .toList();
     }
 
+    /** A freshly signed link to a stored image. */
+    String url(TaskImage image) {
+        return fileUrls.url(image.storageKey(), storage.urlTtl());
+    }
+
     private TaskView view(Task task, List<TaskImage> stored) {
         var data = stored.stream()
-                .map(i -> new TaskView.Image(fileUrls.url(i.storageKey(), storage.urlTtl()), i.width(), i.height()))
+                .map(i -> new TaskView.Image(url(i), i.width(), i.height()))
                 .toList();
         var error = task.errorCode() == null ? null : new TaskView.Error(task.errorCode(), task.errorMessage());
         return new TaskView(
@@ -64,6 +69,8 @@ class TaskViews {
                 task.creditsRefunded(),
                 task.creditsCaptured(),
                 task.startedAt(),
-                task.finishedAt());
+                task.finishedAt(),
+                task.kind(),
+                task.prompt());
     }
 }

@@ -24,6 +24,7 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
 import org.springframework.security.web.authentication.ExceptionMappingAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
+import org.springframework.security.web.util.matcher.RequestHeaderRequestMatcher;
 
 /**
  * The browser's security chain and the operations endpoints' rules. API chains (Bearer keys) are declared by the
@@ -97,6 +98,12 @@ class WebSecurityConfiguration {
                         .defaultSuccessUrl("/app", false)
                         .failureHandler(signInFailures()))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
+                        WebSecurityConfiguration::htmxSignInRedirect,
+                        new RequestHeaderRequestMatcher("HX-Request", "true")))
+                .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
+                        new org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint("/login"),
+                        org.springframework.security.web.util.matcher.AnyRequestMatcher.INSTANCE))
                 .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
                         "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self';"
                                 + " frame-ancestors 'none'; form-action 'self' " + stripePages + "; base-uri 'self'")))
@@ -118,5 +125,17 @@ class WebSecurityConfiguration {
             var request = context.getRequest();
             return new AuthorizationDecision(ipv4.matches(request) || ipv6.matches(request));
         };
+    }
+
+    /**
+     * An htmx request without a session (it expired) cannot follow a redirect to the sign-in page inside a fragment:
+     * it is told to load that page as a whole with {@code HX-Redirect}.
+     */
+    private static void htmxSignInRedirect(
+            jakarta.servlet.http.HttpServletRequest request,
+            jakarta.servlet.http.HttpServletResponse response,
+            org.springframework.security.core.AuthenticationException denied) {
+        response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_UNAUTHORIZED);
+        response.setHeader("HX-Redirect", request.getContextPath() + "/login");
     }
 }
