@@ -29,12 +29,15 @@ public record GenerationProperties(
      * @param lease how long a node holds a task it renders before another may take it over; renewed while rendering
      * @param stuckTimeout a task processing longer than this is failed and refunded by the sweeper
      * @param retention how long generated images are kept; then they are deleted and their links answer 410
+     * @param drainTimeout on shutdown, how long this node waits for the tasks it renders to finish before it leaves
+     *     them to another node
      */
     public record Tasks(
             @DefaultValue("8") int localWorkers,
             @DefaultValue("60s") Duration lease,
             @DefaultValue("10m") Duration stuckTimeout,
-            @DefaultValue("30d") Duration retention) {
+            @DefaultValue("30d") Duration retention,
+            @DefaultValue("20s") Duration drainTimeout) {
 
         public Tasks {
             if (localWorkers < 0) {

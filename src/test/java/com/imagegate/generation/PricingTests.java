@@ -16,7 +16,8 @@ class PricingTests {
                     8,
                     java.time.Duration.ofSeconds(60),
                     java.time.Duration.ofMinutes(10),
-                    java.time.Duration.ofDays(30))));
+                    java.time.Duration.ofDays(30),
+                    java.time.Duration.ofSeconds(20))));
 
     @Test
     void seedPriceTableIsTheDefault() {

@@ -24,9 +24,11 @@ public class TaskJob {
 
     @Job(name = "Render task %0", retries = 3)
     public void run(String taskId) {
-        Instant watchUntil = runner.runIfClaimable(taskId);
-        if (watchUntil != null) {
-            jobs.schedule(watchUntil, () -> run(taskId));
+        try (var logged = org.slf4j.MDC.putCloseable("taskId", taskId)) {
+            Instant watchUntil = runner.runIfClaimable(taskId);
+            if (watchUntil != null) {
+                jobs.schedule(watchUntil, () -> run(taskId));
+            }
         }
     }
 }
