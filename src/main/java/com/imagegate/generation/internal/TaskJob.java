@@ -24,11 +24,14 @@ public class TaskJob {
 
     @Job(name = "Render task %0", retries = 3)
     public void run(String taskId) {
-        try (var logged = org.slf4j.MDC.putCloseable("taskId", taskId)) {
+        org.slf4j.MDC.put("taskId", taskId);
+        try {
             Instant watchUntil = runner.runIfClaimable(taskId);
             if (watchUntil != null) {
                 jobs.schedule(watchUntil, () -> run(taskId));
             }
+        } finally {
+            org.slf4j.MDC.remove("taskId");
         }
     }
 }
