@@ -3,6 +3,7 @@ package com.imagegate.generation;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -67,7 +68,8 @@ public record GenerationProperties(
      * @param apiKey the default channel's key, from the environment only; when set, the default channel (named {@code
      *     default}) is used beside any listed {@code channels}
      * @param model the model snapshot sent upstream (a channel may name its own)
-     * @param channels further channels
+     * @param channels further channels, by name (a map rather than a list, so a channel's key can come from the
+     *     environment while the rest of it is in a file: Spring merges maps across sources but replaces lists)
      * @param maxImagesPerCall the most images asked of one upstream call; a larger n is split into several calls
      * @param connectTimeout TCP/TLS connect timeout of an upstream call
      * @param readTimeout the longest one upstream call may take (a 4K image can take minutes)
@@ -84,7 +86,7 @@ public record GenerationProperties(
             @DefaultValue("https://api.openai.com") URI baseUrl,
             String apiKey,
             @DefaultValue("gpt-image-2-2026-04-21") String model,
-            List<Channel> channels,
+            Map<String, ChannelSettings> channels,
             @DefaultValue("10") int maxImagesPerCall,
             @DefaultValue("10s") Duration connectTimeout,
             @DefaultValue("5m") Duration readTimeout,
@@ -103,7 +105,7 @@ public record GenerationProperties(
         static final String DEFAULT_EDIT_PROMPT = "Create a new image inspired by the reference image(s).";
 
         public OpenAi {
-            channels = channels == null ? List.of() : List.copyOf(channels);
+            channels = channels == null ? Map.of() : Map.copyOf(channels);
             if (maxImagesPerCall < 1 || maxImagesPerCall > 10) {
                 throw new IllegalArgumentException(
                         "imagegate.generation.openai.max-images-per-call must be between 1 and 10");
@@ -124,13 +126,11 @@ public record GenerationProperties(
                 throw new IllegalArgumentException(
                         "imagegate.generation.openai.initial-backoff must be >= 0 and <= max-backoff");
             }
-            var names = new java.util.HashSet<String>();
-            for (Channel channel : channels) {
-                if (channel.name().equals("default") || !names.add(channel.name())) {
-                    throw new IllegalArgumentException("imagegate.generation.openai.channels: the name "
-                            + channel.name() + " is used twice (\"default\" is the single base-url/api-key)");
-                }
+            if (channels.containsKey("default")) {
+                throw new IllegalArgumentException("imagegate.generation.openai.channels: \"default\" is the name of"
+                        + " the single base-url/api-key channel; give this one another name");
             }
+            channels.forEach((name, settings) -> settings.named(name)); // each channel validates itself
         }
 
         /**
@@ -142,7 +142,7 @@ public record GenerationProperties(
             if (apiKey != null && !apiKey.isBlank()) {
                 all.add(new Channel("default", baseUrl, apiKey, null, 1, 0));
             }
-            all.addAll(channels);
+            channels.forEach((name, settings) -> all.add(settings.named(name)));
             return List.copyOf(all);
         }
 
@@ -154,7 +154,34 @@ public record GenerationProperties(
     }
 
     /**
-     * One OpenAI-compatible upstream.
+     * One further upstream channel as configured ({@code imagegate.generation.openai.channels.<name>.*}).
+     *
+     * @param baseUrl the base URL (without {@code /v1})
+     * @param apiKey its key, from the environment only
+     * @param model the model it is sent; unset: {@code imagegate.generation.openai.model}
+     * @param weight share of the calls among channels of the same priority
+     * @param priority channels of the highest priority are used first; lower ones when those fail or cool down
+     */
+    public record ChannelSettings(
+            URI baseUrl,
+            String apiKey,
+            String model,
+            @DefaultValue("1") int weight,
+            @DefaultValue("0") int priority) {
+
+        Channel named(String name) {
+            return new Channel(name, baseUrl, apiKey, model, weight, priority);
+        }
+
+        @Override
+        public String toString() {
+            return "ChannelSettings[baseUrl=" + baseUrl + ", apiKey=***, model=" + model + ", weight=" + weight
+                    + ", priority=" + priority + "]";
+        }
+    }
+
+    /**
+     * One OpenAI-compatible upstream, as used.
      *
      * @param name shown in the admin console and the task timeline
      * @param baseUrl the base URL (without {@code /v1})
@@ -163,32 +190,27 @@ public record GenerationProperties(
      * @param weight share of the calls among channels of the same priority
      * @param priority channels of the highest priority are used first; lower ones when those fail or cool down
      */
-    public record Channel(
-            String name,
-            URI baseUrl,
-            String apiKey,
-            String model,
-            @DefaultValue("1") int weight,
-            @DefaultValue("0") int priority) {
+    public record Channel(String name, URI baseUrl, String apiKey, String model, int weight, int priority) {
 
         public Channel {
             if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
                 throw new IllegalArgumentException(
-                        "imagegate.generation.openai.channels[].name must be 1-64 letters," + " digits or ._-");
+                        "imagegate.generation.openai.channels: a channel name must be 1-64 letters, digits or ._-: "
+                                + name);
             }
             if (baseUrl == null
                     || baseUrl.getHost() == null
                     || !List.of("http", "https").contains(String.valueOf(baseUrl.getScheme()))) {
                 throw new IllegalArgumentException(
-                        "imagegate.generation.openai.channels[" + name + "].base-url must be an http(s) URL");
+                        "imagegate.generation.openai.channels." + name + ".base-url must be an http(s) URL");
             }
             if (apiKey == null || apiKey.isBlank()) {
                 throw new IllegalArgumentException(
-                        "imagegate.generation.openai.channels[" + name + "].api-key must be set");
+                        "imagegate.generation.openai.channels." + name + ".api-key must be set");
             }
             if (weight < 1) {
                 throw new IllegalArgumentException(
-                        "imagegate.generation.openai.channels[" + name + "].weight must be at least 1");
+                        "imagegate.generation.openai.channels." + name + ".weight must be at least 1");
             }
         }
 
