@@ -44,8 +44,8 @@ class ProviderConfiguration {
     }
 
     @Bean
-    AttemptLog upstreamAttemptLog(JdbcClient jdbc) {
-        return new AttemptLog(jdbc);
+    AttemptLog upstreamAttemptLog(JdbcClient jdbc, GenerationProperties properties, Clock clock) {
+        return new AttemptLog(jdbc, properties.tasks().retention(), clock);
     }
 
     /** The upstream channels and their health; present (possibly empty) whatever the provider, for the admin console. */

@@ -2,11 +2,14 @@ package com.imagegate.generation.upstream;
 
 import com.imagegate.Ids;
 import com.imagegate.generation.ProviderAttempt;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import org.jobrunr.jobs.annotations.Job;
+import org.jobrunr.jobs.annotations.Recurring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -19,10 +22,34 @@ public class AttemptLog {
 
     private static final Logger log = LoggerFactory.getLogger(AttemptLog.class);
 
-    private final JdbcClient jdbc;
+    static final int BATCH = 1000;
 
-    public AttemptLog(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final Duration retention;
+    private final Clock clock;
+
+    /** @param retention how long attempts are kept (as long as the images: {@code imagegate.generation.tasks.retention}) */
+    public AttemptLog(JdbcClient jdbc, Duration retention, Clock clock) {
         this.jdbc = jdbc;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    /** Forgets attempts older than the retention, in batches (a JobRunr recurring job, once across nodes). */
+    @Recurring(id = "imagegate-task-attempts-cleanup", interval = "PT1H")
+    @Job(name = "Delete old upstream attempts")
+    public int deleteOld() {
+        LocalDateTime before = LocalDateTime.ofInstant(
+                clock.instant().minus(retention).truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+        int deleted = 0;
+        int batch;
+        do {
+            batch = jdbc.sql("delete from task_attempts where started_at < ? limit " + BATCH)
+                    .param(before)
+                    .update();
+            deleted += batch;
+        } while (batch == BATCH);
+        return deleted;
     }
 
     /** Records one call; a failure to record is logged, never allowed to fail the task. */

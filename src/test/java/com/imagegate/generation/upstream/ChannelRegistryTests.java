@@ -58,7 +58,7 @@ class ChannelRegistryTests {
                 Duration.ofSeconds(60),
                 "enhance",
                 "edit");
-        return new ChannelRegistry(settings, jdbc, new AttemptLog(jdbc), clock);
+        return new ChannelRegistry(settings, jdbc, new AttemptLog(jdbc, Duration.ofDays(30), clock), clock);
     }
 
     static final Failure SERVER_ERROR = new Failure(Failure.Kind.SERVER_ERROR, 500, null, null);
