@@ -122,11 +122,13 @@ public class OpenAiProvider implements ImageProvider {
                     } else {
                         throw new IllegalStateException("An upstream call failed unexpectedly", e.getCause());
                     }
+                } catch (InterruptedException e) {
+                    // Stop the other calls now rather than wait for them when the executor closes.
+                    executor.shutdownNow();
+                    Thread.currentThread().interrupt();
+                    throw new ProviderException("generation_interrupted", "Rendering was interrupted.", true);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("generation_interrupted", "Rendering was interrupted.", true);
         }
         if (made.isEmpty()) {
             // The request's own fault (a moderation block, a rejected request) says more than running out of retries.
