@@ -16,8 +16,24 @@ public interface Generations {
      */
     TaskView accept(Caller caller, GenerationRequest request, String idempotencyKey, String requestHash);
 
+    /**
+     * Accepts a task whose reference images include images given with the request (uploads, or the workspace's own
+     * results), after those named by {@code request.imageUrls()}. A bad input is an {@link InvalidRequestException}
+     * naming {@code inputParam[i]}, and nothing is created.
+     */
+    TaskView accept(
+            Caller caller,
+            GenerationRequest request,
+            java.util.List<ImageInput> inputs,
+            String inputParam,
+            String idempotencyKey,
+            String requestHash);
+
     /** Accepts an enhancement task for one image, priced at the enhancement price; otherwise as {@link #accept}. */
     TaskView enhance(Caller caller, EnhancementRequest request, String idempotencyKey, String requestHash);
+
+    /** Accepts an enhancement of an uploaded image or one of the workspace's results (parameter {@code image}). */
+    TaskView enhance(Caller caller, ImageInput input, OutputFormat format, String idempotencyKey, String requestHash);
 
     /** A task of this workspace ({@link GenerationException.Reason#NOT_FOUND} for anyone else's). */
     TaskView get(String workspaceId, String taskId);

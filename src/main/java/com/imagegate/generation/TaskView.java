@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param images the stored images, in order (empty until the task succeeded)
  * @param error the failure, or null
+ * @param kind {@code generation} or {@code enhancement}
+ * @param prompt the prompt as given (null for an enhancement); shown to its workspace, not in API.md's task body
  */
 public record TaskView(
         String id,
@@ -25,7 +27,9 @@ public record TaskView(
         boolean creditsRefunded,
         Long creditsCaptured,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        String kind,
+        String prompt) {
 
     /** One image: a signed link to it and its pixel size. */
     public record Image(String url, int width, int height) {}

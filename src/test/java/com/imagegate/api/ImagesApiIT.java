@@ -400,6 +400,27 @@ class ImagesApiIT {
     }
 
     @Test
+    void callbackUrlsThatArePlainHttpOrOnOurNetworkAreRefusedAtRequestTime() {
+        var user = ApiUsers.signUpWithKey(port, "live");
+        for (String url : List.of(
+                "http://example.com/hook", // https only (allow-http is a test-only setting, off here)
+                "https://127.0.0.1:" + port + "/hook",
+                "https://localhost/hook",
+                "https://[::1]/hook",
+                "https://[::ffff:10.0.0.1]/hook",
+                "https://169.254.169.254/latest/meta-data/",
+                "https://10.0.0.7/hook",
+                "https://192.168.1.1/hook")) {
+            var response = create(user.secret(), "{\"prompt\":\"x\",\"callback_url\":\"" + url + "\"}");
+            assertError(response, 400, "invalid_request_error", "invalid_value", "callback_url");
+        }
+        assertThat(spendable(user)).as("refused requests change nothing").isEqualTo(100);
+        assertThat(ApiClient.json(api().get("/api/v1/images/tasks", user.secret()))
+                        .path("data"))
+                .isEmpty();
+    }
+
+    @Test
     void errorTable401404413() {
         var user = ApiUsers.signUpWithKey(port, "live");
         assertError(

@@ -70,7 +70,7 @@ class GenerationRequestsTests {
                 "{\"prompt\":\"x\",\"image_urls\":[\"https://a.b/c.png\",\"file:///etc/passwd\"]} | image_urls[1] | invalid_value",
                 "{\"prompt\":\"x\",\"image_urls\":[\"ftp://a.b/c.png\"]} | image_urls[0] | invalid_value",
                 "{\"prompt\":\"x\",\"image_urls\":[\"https://user:pw@a.b/c.png\"]} | image_urls[0] | invalid_value",
-                "{\"prompt\":\"x\",\"callback_url\":\"http://a.b/hook\"} | callback_url | invalid_value",
+                "{\"prompt\":\"x\",\"callback_url\":\"ftp://a.b/hook\"} | callback_url | invalid_value",
                 "{\"prompt\":\"x\",\"callback_url\":\"not a url\"} | callback_url | invalid_value",
                 "{\"prompt\":\"x\",\"user\":7}                   | user         | invalid_value",
             })

@@ -9,6 +9,7 @@ import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.GenerationRequests;
 import com.imagegate.generation.Generations;
 import com.imagegate.generation.InvalidRequestException;
+import com.imagegate.generation.TaskBody;
 import com.imagegate.generation.TaskQuery;
 import com.imagegate.generation.TaskStatus;
 import jakarta.servlet.http.HttpServletResponse;

@@ -7,14 +7,18 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -86,17 +90,46 @@ public class SafeFetcher implements AutoCloseable {
                 current = current.resolve(outcome.redirect());
             } catch (FetchException e) {
                 throw e;
-            } catch (UnknownHostException e) {
-                throw new FetchException(
-                        e.getMessage() != null && e.getMessage().startsWith("refused")
-                                ? "the URL's host is not a public address"
-                                : "the URL's host could not be found");
             } catch (IOException e) {
-                throw new FetchException(
-                        "the URL could not be fetched (" + e.getClass().getSimpleName() + ")");
+                throw failure(e);
             }
         }
         throw new FetchException("the URL redirects more than " + MAX_REDIRECTS + " times");
+    }
+
+    /**
+     * POSTs {@code body} to {@code uri} under the same address rules, following no redirect (a 3xx is an answer like
+     * any other). The answer's body is not read.
+     *
+     * @return the HTTP status code of the answer
+     * @throws FetchException when refused, unreachable or out of time
+     */
+    public int post(URI uri, byte[] body, String contentType, Map<String, String> headers) {
+        check(uri);
+        HttpPost post = new HttpPost(uri);
+        headers.forEach(post::setHeader);
+        post.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
+        try (ClassicHttpResponse response = client.executeOpen(null, post, null)) {
+            // Closed without reading the body: a receiver streaming an endless answer cannot hold us.
+            return response.getCode();
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    private static FetchException failure(IOException e) {
+        if (e instanceof UnknownHostException) {
+            return new FetchException(
+                    e.getMessage() != null && e.getMessage().startsWith("refused")
+                            ? "the URL's host is not a public address"
+                            : "the URL's host could not be found");
+        }
+        if (e instanceof java.net.SocketTimeoutException
+                || e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+            return new FetchException("the URL did not answer in time");
+        }
+        return new FetchException(
+                "the URL could not be fetched (" + e.getClass().getSimpleName() + ")");
     }
 
     private record Outcome(byte[] body, String redirect) {}

@@ -1,7 +1,9 @@
 package com.imagegate.generation.internal;
 
 import com.imagegate.generation.FetchProperties;
+import com.imagegate.generation.ImageInput;
 import com.imagegate.generation.InvalidRequestException;
+import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.fetch.FetchException;
 import com.imagegate.generation.fetch.SafeFetcher;
 import com.imagegate.generation.storage.ImageStore;
@@ -30,10 +32,75 @@ class ReferenceImages implements DisposableBean {
 
     private final SafeFetcher fetcher;
     private final ImageStore store;
+    private final Tasks tasks;
+    private final TaskImages images;
 
-    ReferenceImages(FetchProperties properties, ImageStore store) {
+    ReferenceImages(FetchProperties properties, ImageStore store, Tasks tasks, TaskImages images) {
         this.fetcher = new SafeFetcher(properties.allowPrivateHosts(), Duration.ofSeconds(10));
         this.store = store;
+        this.tasks = tasks;
+        this.images = images;
+    }
+
+    /**
+     * Fetches the URLs, then takes the inputs given with the request, checks each and stores them all for the job;
+     * returns their storage keys in order. On any refusal nothing stays stored.
+     */
+    List<String> store(
+            String taskId,
+            String workspaceId,
+            List<URI> urls,
+            String urlParam,
+            List<ImageInput> inputs,
+            String inputParam) {
+        List<String> keys = new ArrayList<>();
+        try {
+            keys.addAll(fetchAndStore(taskId, urls, urlParam));
+            for (int i = 0; i < inputs.size(); i++) {
+                String name = inputs.size() == 1 ? inputParam : inputParam + "[" + i + "]";
+                byte[] bytes = bytesOf(workspaceId, inputs.get(i), name);
+                if (bytes.length > MAX_BYTES) {
+                    throw new InvalidRequestException(
+                            name, "payload_too_large", name + ": the image is larger than 20 MB.");
+                }
+                String format = formatOf(bytes);
+                if (format == null) {
+                    throw new InvalidRequestException(
+                            name, "invalid_value", name + ": the content is not a PNG, JPEG or WebP image.");
+                }
+                String key = "refs/" + taskId + "/" + keys.size() + "." + format;
+                store.put(key, bytes, "image/" + format);
+                keys.add(key);
+            }
+            return keys;
+        } catch (RuntimeException e) {
+            keys.forEach(store::delete);
+            throw e;
+        }
+    }
+
+    private byte[] bytesOf(String workspaceId, ImageInput input, String name) {
+        return switch (input) {
+            case ImageInput.Upload upload -> upload.bytes();
+            case ImageInput.Result result ->
+                tasks.findById(result.taskId())
+                        .filter(t -> t.workspaceId().equals(workspaceId) && t.status() == TaskStatus.SUCCEEDED)
+                        .flatMap(t -> images.findByTaskIdOrderByPosition(t.id()).stream()
+                                .filter(i -> i.position() == result.index() && !i.deleted())
+                                .findFirst())
+                        .flatMap(i -> store.open(i.storageKey()))
+                        .map(ReferenceImages::readAll)
+                        .orElseThrow(() -> new InvalidRequestException(
+                                name, "invalid_value", name + ": no such image in this workspace."));
+        };
+    }
+
+    private static byte[] readAll(ImageStore.StoredFile file) {
+        try (var in = file.content()) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Fetches, checks and stores each image; returns their storage keys in order. */

@@ -5,6 +5,7 @@ import com.imagegate.generation.StorageProperties;
 import com.imagegate.generation.storage.FileUrls;
 import com.imagegate.generation.storage.FilesystemImageStore;
 import com.imagegate.generation.storage.ImageStore;
+import com.imagegate.generation.storage.S3ImageStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -24,13 +25,17 @@ class StorageConfiguration {
     ImageStore imageStore(StorageProperties properties) {
         return switch (properties.type()) {
             case FILESYSTEM -> new FilesystemImageStore(properties.filesystem());
-            case S3 ->
-                throw new IllegalStateException(
-                        "imagegate.storage.type=s3 is not available in this version; use filesystem");
+            case S3 -> {
+                if (properties.urlTtl().compareTo(S3ImageStore.MAX_URL_TTL) > 0) {
+                    throw new IllegalStateException(
+                            "imagegate.storage.url-ttl must be at most 7 days with s3 (presigned URLs cannot last longer)");
+                }
+                yield new S3ImageStore(properties.s3());
+            }
         };
     }
 
-    /** Health component {@code storage}: the image folder is still a writable directory. */
+    /** Health component {@code storage}: the image folder is still a writable directory, or the bucket answers. */
     @Bean("storage")
     HealthIndicator storageHealth(ImageStore store) {
         return () -> {
@@ -40,6 +45,13 @@ class StorageConfiguration {
                         ? Health.up().build()
                         : Health.down()
                                 .withDetail("reason", "image folder missing or not writable")
+                                .build();
+            }
+            if (store instanceof S3ImageStore s3) {
+                return s3.reachable()
+                        ? Health.up().build()
+                        : Health.down()
+                                .withDetail("reason", "bucket not reachable")
                                 .build();
             }
             return Health.unknown().build();

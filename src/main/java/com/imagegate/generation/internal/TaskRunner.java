@@ -50,6 +50,7 @@ class TaskRunner implements DisposableBean {
     private final ImageStore store;
     private final ReferenceImages referenceImages;
     private final TaskWaiters waiters;
+    private final WebhookService webhooks;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
     private final Clock clock;
@@ -69,6 +70,7 @@ class TaskRunner implements DisposableBean {
             ImageStore store,
             ReferenceImages referenceImages,
             TaskWaiters waiters,
+            WebhookService webhooks,
             TransactionTemplate transactions,
             ApplicationEventPublisher events,
             GenerationProperties properties,
@@ -80,6 +82,7 @@ class TaskRunner implements DisposableBean {
         this.store = store;
         this.referenceImages = referenceImages;
         this.waiters = waiters;
+        this.webhooks = webhooks;
         this.transactions = transactions;
         this.events = events;
         this.clock = clock;
@@ -185,6 +188,7 @@ class TaskRunner implements DisposableBean {
             } else if (task.credits() > 0) {
                 credits.release(new Release(task.id()));
             }
+            webhooks.recordEnding(task, TaskStatus.SUCCEEDED);
             return true;
         }));
         if (!ended) {
@@ -204,6 +208,7 @@ class TaskRunner implements DisposableBean {
             if (task.credits() > 0) {
                 credits.release(new Release(task.id()));
             }
+            webhooks.recordEnding(task, TaskStatus.FAILED);
             return true;
         }));
         if (ended) {

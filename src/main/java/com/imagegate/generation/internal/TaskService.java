@@ -13,8 +13,12 @@ import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.GenerationException.Reason;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.GenerationRequest;
+import com.imagegate.generation.GenerationRequests;
 import com.imagegate.generation.Generations;
+import com.imagegate.generation.ImageInput;
 import com.imagegate.generation.ImageSize;
+import com.imagegate.generation.InvalidRequestException;
+import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.Pricing;
 import com.imagegate.generation.Quality;
 import com.imagegate.generation.TaskPage;
@@ -52,6 +56,7 @@ class TaskService implements Generations {
     private final TaskViews views;
     private final TaskWaiters waiters;
     private final ReferenceImages referenceImages;
+    private final WebhookService webhooks;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
@@ -65,6 +70,7 @@ class TaskService implements Generations {
             TaskViews views,
             TaskWaiters waiters,
             ReferenceImages referenceImages,
+            WebhookService webhooks,
             TransactionTemplate transactions,
             Clock clock) {
         this.tasks = tasks;
@@ -76,12 +82,30 @@ class TaskService implements Generations {
         this.views = views;
         this.waiters = waiters;
         this.referenceImages = referenceImages;
+        this.webhooks = webhooks;
         this.transactions = transactions;
         this.clock = clock;
     }
 
     @Override
     public TaskView accept(Caller caller, GenerationRequest request, String idempotencyKey, String requestHash) {
+        return accept(caller, request, List.of(), "image", idempotencyKey, requestHash);
+    }
+
+    @Override
+    public TaskView accept(
+            Caller caller,
+            GenerationRequest request,
+            List<ImageInput> inputs,
+            String inputParam,
+            String idempotencyKey,
+            String requestHash) {
+        if (request.imageUrls().size() + inputs.size() > GenerationRequests.MAX_IMAGE_URLS) {
+            throw new InvalidRequestException(
+                    inputParam,
+                    "invalid_value",
+                    "At most " + GenerationRequests.MAX_IMAGE_URLS + " reference images in all.");
+        }
         var spec = new Task.NewTask(
                 caller.workspaceId(),
                 caller.apiKeyId(),
@@ -98,7 +122,14 @@ class TaskService implements Generations {
                 request.callbackUrl() == null ? null : request.callbackUrl().toString(),
                 caller.requestId());
         long price = pricing.credits(request.size(), request.n());
-        return accept(caller, spec, price, request.imageUrls(), "image_urls", idempotencyKey, requestHash);
+        return accept(
+                caller,
+                spec,
+                price,
+                taskId -> referenceImages.store(
+                        taskId, caller.workspaceId(), request.imageUrls(), "image_urls", inputs, inputParam),
+                idempotencyKey,
+                requestHash);
     }
 
     @Override
@@ -122,8 +153,36 @@ class TaskService implements Generations {
                 caller,
                 spec,
                 pricing.enhancementCredits(),
-                List.of(request.imageUrl()),
-                "image_url",
+                taskId -> referenceImages.store(
+                        taskId, caller.workspaceId(), List.of(request.imageUrl()), "image_url", List.of(), "image"),
+                idempotencyKey,
+                requestHash);
+    }
+
+    @Override
+    public TaskView enhance(
+            Caller caller, ImageInput input, OutputFormat format, String idempotencyKey, String requestHash) {
+        var spec = new Task.NewTask(
+                caller.workspaceId(),
+                caller.apiKeyId(),
+                caller.source(),
+                "enhancement",
+                "gpt-image-2",
+                null,
+                null,
+                1,
+                ImageSize.AUTO,
+                Quality.HIGH,
+                format,
+                null,
+                null,
+                caller.requestId());
+        return accept(
+                caller,
+                spec,
+                pricing.enhancementCredits(),
+                taskId -> referenceImages.store(
+                        taskId, caller.workspaceId(), List.of(), "image_url", List.of(input), "image"),
                 idempotencyKey,
                 requestHash);
     }
@@ -132,8 +191,7 @@ class TaskService implements Generations {
             Caller caller,
             Task.NewTask spec,
             long listPrice,
-            List<URI> references,
-            String referenceParam,
+            java.util.function.Function<String, List<String>> storeReferences,
             String idempotencyKey,
             String requestHash) {
         if (idempotencyKey != null) {
@@ -142,12 +200,12 @@ class TaskService implements Generations {
                 return replay;
             }
         }
+        webhooks.checkCallbackUrl(spec.callbackUrl() == null ? null : URI.create(spec.callbackUrl()));
         // Test keys render in the sandbox and are never billed (API.md): their tasks cost nothing.
         long price = caller.testMode() ? 0 : listPrice;
         String taskId = Ids.next("task");
         // Fetched before the transaction: a slow or bad URL never holds a lock, and a bad one writes nothing.
-        List<String> referenceKeys =
-                references.isEmpty() ? List.of() : referenceImages.fetchAndStore(taskId, references, referenceParam);
+        List<String> referenceKeys = storeReferences.apply(taskId);
         Task task;
         try {
             task = transactions.execute(
@@ -261,6 +319,7 @@ class TaskService implements Generations {
             if (task.credits() > 0) {
                 credits.release(new Release(task.id()));
             }
+            webhooks.recordEnding(task, TaskStatus.CANCELED);
             return true;
         }));
         if (!canceled) {

@@ -3,6 +3,7 @@ package com.imagegate.generation.internal;
 import com.imagegate.credits.Credits;
 import com.imagegate.credits.Release;
 import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.storage.ImageStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,7 @@ public class TaskSweeper {
     private final Credits credits;
     private final ImageStore store;
     private final TaskJob taskJob;
+    private final WebhookService webhooks;
     private final JobScheduler jobs;
     private final TransactionTemplate transactions;
     private final GenerationProperties.Tasks settings;
@@ -45,6 +47,7 @@ public class TaskSweeper {
             Credits credits,
             ImageStore store,
             TaskJob taskJob,
+            WebhookService webhooks,
             @Lazy JobScheduler jobs,
             TransactionTemplate transactions,
             GenerationProperties properties,
@@ -55,6 +58,7 @@ public class TaskSweeper {
         this.credits = credits;
         this.store = store;
         this.taskJob = taskJob;
+        this.webhooks = webhooks;
         this.jobs = jobs;
         this.transactions = transactions;
         this.settings = properties.tasks();
@@ -79,9 +83,11 @@ public class TaskSweeper {
                         != 1) {
                     return false;
                 }
-                if (tasks.findById(id).map(Task::credits).orElse(0L) > 0) {
+                Task task = tasks.findById(id).orElseThrow();
+                if (task.credits() > 0) {
                     credits.release(new Release(id));
                 }
+                webhooks.recordEnding(task, TaskStatus.FAILED);
                 return true;
             });
             if (Boolean.TRUE.equals(done)) {

@@ -4,6 +4,7 @@ import com.imagegate.generation.StorageProperties;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.TaskView;
 import com.imagegate.generation.storage.FileUrls;
+import com.imagegate.generation.storage.ImageStore;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -16,11 +17,13 @@ class TaskViews {
     private final TaskImages images;
     private final FileUrls fileUrls;
     private final StorageProperties storage;
+    private final ImageStore store;
 
-    TaskViews(TaskImages images, FileUrls fileUrls, StorageProperties storage) {
+    TaskViews(TaskImages images, FileUrls fileUrls, StorageProperties storage, ImageStore store) {
         this.images = images;
         this.fileUrls = fileUrls;
         this.storage = storage;
+        this.store = store;
     }
 
     TaskView view(Task task) {
@@ -43,9 +46,19 @@ class TaskViews {
                 .toList();
     }
 
+    /** A freshly signed link to a stored image. */
+    String url(TaskImage image) {
+        return url(image.storageKey());
+    }
+
+    /** A presigned link straight to the store when it has them (S3), else our own signed {@code /files/} link. */
+    private String url(String key) {
+        return store.directUrl(key, storage.urlTtl()).orElseGet(() -> fileUrls.url(key, storage.urlTtl()));
+    }
+
     private TaskView view(Task task, List<TaskImage> stored) {
         var data = stored.stream()
-                .map(i -> new TaskView.Image(fileUrls.url(i.storageKey(), storage.urlTtl()), i.width(), i.height()))
+                .map(i -> new TaskView.Image(url(i), i.width(), i.height()))
                 .toList();
         var error = task.errorCode() == null ? null : new TaskView.Error(task.errorCode(), task.errorMessage());
         return new TaskView(
@@ -64,6 +77,8 @@ class TaskViews {
                 task.creditsRefunded(),
                 task.creditsCaptured(),
                 task.startedAt(),
-                task.finishedAt());
+                task.finishedAt(),
+                task.kind(),
+                task.prompt());
     }
 }

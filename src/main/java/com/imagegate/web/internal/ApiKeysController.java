@@ -8,6 +8,7 @@ import com.imagegate.apikey.ApiKeySummary;
 import com.imagegate.apikey.ApiKeys;
 import com.imagegate.apikey.CreatedApiKey;
 import com.imagegate.apikey.NewApiKey;
+import com.imagegate.generation.Webhooks;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,9 +43,11 @@ class ApiKeysController {
     private final ApiKeys apiKeys;
     private final Clock clock;
     private final ImagegateProperties properties;
+    private final Webhooks webhooks;
 
-    ApiKeysController(ApiKeys apiKeys, Clock clock, ImagegateProperties properties) {
+    ApiKeysController(ApiKeys apiKeys, Clock clock, ImagegateProperties properties, Webhooks webhooks) {
         this.apiKeys = apiKeys;
+        this.webhooks = webhooks;
         this.clock = clock;
         this.properties = properties;
     }
@@ -138,6 +141,14 @@ class ApiKeysController {
         model.addAttribute("today", now.atZone(ZoneOffset.UTC).toLocalDate().toString());
         if (notice != null) {
             model.addAttribute("noticeMessage", notice);
+        }
+        if (member.canManageWorkspace() && !fragmentOnly) {
+            var secret = webhooks.secret(member.workspace().id()); // made on first need: to be copied
+            model.addAttribute("webhookSecret", secret);
+            model.addAttribute("webhookSecretCreated", WHEN.format(secret.createdAt()));
+            model.addAttribute(
+                    "webhookPreviousUntil",
+                    secret.previousValidUntil() == null ? null : WHEN.format(secret.previousValidUntil()));
         }
         return fragmentOnly ? "keys/list :: panel" : "keys/list";
     }

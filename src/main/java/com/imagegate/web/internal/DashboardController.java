@@ -1,8 +1,17 @@
 package com.imagegate.web.internal;
 
+import com.imagegate.ImagegateProperties;
 import com.imagegate.account.Member;
+import com.imagegate.billing.Catalog;
 import com.imagegate.credits.Credits;
+import com.imagegate.generation.Generations;
+import com.imagegate.generation.TaskQuery;
+import com.imagegate.generation.Usage;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -16,16 +25,53 @@ class DashboardController {
 
     private final CurrentMember currentMember;
     private final Credits credits;
+    private final Usage usage;
+    private final Generations generations;
+    private final Catalog catalog;
+    private final ImagegateProperties properties;
+    private final Clock clock;
 
-    DashboardController(CurrentMember currentMember, Credits credits) {
+    DashboardController(
+            CurrentMember currentMember,
+            Credits credits,
+            Usage usage,
+            Generations generations,
+            Catalog catalog,
+            ImagegateProperties properties,
+            Clock clock) {
         this.currentMember = currentMember;
         this.credits = credits;
+        this.usage = usage;
+        this.generations = generations;
+        this.catalog = catalog;
+        this.properties = properties;
+        this.clock = clock;
     }
 
     @GetMapping("/app")
     String dashboard(Member member, Model model) {
+        String workspaceId = member.workspace().id();
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDate monthStart = today.withDayOfMonth(1);
+        var chartRange = new UsageController.Range(today.minusDays(29), today);
+        LocalDate from = monthStart.isBefore(chartRange.from()) ? monthStart : chartRange.from();
+        List<Usage.UsageRow> rows = usage.daily(workspaceId, from, today);
         model.addAttribute("member", member);
-        model.addAttribute("balance", credits.balance(member.workspace().id()));
+        model.addAttribute("balance", credits.balance(workspaceId));
+        model.addAttribute("plan", catalog.free());
+        model.addAttribute(
+                "usedThisMonth",
+                rows.stream()
+                        .filter(r -> !r.day().isBefore(monthStart))
+                        .mapToLong(Usage.UsageRow::credits)
+                        .sum());
+        model.addAttribute("chart", UsageController.chart(UsageController.byDay(rows, chartRange)));
+        model.addAttribute(
+                "recentTasks",
+                generations
+                        .list(workspaceId, new TaskQuery(null, 5, null, null, null, null))
+                        .tasks());
+        model.addAttribute("files", new StudioController.Files(properties.baseUrlString()));
         return "app/dashboard";
     }
 

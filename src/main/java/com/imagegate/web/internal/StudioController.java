@@ -7,14 +7,17 @@ import com.imagegate.generation.Caller;
 import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.GenerationRequests;
 import com.imagegate.generation.Generations;
+import com.imagegate.generation.ImageInput;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.InvalidRequestException;
+import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.Pricing;
 import com.imagegate.generation.TaskQuery;
 import com.imagegate.generation.TaskView;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
@@ -23,7 +26,9 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.multipart.MultipartFile;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -46,8 +51,15 @@ class StudioController {
         this.properties = properties;
     }
 
+    /** Every studio view (page and fragments) shows links and prices the same way. */
+    @org.springframework.web.bind.annotation.ModelAttribute
+    void common(Model model) {
+        model.addAttribute("files", new Files(properties.baseUrlString()));
+        model.addAttribute("enhancementCredits", pricing.enhancementCredits());
+    }
+
     @GetMapping("/app/studio")
-    String studio(Member member, Model model) {
+    String studio(Member member, @RequestParam(defaultValue = "") String reference, Model model) {
         model.addAttribute("member", member);
         model.addAttribute(
                 "sizes",
@@ -57,6 +69,10 @@ class StudioController {
                 Arrays.stream(ImageSize.values())
                         .map(s -> "\"" + s.wireValue() + "\":" + pricing.creditsPerImage(s))
                         .collect(Collectors.joining(",", "{", "}")));
+        // "Use as reference" without JavaScript arrives here as ?reference=task_…:0.
+        model.addAttribute(
+                "preselected",
+                ResultRef.parse(reference).map(ResultRef::value).stream().toList());
         model.addAttribute(
                 "tasks",
                 generations
@@ -67,49 +83,136 @@ class StudioController {
     }
 
     @PostMapping("/app/studio")
-    String generate(Member member, @RequestParam Map<String, String> form, Model model, HttpServletResponse response) {
+    String generate(
+            Member member,
+            @RequestParam Map<String, String> form,
+            @RequestParam(name = "references", required = false) List<MultipartFile> uploads,
+            @RequestParam(name = "reference_result", required = false) List<String> results,
+            @RequestHeader(name = "HX-Request", required = false) String htmx,
+            Model model,
+            HttpServletResponse response) {
+        if (htmx == null) {
+            model.addAttribute("plainForm", true);
+        }
         ObjectNode body = JsonMapper.shared().createObjectNode();
-        Map<String, String> fields = new LinkedHashMap<>();
         for (String field : new String[] {"prompt", "size", "quality", "output_format"}) {
             String value = form.getOrDefault(field, "");
             if (!value.isBlank()) {
-                fields.put(field, value);
                 body.put(field, value);
             }
         }
         try {
             body.put("n", Integer.parseInt(form.getOrDefault("n", "1").strip()));
         } catch (NumberFormatException e) {
-            return refuse(model, response, "Choose how many images: 1 to 10.");
+            return refuse(member, model, response, "Choose how many images: 1 to 10.");
+        }
+        List<String> urls = form.getOrDefault("reference_urls", "")
+                .lines()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty())
+                .toList();
+        if (!urls.isEmpty()) {
+            urls.forEach(body.putArray("image_urls")::add);
         }
         try {
+            List<ImageInput> inputs = new ArrayList<>();
+            for (MultipartFile upload : uploads == null ? List.<MultipartFile>of() : uploads) {
+                if (!upload.isEmpty()) {
+                    inputs.add(ImageInput.upload(upload.getBytes()));
+                }
+            }
+            for (String result : results == null ? List.<String>of() : results) {
+                ResultRef.parse(result).ifPresent(ref -> inputs.add(ImageInput.result(ref.taskId(), ref.index())));
+            }
             var task = generations.accept(
-                    new Caller(
-                            member.workspace().id(),
-                            null,
-                            null,
-                            false,
-                            "web",
-                            "user:" + member.userId(),
-                            org.slf4j.MDC.get("requestId"),
-                            catalog.free().concurrentTasks()),
-                    GenerationRequests.parse(body),
-                    null,
-                    null);
-            model.addAttribute("task", task);
-            model.addAttribute("files", new Files(properties.baseUrlString()));
-            return "studio/studio :: card";
+                    caller(member), GenerationRequests.parse(body), inputs, "references", null, null);
+            return card(model, task);
         } catch (InvalidRequestException invalid) {
-            return refuse(model, response, invalid.getMessage());
+            return refuse(member, model, response, invalid.getMessage());
         } catch (GenerationException refused) {
-            return refuse(model, response, refused.getMessage());
+            return refused(member, model, response, refused);
+        } catch (java.io.IOException unreadable) {
+            return refuse(member, model, response, "An uploaded file could not be read; try again.");
         }
     }
 
-    @GetMapping("/app/studio/tasks/{id}")
-    String card(Member member, @PathVariable String id, Model model, HttpServletResponse response) {
+    @PostMapping("/app/studio/enhance")
+    String enhance(
+            Member member,
+            @RequestParam(defaultValue = "") String result,
+            @RequestParam(name = "image", required = false) MultipartFile upload,
+            @RequestParam(name = "output_format", defaultValue = "png") String format,
+            @RequestHeader(name = "HX-Request", required = false) String htmx,
+            Model model,
+            HttpServletResponse response) {
+        if (htmx == null) {
+            model.addAttribute("plainForm", true);
+        }
         try {
-            model.addAttribute("task", generations.get(member.workspace().id(), id));
+            ImageInput input;
+            if (upload != null && !upload.isEmpty()) {
+                input = ImageInput.upload(upload.getBytes());
+            } else {
+                var ref = ResultRef.parse(result);
+                if (ref.isEmpty()) {
+                    return refuse(member, model, response, "Choose an image to enhance.");
+                }
+                input = ImageInput.result(ref.get().taskId(), ref.get().index());
+            }
+            OutputFormat outputFormat = OutputFormat.parse(format).orElse(OutputFormat.PNG);
+            return card(model, generations.enhance(caller(member), input, outputFormat, null, null));
+        } catch (InvalidRequestException invalid) {
+            return refuse(member, model, response, invalid.getMessage());
+        } catch (GenerationException refused) {
+            return refused(member, model, response, refused);
+        } catch (java.io.IOException unreadable) {
+            return refuse(member, model, response, "The uploaded file could not be read; try again.");
+        }
+    }
+
+    private Caller caller(Member member) {
+        return new Caller(
+                member.workspace().id(),
+                null,
+                null,
+                false,
+                "web",
+                "user:" + member.userId(),
+                org.slf4j.MDC.get("requestId"),
+                catalog.free().concurrentTasks());
+    }
+
+    /** The new card for htmx; a plain form post goes back to the studio page, where the card is listed. */
+    private String card(Model model, TaskView task) {
+        if (model.containsAttribute("plainForm")) {
+            return "redirect:/app/studio#task-" + task.id();
+        }
+        model.addAttribute("task", task);
+        model.addAttribute("files", new Files(properties.baseUrlString()));
+        return "studio/studio :: card";
+    }
+
+    private String refused(Member member, Model model, HttpServletResponse response, GenerationException refused) {
+        if (refused.reason() == GenerationException.Reason.INSUFFICIENT_QUOTA) {
+            model.addAttribute("buyCredits", true);
+        }
+        return refuse(member, model, response, refused.getMessage());
+    }
+
+    /** A card refreshing itself (htmx); opened as a page it is the studio, scrolled to that card. */
+    @GetMapping("/app/studio/tasks/{id}")
+    String card(
+            Member member,
+            @PathVariable String id,
+            @RequestHeader(name = "HX-Request", required = false) String htmx,
+            Model model,
+            HttpServletResponse response) {
+        try {
+            var task = generations.get(member.workspace().id(), id);
+            if (htmx == null) {
+                return "redirect:/app/studio#task-" + task.id();
+            }
+            model.addAttribute("task", task);
             model.addAttribute("files", new Files(properties.baseUrlString()));
             return "studio/studio :: card";
         } catch (GenerationException notFound) {
@@ -123,17 +226,50 @@ class StudioController {
      * A refusal goes into the page's message area: htmx is told so by {@code HX-Retarget} (htmx swaps no 4xx answer,
      * so the htmx answer is a 200 carrying the message; nothing was created either way).
      */
-    private static String refuse(Model model, HttpServletResponse response, String message) {
+    private String refuse(Member member, Model model, HttpServletResponse response, String message) {
+        if (model.containsAttribute("plainForm")) {
+            // Without JavaScript: the whole page again, with the message above the form.
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("errorMessage", message);
+            return studio(member, "", model);
+        }
         response.setHeader("HX-Retarget", "#problems");
         response.setHeader("HX-Reswap", "innerHTML");
         model.addAttribute("errorMessage", message);
         return "studio/studio :: problem";
     }
 
+    /** One of the workspace's results named in a form as {@code task_…:index}. */
+    record ResultRef(String taskId, int index) {
+
+        static java.util.Optional<ResultRef> parse(String value) {
+            int colon = value == null ? -1 : value.lastIndexOf(':');
+            if (colon <= 0) {
+                return java.util.Optional.empty();
+            }
+            try {
+                int index = Integer.parseInt(value.substring(colon + 1));
+                return index < 0
+                        ? java.util.Optional.empty()
+                        : java.util.Optional.of(new ResultRef(value.substring(0, colon), index));
+            } catch (NumberFormatException e) {
+                return java.util.Optional.empty();
+            }
+        }
+
+        String value() {
+            return taskId + ":" + index;
+        }
+    }
+
     /** Image links for the browser: same-origin paths, so they work whatever host the page was opened on. */
     record Files(String baseUrl) {
         public String path(TaskView.Image image) {
-            return image.url().startsWith(baseUrl) ? image.url().substring(baseUrl.length()) : image.url();
+            return path(image.url());
+        }
+
+        public String path(String url) {
+            return url.startsWith(baseUrl) ? url.substring(baseUrl.length()) : url;
         }
     }
 }

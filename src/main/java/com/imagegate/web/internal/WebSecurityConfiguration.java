@@ -23,6 +23,7 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
 import org.springframework.security.web.authentication.ExceptionMappingAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
+import org.springframework.security.web.util.matcher.RequestHeaderRequestMatcher;
 
 /**
  * The browser's security chain and the operations endpoints' rules. API chains (Bearer keys) are declared by the
@@ -56,6 +57,7 @@ class WebSecurityConfiguration {
     SecurityFilterChain webSecurity(
             HttpSecurity http,
             SignInThrottle signInThrottle,
+            com.imagegate.generation.StorageProperties storage,
             ObjectProvider<ClientRegistrationRepository> oauthProviders,
             ObjectProvider<OAuth2UserService<OidcUserRequest, OidcUser>> oidcUsers,
             ObjectProvider<OAuth2UserService<OAuth2UserRequest, OAuth2User>> oauthUsers)
@@ -93,8 +95,15 @@ class WebSecurityConfiguration {
                         .defaultSuccessUrl("/app", false)
                         .failureHandler(signInFailures()))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
-                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
-                        "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self';"
+                .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
+                        WebSecurityConfiguration::htmxSignInRedirect,
+                        new RequestHeaderRequestMatcher("HX-Request", "true")))
+                .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
+                        new org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint("/login"),
+                        org.springframework.security.web.util.matcher.AnyRequestMatcher.INSTANCE))
+                .headers(headers -> headers.contentSecurityPolicy(csp ->
+                        csp.policyDirectives("default-src 'self'; img-src 'self' data: blob:" + imageOrigins(storage)
+                                + "; style-src 'self'; script-src 'self';"
                                 + " frame-ancestors 'none'; form-action 'self'; base-uri 'self'")))
                 .build();
     }
@@ -114,5 +123,36 @@ class WebSecurityConfiguration {
             var request = context.getRequest();
             return new AuthorizationDecision(ipv4.matches(request) || ipv6.matches(request));
         };
+    }
+
+    /**
+     * An htmx request without a session (it expired) cannot follow a redirect to the sign-in page inside a fragment:
+     * it is told to load that page as a whole with {@code HX-Redirect}.
+     */
+    private static void htmxSignInRedirect(
+            jakarta.servlet.http.HttpServletRequest request,
+            jakarta.servlet.http.HttpServletResponse response,
+            org.springframework.security.core.AuthenticationException denied) {
+        response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_UNAUTHORIZED);
+        response.setHeader("HX-Redirect", request.getContextPath() + "/login");
+    }
+
+    /**
+     * Where pages load generated images from besides this server: with S3 storage the links are presigned URLs of the
+     * bucket's endpoint (its virtual-hosted bucket names included).
+     */
+    static String imageOrigins(com.imagegate.generation.StorageProperties storage) {
+        if (storage.type() != com.imagegate.generation.StorageProperties.Type.S3) {
+            return "";
+        }
+        java.net.URI endpoint = storage.s3().endpoint();
+        if (endpoint == null) {
+            return " https://*.amazonaws.com";
+        }
+        String port = endpoint.getPort() == -1 ? "" : ":" + endpoint.getPort();
+        String origin = endpoint.getScheme() + "://" + endpoint.getHost() + port;
+        return storage.s3().pathStyle()
+                ? " " + origin
+                : " " + origin + " " + endpoint.getScheme() + "://*." + endpoint.getHost() + port;
     }
 }

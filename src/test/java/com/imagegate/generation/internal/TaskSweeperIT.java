@@ -68,7 +68,8 @@ class TaskSweeperIT {
         String id = create(user, "stuck forever");
         int held = jdbc().update(
                         "update image_tasks set status = 'PROCESSING', lease_owner = 'hung-node', attempts = 1, started_at = ?,"
-                                + " lease_until = ? where id = ? and status = 'PENDING'",
+                                + " lease_until = ?, callback_url = 'https://hooks.example.invalid/stuck'"
+                                + " where id = ? and status = 'PENDING'",
                         Timestamp.from(Instant.now().minus(Duration.ofMinutes(11))),
                         Timestamp.from(Instant.now().plus(Duration.ofHours(1))),
                         id);
@@ -86,6 +87,10 @@ class TaskSweeperIT {
                         .path("balance")
                         .asLong())
                 .isEqualTo(100);
+        assertThat(jdbc().queryForList(
+                                "select task_status from webhook_deliveries where task_id = ?", String.class, id))
+                .as("the sweeper's ending is a webhook too, recorded once")
+                .containsExactly("FAILED");
     }
 
     @Test

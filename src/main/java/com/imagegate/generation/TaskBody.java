@@ -1,13 +1,15 @@
-package com.imagegate.api.internal;
+package com.imagegate.generation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.imagegate.generation.TaskView;
 import java.util.List;
 
-/** A task in API.md's shape. */
+/**
+ * A task in API.md's wire shape: the body of {@code GET /api/v1/images/tasks/{id}} and of the webhook POSTed when the
+ * task ends.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record TaskBody(
+public record TaskBody(
         String id,
         String object,
         String status,
@@ -25,11 +27,11 @@ record TaskBody(
         @JsonProperty("started_at") Long startedAt,
         @JsonProperty("finished_at") Long finishedAt) {
 
-    record Image(String url, int width, int height) {}
+    public record Image(String url, int width, int height) {}
 
-    record Error(String code, String message) {}
+    public record Error(String code, String message) {}
 
-    static TaskBody of(TaskView task) {
+    public static TaskBody of(TaskView task) {
         boolean ended = task.status().isFinal();
         return new TaskBody(
                 task.id(),

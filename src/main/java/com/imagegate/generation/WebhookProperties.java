@@ -1,0 +1,45 @@
+package com.imagegate.generation;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Task webhooks ({@code callback_url}).
+ *
+ * @param timeout connect and response budget of one delivery attempt; a receiver slower than this is a failed attempt
+ * @param backoffBase the wait after the first failed attempt; it doubles after each further failure
+ * @param backoffMax the longest wait between two attempts
+ * @param maxAge attempts stop once this long has passed since the task ended; the delivery is then failed
+ * @param rotationGrace after a rotation, the previous secret keeps signing (a second signature) this long
+ * @param allowHttp test-only: accept {@code http://} callback URLs (production needs https)
+ */
+@ConfigurationProperties("imagegate.webhooks")
+public record WebhookProperties(
+        @DefaultValue("10s") Duration timeout,
+        @DefaultValue("10s") Duration backoffBase,
+        @DefaultValue("1h") Duration backoffMax,
+        @DefaultValue("24h") Duration maxAge,
+        @DefaultValue("24h") Duration rotationGrace,
+        boolean allowHttp) {
+
+    public WebhookProperties {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("imagegate.webhooks.timeout must be positive");
+        }
+        if (backoffBase.isNegative() || backoffBase.isZero() || backoffMax.compareTo(backoffBase) < 0) {
+            throw new IllegalArgumentException(
+                    "imagegate.webhooks.backoff-base must be positive and at most imagegate.webhooks.backoff-max");
+        }
+        if (maxAge.isNegative() || rotationGrace.isNegative()) {
+            throw new IllegalArgumentException("imagegate.webhooks.max-age and .rotation-grace must not be negative");
+        }
+    }
+
+    /** The wait after the {@code attempt}-th failed attempt (1-based): base × 2^(attempt-1), at most the max. */
+    public Duration backoffAfter(int attempt) {
+        int doublings = Math.min(Math.max(attempt - 1, 0), 30);
+        Duration wait = backoffBase.multipliedBy(1L << doublings);
+        return wait.compareTo(backoffMax) > 0 ? backoffMax : wait;
+    }
+}
