@@ -406,6 +406,7 @@ class OpenAiUpstreamIT {
         assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("succeeded");
         assertThat(done.path("data")).hasSize(2);
         assertThat(done.path("credits").asLong()).isEqualTo(40);
+        assertThat(done.path("credits_captured").asLong()).isEqualTo(20);
         assertThat(done.path("credits_refunded").asBoolean()).isTrue();
         var seen = UPSTREAM.requests("split-partly");
         assertThat(seen).allSatisfy(s -> assertThat(s.fields()).containsEntry("n", "1"));
