@@ -1,6 +1,8 @@
 package com.imagegate.billing;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -16,11 +18,18 @@ public record BillingProperties(@DefaultValue Stripe stripe) {
      * @param secretKey the Stripe secret key ({@code IMAGEGATE_BILLING_STRIPE_SECRET_KEY}); from the environment only
      * @param webhookSecret the signing secret of the Stripe webhook endpoint
      * @param apiBase Stripe's API base; tests point it at a local fake
+     * @param webhookTolerance how old a webhook's signed timestamp may be (replay protection)
+     * @param hostedPageOrigins origins of Stripe's hosted pages (Checkout, portal) that our forms redirect to; the
+     *     browser's CSP {@code form-action} allows them
      */
     public record Stripe(
             String secretKey,
             String webhookSecret,
-            @DefaultValue("https://api.stripe.com") URI apiBase) {
+            @DefaultValue("https://api.stripe.com") URI apiBase,
+            @DefaultValue("5m") Duration webhookTolerance,
+
+            @DefaultValue({"https://checkout.stripe.com", "https://billing.stripe.com"})
+            List<String> hostedPageOrigins) {
 
         public boolean isConfigured() {
             return secretKey != null && !secretKey.isBlank();
@@ -29,7 +38,8 @@ public record BillingProperties(@DefaultValue Stripe stripe) {
         @Override
         public String toString() {
             return "Stripe[secretKey=" + (secretKey == null ? null : "***") + ", webhookSecret="
-                    + (webhookSecret == null ? null : "***") + ", apiBase=" + apiBase + "]";
+                    + (webhookSecret == null ? null : "***") + ", apiBase=" + apiBase + ", webhookTolerance="
+                    + webhookTolerance + "]";
         }
     }
 }

@@ -63,7 +63,15 @@ class LandingPageBrowserIT {
         assertThat(browser.findElement(By.cssSelector("link[rel=stylesheet]")).getDomAttribute("href"))
                 .isEqualTo("/css/app.css");
         assertThat(browser.findElement(By.tagName("body")).getCssValue("background-color"))
-                .as("our stylesheet is applied")
+                .as("our stylesheet is applied: the light palette, as the browser prefers light")
+                .isEqualTo("rgba(247, 248, 251, 1)");
+        // The same page in a browser that prefers dark gets the dark palette.
+        browser.executeCdpCommand(
+                "Emulation.setEmulatedMedia",
+                java.util.Map.of(
+                        "features",
+                        java.util.List.of(java.util.Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        assertThat(browser.findElement(By.tagName("body")).getCssValue("background-color"))
                 .isEqualTo("rgba(15, 17, 21, 1)");
     }
 

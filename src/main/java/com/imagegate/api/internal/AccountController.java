@@ -2,7 +2,7 @@ package com.imagegate.api.internal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.imagegate.apikey.ApiKeyPrincipal;
-import com.imagegate.billing.Catalog;
+import com.imagegate.billing.Plans;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -10,11 +10,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class AccountController {
 
-    private final Catalog catalog;
+    private final Plans plans;
     private final com.imagegate.credits.Credits ledger;
 
-    AccountController(Catalog catalog, com.imagegate.credits.Credits ledger) {
-        this.catalog = catalog;
+    AccountController(Plans plans, com.imagegate.credits.Credits ledger) {
+        this.plans = plans;
         this.ledger = ledger;
     }
 
@@ -44,17 +44,15 @@ class AccountController {
     AccountBody account(ApiKeyAuthentication caller) {
         ApiKeyPrincipal key = caller.getPrincipal();
         var workspace = caller.workspace();
-        // Plans: every workspace is on the free plan until billing records subscriptions (Stripe issue); then the
-        // plan and its limits come from the workspace's subscription instead of Catalog#free().
-        var free = catalog.free();
+        var plan = plans.current(workspace.id());
         long balance = ledger.balance(workspace.id()).spendable();
         return new AccountBody(
                 "account",
                 workspace.id(),
                 workspace.name(),
-                "free",
+                plan.id(),
                 new Credits(balance),
-                new RateLimits(free.requestsPerMinute(), free.concurrentTasks()),
+                new RateLimits(plan.requestsPerMinute(), plan.concurrentTasks()),
                 new Key(key.keyId(), key.mode().value(), key.monthlyCreditCap()));
     }
 }

@@ -3,7 +3,7 @@ package com.imagegate.api.internal;
 import com.imagegate.api.ApiProperties;
 import com.imagegate.apikey.ApiKeyMode;
 import com.imagegate.apikey.ApiKeyPrincipal;
-import com.imagegate.billing.Catalog;
+import com.imagegate.billing.Plans;
 import com.imagegate.generation.Caller;
 import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.GenerationRequests;
@@ -42,13 +42,13 @@ class ImagesController {
     static final int MAX_IDEMPOTENCY_KEY = 255;
 
     private final Generations generations;
-    private final Catalog catalog;
+    private final Plans plans;
     private final RequestRateLimiter limiter;
     private final ApiProperties properties;
 
-    ImagesController(Generations generations, Catalog catalog, RequestRateLimiter limiter, ApiProperties properties) {
+    ImagesController(Generations generations, Plans plans, RequestRateLimiter limiter, ApiProperties properties) {
         this.generations = generations;
-        this.catalog = catalog;
+        this.plans = plans;
         this.limiter = limiter;
         this.properties = properties;
     }
@@ -101,7 +101,7 @@ class ImagesController {
     /** Counts the creation against the plan's per-minute limit and says who is asking. */
     private Caller admit(ApiKeyAuthentication caller, HttpServletResponse response) {
         ApiKeyPrincipal key = caller.getPrincipal();
-        var plan = catalog.free();
+        var plan = plans.current(key.workspaceId());
         var usage = limiter.creation(key.workspaceId(), plan.requestsPerMinute());
         rateLimitHeaders(response, usage);
         if (!usage.allowed()) {

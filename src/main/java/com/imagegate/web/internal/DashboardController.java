@@ -2,7 +2,7 @@ package com.imagegate.web.internal;
 
 import com.imagegate.ImagegateProperties;
 import com.imagegate.account.Member;
-import com.imagegate.billing.Catalog;
+import com.imagegate.billing.Plans;
 import com.imagegate.credits.Credits;
 import com.imagegate.generation.Generations;
 import com.imagegate.generation.TaskQuery;
@@ -27,7 +27,7 @@ class DashboardController {
     private final Credits credits;
     private final Usage usage;
     private final Generations generations;
-    private final Catalog catalog;
+    private final Plans plans;
     private final ImagegateProperties properties;
     private final Clock clock;
 
@@ -36,14 +36,14 @@ class DashboardController {
             Credits credits,
             Usage usage,
             Generations generations,
-            Catalog catalog,
+            Plans plans,
             ImagegateProperties properties,
             Clock clock) {
         this.currentMember = currentMember;
         this.credits = credits;
         this.usage = usage;
         this.generations = generations;
-        this.catalog = catalog;
+        this.plans = plans;
         this.properties = properties;
         this.clock = clock;
     }
@@ -58,7 +58,7 @@ class DashboardController {
         List<Usage.UsageRow> rows = usage.daily(workspaceId, from, today);
         model.addAttribute("member", member);
         model.addAttribute("balance", credits.balance(workspaceId));
-        model.addAttribute("plan", catalog.free());
+        model.addAttribute("plan", plans.current(workspaceId));
         model.addAttribute(
                 "usedThisMonth",
                 rows.stream()

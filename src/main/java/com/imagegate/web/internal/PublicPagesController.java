@@ -50,8 +50,8 @@ class PublicPagesController {
         model.addAttribute("prices", sizePrices());
         model.addAttribute("enhancementCredits", pricing.enhancementCredits());
         model.addAttribute("free", catalog.free());
-        model.addAttribute("subscriptions", catalog.subscriptions());
-        model.addAttribute("packs", catalog.packs());
+        model.addAttribute("subscriptions", catalog.subscriptionsById());
+        model.addAttribute("packs", catalog.packsById());
         model.addAttribute("paymentsConfigured", catalog.paymentsConfigured());
         return "public/pricing";
     }

@@ -2,7 +2,7 @@ package com.imagegate.web.internal;
 
 import com.imagegate.ImagegateProperties;
 import com.imagegate.account.Member;
-import com.imagegate.billing.Catalog;
+import com.imagegate.billing.Plans;
 import com.imagegate.generation.Caller;
 import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.GenerationRequests;
@@ -41,13 +41,13 @@ class StudioController {
 
     private final Generations generations;
     private final Pricing pricing;
-    private final Catalog catalog;
+    private final Plans plans;
     private final ImagegateProperties properties;
 
-    StudioController(Generations generations, Pricing pricing, Catalog catalog, ImagegateProperties properties) {
+    StudioController(Generations generations, Pricing pricing, Plans plans, ImagegateProperties properties) {
         this.generations = generations;
         this.pricing = pricing;
-        this.catalog = catalog;
+        this.plans = plans;
         this.properties = properties;
     }
 
@@ -179,7 +179,7 @@ class StudioController {
                 "web",
                 "user:" + member.userId(),
                 org.slf4j.MDC.get("requestId"),
-                catalog.free().concurrentTasks());
+                plans.current(member.workspace().id()).concurrentTasks());
     }
 
     /** The new card for htmx; a plain form post goes back to the studio page, where the card is listed. */

@@ -1,6 +1,7 @@
 package com.imagegate.web.internal;
 
 import com.imagegate.account.SignInThrottle;
+import com.imagegate.billing.BillingProperties;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
@@ -60,8 +61,11 @@ class WebSecurityConfiguration {
             com.imagegate.generation.StorageProperties storage,
             ObjectProvider<ClientRegistrationRepository> oauthProviders,
             ObjectProvider<OAuth2UserService<OidcUserRequest, OidcUser>> oidcUsers,
-            ObjectProvider<OAuth2UserService<OAuth2UserRequest, OAuth2User>> oauthUsers)
+            ObjectProvider<OAuth2UserService<OAuth2UserRequest, OAuth2User>> oauthUsers,
+            BillingProperties billing)
             throws Exception {
+        // Buy buttons are forms whose answer redirects to Stripe's hosted pages: form-action must allow them.
+        String stripePages = String.join(" ", billing.stripe().hostedPageOrigins());
         if (oauthProviders.getIfAvailable() != null) {
             // Only when providers are configured (spring.security.oauth2.client.registration.*).
             http.oauth2Login(oauth -> oauth.loginPage("/login")
@@ -104,7 +108,7 @@ class WebSecurityConfiguration {
                 .headers(headers -> headers.contentSecurityPolicy(csp ->
                         csp.policyDirectives("default-src 'self'; img-src 'self' data: blob:" + imageOrigins(storage)
                                 + "; style-src 'self'; script-src 'self';"
-                                + " frame-ancestors 'none'; form-action 'self'; base-uri 'self'")))
+                                + " frame-ancestors 'none'; form-action 'self' " + stripePages + "; base-uri 'self'")))
                 .build();
     }
 

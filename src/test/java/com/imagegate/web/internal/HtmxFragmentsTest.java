@@ -72,11 +72,21 @@ class HtmxFragmentsTest {
     static final WorkspaceSummary WORKSPACE = new WorkspaceSummary("ws_1", "Ada's workspace", true, false);
 
     @TestConfiguration
-    @EnableConfigurationProperties({ImagegateProperties.class, com.imagegate.generation.StorageProperties.class})
+    @EnableConfigurationProperties({
+        ImagegateProperties.class,
+        com.imagegate.generation.StorageProperties.class,
+        com.imagegate.billing.BillingProperties.class
+    })
     static class Settings {
         @Bean
         Catalog catalog() {
             return org.mockito.Mockito.mock(Catalog.class);
+        }
+
+        @Bean
+        com.imagegate.billing.Plans plans() {
+            return workspaceId ->
+                    new com.imagegate.billing.CurrentPlan("free", "Free", 10, 2, null, false, false, null);
         }
     }
 

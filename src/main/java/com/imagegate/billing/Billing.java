@@ -1,0 +1,55 @@
+package com.imagegate.billing;
+
+import com.imagegate.account.Member;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Buying credits and plans with Stripe. Credits are granted only by Stripe's webhooks, never by a browser coming back
+ * from Checkout. Only owners and admins of a workspace may buy.
+ */
+public interface Billing {
+
+    /** True when a Stripe secret key is set. */
+    boolean paymentsConfigured();
+
+    /**
+     * Starts a Stripe Checkout for a pack (mode {@code payment}) or a plan (mode {@code subscription}).
+     *
+     * @return the Stripe-hosted page to send the browser to
+     * @throws BillingException when payments are off, the member may not buy, purchases are suspended, the product is
+     *     unknown, the workspace already has a plan (change it instead) or Stripe cannot be reached
+     */
+    URI checkout(Member member, String product);
+
+    /** A Stripe Customer Portal session (card, invoices, cancel) for the workspace. */
+    URI portal(Member member);
+
+    /**
+     * Moves the workspace's live subscription to another plan: a new billing period starts now (Stripe prorates the
+     * unused time), and the new plan's allowance is granted when that invoice is paid.
+     */
+    void changePlan(Member member, String plan);
+
+    /** The state of a Checkout this workspace started; empty for another workspace's or an unknown session. */
+    Optional<CheckoutState> checkoutState(String workspaceId, String sessionId);
+
+    /** Payments that granted credits, newest first. */
+    List<Payment> payments(String workspaceId, int limit);
+
+    /** True while an open dispute suspends the workspace's purchases. */
+    boolean purchasesSuspended(String workspaceId);
+
+    /** The workspace's open flags. */
+    List<BillingFlag> flags(String workspaceId);
+
+    /** Every open flag, newest first: for the admin console. */
+    List<BillingFlag> openFlags();
+
+    /** The result of the last check of the configured prices against the Stripe account. */
+    List<PriceMismatch> priceMismatches();
+
+    /** Checks the configured prices against the Stripe account now (an admin action; also run at start). */
+    List<PriceMismatch> checkPrices();
+}

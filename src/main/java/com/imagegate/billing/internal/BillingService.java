@@ -1,0 +1,281 @@
+package com.imagegate.billing.internal;
+
+import com.imagegate.ImagegateProperties;
+import com.imagegate.account.Accounts;
+import com.imagegate.account.Member;
+import com.imagegate.billing.Billing;
+import com.imagegate.billing.BillingException;
+import com.imagegate.billing.BillingException.Reason;
+import com.imagegate.billing.BillingFlag;
+import com.imagegate.billing.Catalog;
+import com.imagegate.billing.CheckoutState;
+import com.imagegate.billing.Payment;
+import com.imagegate.billing.PlanProperties;
+import com.imagegate.billing.PriceMismatch;
+import com.stripe.model.checkout.Session;
+import com.stripe.param.checkout.SessionCreateParams;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/** Starting payments on Stripe's hosted pages; what they lead to is written by {@link StripeWebhooks} only. */
+@Service
+class BillingService implements Billing {
+
+    private static final Logger log = LoggerFactory.getLogger(BillingService.class);
+
+    private final Catalog catalog;
+    private final StripeGateway stripe;
+    private final BillingStore store;
+    private final PriceChecker prices;
+    private final Accounts accounts;
+    private final ImagegateProperties properties;
+    private final Clock clock;
+
+    BillingService(
+            Catalog catalog,
+            StripeGateway stripe,
+            BillingStore store,
+            PriceChecker prices,
+            Accounts accounts,
+            ImagegateProperties properties,
+            Clock clock) {
+        this.catalog = catalog;
+        this.stripe = stripe;
+        this.store = store;
+        this.prices = prices;
+        this.accounts = accounts;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean paymentsConfigured() {
+        return catalog.paymentsConfigured();
+    }
+
+    @Override
+    public URI checkout(Member member, String product) {
+        String workspaceId = requireBuyer(member);
+        Optional<PlanProperties.Pack> pack = catalog.pack(product);
+        Optional<PlanProperties.Subscription> plan = catalog.subscription(product);
+        if (pack.isEmpty() && plan.isEmpty()) {
+            throw new BillingException(Reason.UNKNOWN_PRODUCT, "There is no plan or pack called \"" + product + "\".");
+        }
+        if (plan.isPresent()) {
+            var live = store.liveSubscriptions(workspaceId);
+            if (!live.isEmpty()) {
+                throw new BillingException(
+                        Reason.ALREADY_SUBSCRIBED,
+                        "This workspace has a plan already: change it on the billing page instead of subscribing again.");
+            }
+        }
+        String base = properties.baseUrlString();
+        var params = SessionCreateParams.builder()
+                .setCustomer(customerOf(member))
+                .setClientReferenceId(workspaceId)
+                .setSuccessUrl(base + "/app/billing/success?session_id={CHECKOUT_SESSION_ID}")
+                .setCancelUrl(base + "/app/billing?canceled=1")
+                .putMetadata("workspace_id", workspaceId)
+                .putMetadata("product", product);
+        String kind;
+        try {
+            if (pack.isPresent()) {
+                kind = "PACK";
+                params.setMode(SessionCreateParams.Mode.PAYMENT)
+                        .addLineItem(lineItem(pack.get().stripePrice()))
+                        .putMetadata("credits", Long.toString(pack.get().credits()))
+                        .putMetadata(
+                                "validity",
+                                pack.get().validity() == null
+                                        ? ""
+                                        : pack.get().validity().toString())
+                        .setPaymentIntentData(SessionCreateParams.PaymentIntentData.builder()
+                                .putMetadata("workspace_id", workspaceId)
+                                .putMetadata("product", product)
+                                .build());
+            } else {
+                kind = "PLAN";
+                params.setMode(SessionCreateParams.Mode.SUBSCRIPTION)
+                        .addLineItem(lineItem(plan.get().stripePrice()))
+                        .setSubscriptionData(SessionCreateParams.SubscriptionData.builder()
+                                .putMetadata("workspace_id", workspaceId)
+                                .putMetadata("plan", product)
+                                .build());
+            }
+            Session session = stripe.createCheckout(params.build());
+            store.insertCheckout(session.getId(), workspaceId, kind, product, member.userId(), clock.instant());
+            return URI.create(session.getUrl());
+        } catch (StripeGateway.StripeCallException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public URI portal(Member member) {
+        requireConfigured();
+        requireManager(member);
+        String customer = store.customerOf(member.workspace().id())
+                .orElseThrow(() -> new BillingException(
+                        Reason.NO_CUSTOMER, "There is nothing to manage yet: this workspace has bought nothing."));
+        try {
+            return URI.create(stripe.portalUrl(customer, properties.baseUrlString() + "/app/billing"));
+        } catch (StripeGateway.StripeCallException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public void changePlan(Member member, String planId) {
+        String workspaceId = requireBuyer(member);
+        var plan = catalog.subscription(planId)
+                .orElseThrow(() ->
+                        new BillingException(Reason.UNKNOWN_PRODUCT, "There is no plan called \"" + planId + "\"."));
+        var live = store.liveSubscriptions(workspaceId).stream()
+                .findFirst()
+                .orElseThrow(() -> new BillingException(
+                        Reason.NO_SUBSCRIPTION, "This workspace has no plan to change: subscribe first."));
+        if (planId.equals(live.plan())) {
+            throw new BillingException(Reason.ALREADY_SUBSCRIBED, "This workspace is on " + plan.name() + " already.");
+        }
+        try {
+            var subscription = stripe.subscription(live.id());
+            var changed = stripe.changePrice(
+                    live.id(), SubscriptionState.itemId(subscription), stripe.priceId(plan.stripePrice()), planId);
+            var state = SubscriptionState.of(changed, catalog, stripe);
+            store.saveSubscription(
+                    state.id(),
+                    workspaceId,
+                    state.plan() == null ? "unknown" : state.plan(),
+                    state.status(),
+                    state.periodEnd(),
+                    state.cancelAtPeriodEnd(),
+                    clock.instant());
+        } catch (StripeGateway.StripeCallException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public Optional<CheckoutState> checkoutState(String workspaceId, String sessionId) {
+        if (sessionId == null) {
+            return Optional.empty();
+        }
+        return store.checkout(workspaceId, sessionId).map(row -> switch (row.status()) {
+            case "PAID" -> CheckoutState.COMPLETED;
+            case "FAILED" -> CheckoutState.FAILED;
+            default -> CheckoutState.WAITING;
+        });
+    }
+
+    @Override
+    public List<Payment> payments(String workspaceId, int limit) {
+        return store.payments(workspaceId, Math.max(1, Math.min(limit, 200))).stream()
+                .map(row -> new Payment(
+                        row.id(),
+                        row.kind(),
+                        row.product(),
+                        productName(row.kind(), row.product()),
+                        row.amountCents(),
+                        row.currency(),
+                        row.credits(),
+                        row.expiresAt(),
+                        row.invoiceUrl(),
+                        row.reclaimed(),
+                        row.reclaimAsked() - row.reclaimed(),
+                        row.createdAt()))
+                .toList();
+    }
+
+    @Override
+    public boolean purchasesSuspended(String workspaceId) {
+        return store.openDispute(workspaceId);
+    }
+
+    @Override
+    public List<BillingFlag> flags(String workspaceId) {
+        return store.openFlags(workspaceId);
+    }
+
+    @Override
+    public List<BillingFlag> openFlags() {
+        return store.openFlags();
+    }
+
+    @Override
+    public List<PriceMismatch> priceMismatches() {
+        return prices.last();
+    }
+
+    @Override
+    public List<PriceMismatch> checkPrices() {
+        requireConfigured();
+        return prices.check();
+    }
+
+    private String productName(String kind, String product) {
+        return ("PACK".equals(kind)
+                        ? catalog.pack(product).map(PlanProperties.Pack::name)
+                        : catalog.subscription(product).map(PlanProperties.Subscription::name))
+                .orElse(product);
+    }
+
+    private SessionCreateParams.LineItem lineItem(String configuredPrice) {
+        return SessionCreateParams.LineItem.builder()
+                .setPrice(stripe.priceId(configuredPrice))
+                .setQuantity(1L)
+                .build();
+    }
+
+    /** A new Stripe Customer on the workspace's first purchase, with its id in the metadata; the same one after. */
+    private String customerOf(Member member) {
+        String workspaceId = member.workspace().id();
+        return store.customerOf(workspaceId).orElseGet(() -> {
+            try {
+                String created =
+                        stripe.createCustomer(workspaceId, member.workspace().name(), member.email());
+                return store.saveCustomer(workspaceId, created, clock.instant());
+            } catch (StripeGateway.StripeCallException e) {
+                throw unavailable(e);
+            }
+        });
+    }
+
+    private String requireBuyer(Member member) {
+        requireConfigured();
+        requireManager(member);
+        String workspaceId = member.workspace().id();
+        boolean suspended = accounts.workspace(workspaceId)
+                .map(com.imagegate.account.WorkspaceSummary::suspended)
+                .orElse(true);
+        if (suspended || store.openDispute(workspaceId)) {
+            throw new BillingException(
+                    Reason.PURCHASES_SUSPENDED,
+                    "Purchases are suspended for this workspace while a payment dispute is reviewed. Contact support.");
+        }
+        return workspaceId;
+    }
+
+    private void requireConfigured() {
+        if (!catalog.paymentsConfigured()) {
+            throw new BillingException(Reason.NOT_CONFIGURED, "Payments are not configured on this server.");
+        }
+    }
+
+    private static void requireManager(Member member) {
+        if (!member.canManageWorkspace()) {
+            throw new BillingException(
+                    Reason.FORBIDDEN, "Only owners and admins of this workspace can buy credits and plans.");
+        }
+    }
+
+    private static BillingException unavailable(StripeGateway.StripeCallException e) {
+        log.warn("Stripe call failed: {}", e.getMessage());
+        return new BillingException(
+                Reason.STRIPE_UNAVAILABLE, "Stripe could not be reached just now. Nothing was charged; try again.", e);
+    }
+}

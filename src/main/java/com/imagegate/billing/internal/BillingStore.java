@@ -1,0 +1,342 @@
+package com.imagegate.billing.internal;
+
+import com.imagegate.Ids;
+import com.imagegate.billing.BillingFlag;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** The billing module's tables (see the migration {@code billing_stripe}); plain SQL, one method per question. */
+@Repository
+class BillingStore {
+
+    private final JdbcTemplate jdbc;
+
+    BillingStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    // --- customers: one Stripe Customer per workspace
+
+    Optional<String> customerOf(String workspaceId) {
+        return first(jdbc.queryForList(
+                "select stripe_customer_id from billing_customers where workspace_id = ?", String.class, workspaceId));
+    }
+
+    Optional<String> workspaceOfCustomer(String customerId) {
+        return first(jdbc.queryForList(
+                "select workspace_id from billing_customers where stripe_customer_id = ?", String.class, customerId));
+    }
+
+    /** Records the workspace's customer; a concurrent first purchase that recorded it first wins. */
+    String saveCustomer(String workspaceId, String customerId, Instant now) {
+        try {
+            jdbc.update(
+                    "insert into billing_customers (workspace_id, stripe_customer_id, created_at) values (?, ?, ?)",
+                    workspaceId,
+                    customerId,
+                    ts(now));
+            return customerId;
+        } catch (DuplicateKeyException taken) {
+            return customerOf(workspaceId).orElseThrow(() -> taken);
+        }
+    }
+
+    // --- checkouts started here
+
+    void insertCheckout(String sessionId, String workspaceId, String kind, String product, String userId, Instant now) {
+        jdbc.update(
+                "insert into billing_checkouts (id, workspace_id, kind, product, status, created_by, created_at,"
+                        + " updated_at) values (?, ?, ?, ?, 'OPEN', ?, ?, ?)",
+                sessionId,
+                workspaceId,
+                kind,
+                product,
+                userId,
+                ts(now),
+                ts(now));
+    }
+
+    record CheckoutRow(String id, String workspaceId, String kind, String product, String status) {}
+
+    Optional<CheckoutRow> checkout(String workspaceId, String sessionId) {
+        return first(jdbc.query(
+                "select id, workspace_id, kind, product, status from billing_checkouts where id = ? and workspace_id = ?",
+                (rs, i) -> new CheckoutRow(
+                        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
+                sessionId,
+                workspaceId));
+    }
+
+    void checkoutStatus(String sessionId, String status, Instant now) {
+        jdbc.update("update billing_checkouts set status = ?, updated_at = ? where id = ?", status, ts(now), sessionId);
+    }
+
+    /** A paid subscription invoice completes the workspace's open plan checkouts (whichever event came first). */
+    void planCheckoutsPaid(String workspaceId, Instant now) {
+        jdbc.update(
+                "update billing_checkouts set status = 'PAID', updated_at = ? where workspace_id = ? and kind = 'PLAN'"
+                        + " and status = 'OPEN'",
+                ts(now),
+                workspaceId);
+    }
+
+    // --- payments that granted credits
+
+    record PaymentRow(
+            String id,
+            String workspaceId,
+            String kind,
+            String product,
+            String stripeObject,
+            String paymentIntent,
+            long amountCents,
+            String currency,
+            long credits,
+            Instant expiresAt,
+            String invoiceUrl,
+            long reclaimAsked,
+            long reclaimed,
+            Instant createdAt) {}
+
+    private static final String PAYMENT_COLUMNS = "id, workspace_id, kind, product, stripe_object, payment_intent,"
+            + " amount_cents, currency, credits, expires_at, invoice_url, reclaim_asked, reclaimed, created_at";
+
+    boolean paymentExists(String stripeObject) {
+        return !jdbc.queryForList("select id from billing_payments where stripe_object = ?", String.class, stripeObject)
+                .isEmpty();
+    }
+
+    void insertPayment(PaymentRow row) {
+        jdbc.update(
+                "insert into billing_payments (" + PAYMENT_COLUMNS
+                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row.id(),
+                row.workspaceId(),
+                row.kind(),
+                row.product(),
+                row.stripeObject(),
+                row.paymentIntent(),
+                row.amountCents(),
+                row.currency(),
+                row.credits(),
+                ts(row.expiresAt()),
+                row.invoiceUrl(),
+                row.reclaimAsked(),
+                row.reclaimed(),
+                ts(row.createdAt()));
+    }
+
+    /** The payment of a PaymentIntent, locked for this transaction (refunds and disputes of it are serialized). */
+    Optional<PaymentRow> paymentByIntentForUpdate(String paymentIntent) {
+        return first(jdbc.query(
+                "select " + PAYMENT_COLUMNS + " from billing_payments where payment_intent = ? for update",
+                BillingStore::payment,
+                paymentIntent));
+    }
+
+    Optional<String> workspaceOfPaymentIntent(String paymentIntent) {
+        return first(jdbc.queryForList(
+                "select workspace_id from billing_payments where payment_intent = ?", String.class, paymentIntent));
+    }
+
+    void updateReclaim(String paymentId, long asked, long reclaimed) {
+        jdbc.update(
+                "update billing_payments set reclaim_asked = ?, reclaimed = ? where id = ?",
+                asked,
+                reclaimed,
+                paymentId);
+    }
+
+    List<PaymentRow> payments(String workspaceId, int limit) {
+        return jdbc.query(
+                "select " + PAYMENT_COLUMNS
+                        + " from billing_payments where workspace_id = ? order by created_at desc, id desc limit ?",
+                BillingStore::payment,
+                workspaceId,
+                limit);
+    }
+
+    private static PaymentRow payment(ResultSet rs, int i) throws SQLException {
+        return new PaymentRow(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getLong(7),
+                rs.getString(8),
+                rs.getLong(9),
+                instant(rs, 10),
+                rs.getString(11),
+                rs.getLong(12),
+                rs.getLong(13),
+                instant(rs, 14));
+    }
+
+    // --- subscriptions (as last read from Stripe)
+
+    record SubscriptionRow(
+            String id,
+            String workspaceId,
+            String plan,
+            String status,
+            Instant currentPeriodEnd,
+            boolean cancelAtPeriodEnd,
+            Instant paymentFailedAt,
+            String failedInvoiceUrl) {}
+
+    private static final String SUBSCRIPTION_COLUMNS = "id, workspace_id, plan, status, current_period_end,"
+            + " cancel_at_period_end, payment_failed_at, failed_invoice_url";
+
+    /** Writes the subscription as Stripe has it now (re-read), whatever order its events came in. */
+    void saveSubscription(
+            String id,
+            String workspaceId,
+            String plan,
+            String status,
+            Instant currentPeriodEnd,
+            boolean cancelAtPeriodEnd,
+            Instant now) {
+        jdbc.update(
+                "insert into billing_subscriptions (id, workspace_id, plan, status, current_period_end,"
+                        + " cancel_at_period_end, updated_at) values (?, ?, ?, ?, ?, ?, ?)"
+                        + " on duplicate key update plan = ?, status = ?, current_period_end = ?,"
+                        + " cancel_at_period_end = ?, updated_at = ?",
+                id,
+                workspaceId,
+                plan,
+                status,
+                ts(currentPeriodEnd),
+                cancelAtPeriodEnd,
+                ts(now),
+                plan,
+                status,
+                ts(currentPeriodEnd),
+                cancelAtPeriodEnd,
+                ts(now));
+    }
+
+    void paymentFailed(String subscriptionId, String invoiceUrl, Instant now) {
+        jdbc.update(
+                "update billing_subscriptions set payment_failed_at = ?, failed_invoice_url = ? where id = ?",
+                ts(now),
+                invoiceUrl,
+                subscriptionId);
+    }
+
+    void paymentSucceeded(String subscriptionId) {
+        jdbc.update(
+                "update billing_subscriptions set payment_failed_at = null, failed_invoice_url = null where id = ?",
+                subscriptionId);
+    }
+
+    /** The workspace's subscriptions that Stripe still counts as running, most recently changed first. */
+    List<SubscriptionRow> liveSubscriptions(String workspaceId) {
+        return jdbc.query(
+                "select " + SUBSCRIPTION_COLUMNS + " from billing_subscriptions where workspace_id = ?"
+                        + " and status in ('active', 'trialing', 'past_due') order by updated_at desc",
+                (rs, i) -> new SubscriptionRow(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        instant(rs, 5),
+                        rs.getBoolean(6),
+                        instant(rs, 7),
+                        rs.getString(8)),
+                workspaceId);
+    }
+
+    // --- events processed
+
+    boolean eventSeen(String eventId) {
+        return !jdbc.queryForList("select id from billing_events where id = ?", String.class, eventId)
+                .isEmpty();
+    }
+
+    /** @throws DuplicateKeyException when the event was recorded already (after waiting for a concurrent one) */
+    void recordEvent(String eventId, String type, String workspaceId, String outcome, Instant now) {
+        jdbc.update(
+                "insert into billing_events (id, type, workspace_id, outcome, received_at) values (?, ?, ?, ?, ?)",
+                eventId,
+                type,
+                workspaceId,
+                outcome.length() > 500 ? outcome.substring(0, 500) : outcome,
+                ts(now));
+    }
+
+    void recordEventOutcome(String eventId, String outcome) {
+        jdbc.update(
+                "update billing_events set outcome = ? where id = ?",
+                outcome.length() > 500 ? outcome.substring(0, 500) : outcome,
+                eventId);
+    }
+
+    // --- flags for admins
+
+    /** Raises a flag once per reference. */
+    void flag(String workspaceId, String reason, String reference, String detail, Instant now) {
+        jdbc.update(
+                "insert into billing_flags (id, workspace_id, reason, reference, detail, created_at)"
+                        + " values (?, ?, ?, ?, ?, ?) on duplicate key update detail = ?",
+                Ids.next("flag"),
+                workspaceId,
+                reason,
+                reference,
+                detail,
+                ts(now),
+                detail);
+    }
+
+    List<BillingFlag> openFlags(String workspaceId) {
+        return jdbc.query(
+                "select id, workspace_id, reason, reference, detail, created_at from billing_flags"
+                        + " where resolved_at is null and workspace_id = ? order by created_at desc",
+                BillingStore::flagRow,
+                workspaceId);
+    }
+
+    List<BillingFlag> openFlags() {
+        return jdbc.query(
+                "select id, workspace_id, reason, reference, detail, created_at from billing_flags"
+                        + " where resolved_at is null order by created_at desc limit 500",
+                BillingStore::flagRow);
+    }
+
+    boolean openDispute(String workspaceId) {
+        Integer count = jdbc.queryForObject(
+                "select count(*) from billing_flags where workspace_id = ? and reason = 'DISPUTE' and resolved_at is null",
+                Integer.class,
+                workspaceId);
+        return count != null && count > 0;
+    }
+
+    private static BillingFlag flagRow(ResultSet rs, int i) throws SQLException {
+        return new BillingFlag(
+                rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), instant(rs, 6));
+    }
+
+    private static <T> Optional<T> first(List<T> rows) {
+        return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
+    }
+
+    /** Instants as UTC wall time in {@code datetime(6)}, as Hibernate stores them here ({@code jdbc.time_zone: UTC}). */
+    private static LocalDateTime ts(Instant instant) {
+        return instant == null ? null : LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        LocalDateTime value = rs.getObject(column, LocalDateTime.class);
+        return value == null ? null : value.toInstant(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,60 @@
+package com.imagegate.billing.internal;
+
+import com.imagegate.billing.Catalog;
+import com.stripe.model.Price;
+import com.stripe.model.Subscription;
+import com.stripe.model.SubscriptionItem;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A Stripe subscription as billing keeps it: which catalog plan its price is, its status and period.
+ *
+ * @param plan the catalog plan id, or {@code null} when its price is none of the configured ones
+ */
+record SubscriptionState(
+        String id, String customer, String plan, String status, Instant periodEnd, boolean cancelAtPeriodEnd) {
+
+    static SubscriptionState of(Subscription subscription, Catalog catalog, StripeGateway gateway) {
+        SubscriptionItem item = subscription.getItems() == null
+                        || subscription.getItems().getData() == null
+                        || subscription.getItems().getData().isEmpty()
+                ? null
+                : subscription.getItems().getData().get(0);
+        Price price = item == null ? null : item.getPrice();
+        String plan = price == null ? null : planOf(price, catalog, gateway);
+        Long periodEnd = item == null ? null : item.getCurrentPeriodEnd();
+        return new SubscriptionState(
+                subscription.getId(),
+                subscription.getCustomer(),
+                plan,
+                subscription.getStatus(),
+                periodEnd == null ? null : Instant.ofEpochSecond(periodEnd),
+                Boolean.TRUE.equals(subscription.getCancelAtPeriodEnd()));
+    }
+
+    /** The first item's id: the one the plan's price sits on. */
+    static String itemId(Subscription subscription) {
+        return subscription.getItems().getData().get(0).getId();
+    }
+
+    private static String planOf(Price price, Catalog catalog, StripeGateway gateway) {
+        for (Map.Entry<String, com.imagegate.billing.PlanProperties.Subscription> entry :
+                catalog.subscriptionsById().entrySet()) {
+            String configured = entry.getValue().stripePrice();
+            if (configured == null) {
+                continue;
+            }
+            if (configured.equals(price.getId())
+                    || configured.equals(price.getLookupKey())
+                    || price.getId().equals(gateway.cachedPriceId(configured))) {
+                return entry.getKey();
+            }
+        }
+        return null;
+    }
+
+    boolean live() {
+        return "active".equals(status) || "trialing".equals(status) || "past_due".equals(status);
+    }
+}

@@ -1,0 +1,123 @@
+package com.imagegate.web.internal;
+
+import com.imagegate.account.Member;
+import com.imagegate.billing.Billing;
+import com.imagegate.billing.BillingException;
+import com.imagegate.billing.Catalog;
+import com.imagegate.billing.CheckoutState;
+import com.imagegate.billing.Plans;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * Settings → Billing: the workspace's plan, buying packs and plans on Stripe's hosted pages, the customer portal, the
+ * history of payments, and the page Checkout returns to (which waits for the webhook; it grants nothing itself).
+ */
+@Controller
+@RequestMapping("/app/billing")
+class BillingController {
+
+    private final Billing billing;
+    private final Plans plans;
+    private final Catalog catalog;
+
+    BillingController(Billing billing, Plans plans, Catalog catalog) {
+        this.billing = billing;
+        this.plans = plans;
+        this.catalog = catalog;
+    }
+
+    @GetMapping
+    String page(Member member, Model model) {
+        String workspaceId = member.workspace().id();
+        model.addAttribute("member", member);
+        model.addAttribute("canManage", member.canManageWorkspace());
+        model.addAttribute("paymentsConfigured", billing.paymentsConfigured());
+        model.addAttribute("plan", plans.current(workspaceId));
+        model.addAttribute("subscriptions", catalog.subscriptionsById());
+        model.addAttribute("packs", catalog.packsById());
+        model.addAttribute("payments", billing.payments(workspaceId, 50));
+        model.addAttribute("suspended", billing.purchasesSuspended(workspaceId));
+        if (member.isPlatformAdmin()) {
+            model.addAttribute("priceMismatches", billing.priceMismatches());
+            model.addAttribute("flags", billing.flags(workspaceId));
+        }
+        return "billing/billing";
+    }
+
+    @PostMapping("/checkout")
+    String checkout(Member member, @RequestParam(defaultValue = "") String product, RedirectAttributes redirect) {
+        try {
+            return "redirect:" + billing.checkout(member, product);
+        } catch (BillingException refused) {
+            redirect.addFlashAttribute("errorMessage", refused.getMessage());
+            return "redirect:/app/billing";
+        }
+    }
+
+    @PostMapping("/portal")
+    String portal(Member member, RedirectAttributes redirect) {
+        try {
+            return "redirect:" + billing.portal(member);
+        } catch (BillingException refused) {
+            redirect.addFlashAttribute("errorMessage", refused.getMessage());
+            return "redirect:/app/billing";
+        }
+    }
+
+    @PostMapping("/plan")
+    String changePlan(Member member, @RequestParam(defaultValue = "") String plan, RedirectAttributes redirect) {
+        try {
+            billing.changePlan(member, plan);
+            redirect.addFlashAttribute(
+                    "noticeMessage",
+                    "Plan changed. Stripe charges the new plan now, less the unused time of the old one; its credits"
+                            + " arrive as soon as the payment is confirmed.");
+        } catch (BillingException refused) {
+            redirect.addFlashAttribute("errorMessage", refused.getMessage());
+        }
+        return "redirect:/app/billing";
+    }
+
+    @PostMapping("/prices/check")
+    String checkPrices(Member member, RedirectAttributes redirect) {
+        if (!member.isPlatformAdmin()) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN);
+        }
+        try {
+            var mismatches = billing.checkPrices();
+            redirect.addFlashAttribute(
+                    "noticeMessage",
+                    mismatches.isEmpty()
+                            ? "Stripe prices match the catalog."
+                            : mismatches.size() + " Stripe price(s) do not match the catalog.");
+        } catch (BillingException refused) {
+            redirect.addFlashAttribute("errorMessage", refused.getMessage());
+        }
+        return "redirect:/app/billing";
+    }
+
+    /** Where Checkout sends the browser back: polls (htmx) until the webhook has granted the purchase. */
+    @GetMapping("/success")
+    String success(
+            Member member,
+            @RequestParam(name = "session_id", required = false) String sessionId,
+            @RequestHeader(name = "HX-Request", required = false) String htmx,
+            Model model) {
+        CheckoutState state = billing.checkoutState(member.workspace().id(), sessionId)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        model.addAttribute("member", member);
+        model.addAttribute("state", state.name());
+        model.addAttribute("sessionId", sessionId);
+        model.addAttribute("plan", plans.current(member.workspace().id()));
+        return htmx != null ? "billing/success :: status" : "billing/success";
+    }
+}
