@@ -133,17 +133,17 @@ class TaskRunner implements DisposableBean {
                 throw new ProviderException("provider_unavailable", "The image provider is not available.", false);
             }
             List<byte[]> references = referenceImages.load(task.referenceKeys());
-            made = "enhancement".equals(task.kind())
-                    ? List.of(provider.enhance(references.getFirst(), task.outputFormat()))
-                    : provider.generate(new ImageRequest(
-                            task.modelSnapshot(),
-                            task.prompt(),
-                            references,
-                            task.n(),
-                            task.size(),
-                            task.quality(),
-                            task.outputFormat(),
-                            task.endUser()));
+            var request = new ImageRequest(
+                    task.id(),
+                    task.modelSnapshot(),
+                    task.prompt(),
+                    references,
+                    task.n(),
+                    task.size(),
+                    task.quality(),
+                    task.outputFormat(),
+                    task.endUser());
+            made = "enhancement".equals(task.kind()) ? List.of(provider.enhance(request)) : provider.generate(request);
         } catch (ProviderException e) {
             fail(task, e.code(), e.getMessage());
             return;

@@ -9,6 +9,7 @@ import java.util.List;
  * What a provider is asked to make, shaped like the OpenAI Images API: a prompt, optional reference images (an edit),
  * how many, what size, quality and format.
  *
+ * @param taskId the task it is made for (recorded with each upstream call)
  * @param model the upstream model snapshot
  * @param prompt the text prompt (may be empty when references are given)
  * @param references decoded reference images' bytes (PNG, JPEG or WebP), empty for text-to-image
@@ -19,6 +20,7 @@ import java.util.List;
  * @param user the caller's end-user id, passed upstream for abuse tracking, or null
  */
 public record ImageRequest(
+        String taskId,
         String model,
         String prompt,
         List<byte[]> references,

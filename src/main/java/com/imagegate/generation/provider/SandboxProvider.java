@@ -65,8 +65,10 @@ public class SandboxProvider implements ImageProvider {
 
     /** Doubles the image's size (the long side at most 3840) with bicubic scaling, then sharpens it. */
     @Override
-    public GeneratedImage enhance(byte[] source, com.imagegate.generation.OutputFormat format) {
+    public GeneratedImage enhance(ImageRequest request) {
         pause();
+        byte[] source = request.references().getFirst();
+        var format = request.format();
         BufferedImage image = decode(source);
         double scale = Math.min(2.0, 3840.0 / Math.max(image.getWidth(), image.getHeight()));
         int width = Math.max(1, (int) Math.round(image.getWidth() * scale));
