@@ -116,7 +116,7 @@ class MultiNodeIT {
                     .pollInterval(Duration.ofSeconds(1))
                     .until(() -> {
                         var task = ApiClient.json(
-                                new ApiClient(b.port()).get("/api/v1/images/tasks/" + id + "?wait=20", secret));
+                                new ApiClient(b.port()).get("/api/v1/images/tasks/" + id + "?wait=10", secret));
                         return "succeeded".equals(task.get("status").asString());
                     });
         }
@@ -150,6 +150,20 @@ class MultiNodeIT {
                 .anySatisfy(
                         line -> assertThat(taskIds).contains(line.path("taskId").asString()));
         assertThat(b.log()).doesNotContain(secret);
+
+        // Its metrics count what it did.
+        String metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.port() + "/actuator/prometheus"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(metrics)
+                .contains("imagegate_tasks_accepted_total{")
+                .containsPattern("imagegate_tasks_ended_total\\{[^}]*status=\"succeeded\"[^}]*} [1-9]")
+                .contains("imagegate_tasks_queue_seconds_bucket{")
+                .contains("imagegate_tasks_render_seconds_count{")
+                .contains("imagegate_credits_total{movement=\"captured\"}");
 
         // SIGTERM: the node drains and exits by itself.
         b.stop(Duration.ofSeconds(60));

@@ -44,8 +44,12 @@ class ProviderConfiguration {
     }
 
     @Bean
-    AttemptLog upstreamAttemptLog(JdbcClient jdbc, GenerationProperties properties, Clock clock) {
-        return new AttemptLog(jdbc, properties.tasks().retention(), clock);
+    AttemptLog upstreamAttemptLog(
+            JdbcClient jdbc,
+            GenerationProperties properties,
+            Clock clock,
+            io.micrometer.core.instrument.MeterRegistry registry) {
+        return new AttemptLog(jdbc, properties.tasks().retention(), clock, registry);
     }
 
     /** The upstream channels and their health; present (possibly empty) whatever the provider, for the admin console. */

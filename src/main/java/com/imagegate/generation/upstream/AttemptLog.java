@@ -25,11 +25,19 @@ public class AttemptLog {
     static final int BATCH = 1000;
 
     private final JdbcClient jdbc;
+    private final io.micrometer.core.instrument.MeterRegistry registry;
     private final Duration retention;
     private final Clock clock;
 
     /** @param retention how long attempts are kept (as long as the images: {@code imagegate.generation.tasks.retention}) */
     public AttemptLog(JdbcClient jdbc, Duration retention, Clock clock) {
+        this(jdbc, retention, clock, new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
+    }
+
+    /** As above, also timing every call on {@code imagegate.provider.calls} by channel, endpoint and outcome. */
+    public AttemptLog(
+            JdbcClient jdbc, Duration retention, Clock clock, io.micrometer.core.instrument.MeterRegistry registry) {
+        this.registry = registry;
         this.jdbc = jdbc;
         this.retention = retention;
         this.clock = clock;
@@ -54,6 +62,15 @@ public class AttemptLog {
 
     /** Records one call; a failure to record is logged, never allowed to fail the task. */
     void record(ProviderAttempt attempt) {
+        io.micrometer.core.instrument.Timer.builder("imagegate.provider.calls")
+                .description("Calls to the upstream image API")
+                .tags(
+                        "channel", attempt.channel(),
+                        "endpoint", String.valueOf(attempt.endpoint()),
+                        "outcome", attempt.errorCode() == null ? "ok" : attempt.errorCode())
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(attempt.duration());
         try {
             jdbc.sql("insert into task_attempts (id, task_id, part, attempt, channel, endpoint, status_code,"
                             + " error_code, images, started_at, duration_ms)"
