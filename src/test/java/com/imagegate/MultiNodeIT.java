@@ -91,6 +91,16 @@ class MultiNodeIT {
         assertThat(dashboardOnB.statusCode()).isEqualTo(200);
         assertThat(dashboardOnB.body()).contains(email);
 
+        // Password guesses spread over both nodes count into one throttle.
+        for (int i = 0; i < 5; i++) {
+            new Http(i % 2 == 0 ? a.port() : b.port())
+                    .submitForm("/login", "/login", Map.of("username", email, "password", "a-wrong-guess-" + i));
+        }
+        var right = new Http(b.port())
+                .submitForm("/login", "/login", Map.of("username", email, "password", "a-good-password"));
+        assertThat(right.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/login?throttled"));
+
         // Eight tasks round-robin fill the plan's minute on both nodes together; a ninth is refused on either.
         while (LocalTime.now().getSecond() > 40) {
             Thread.sleep(1000); // all creations in one rate window

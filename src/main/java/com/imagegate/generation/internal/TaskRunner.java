@@ -146,7 +146,8 @@ class TaskRunner implements DisposableBean {
                     task.size(),
                     task.quality(),
                     task.outputFormat(),
-                    task.endUser());
+                    task.endUser(),
+                    task.enhanceScale());
             made = "enhancement".equals(task.kind()) ? List.of(provider.enhance(request)) : provider.generate(request);
         } catch (ProviderException e) {
             fail(task, e.code(), e.getMessage());

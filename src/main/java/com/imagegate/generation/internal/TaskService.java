@@ -123,7 +123,8 @@ class TaskService implements Generations {
                 request.format(),
                 request.user(),
                 request.callbackUrl() == null ? null : request.callbackUrl().toString(),
-                caller.requestId());
+                caller.requestId(),
+                null);
         long price = pricing.credits(request.size(), request.n());
         return accept(
                 caller,
@@ -151,7 +152,8 @@ class TaskService implements Generations {
                 request.format(),
                 request.user(),
                 request.callbackUrl() == null ? null : request.callbackUrl().toString(),
-                caller.requestId());
+                caller.requestId(),
+                request.scale());
         return accept(
                 caller,
                 spec,
@@ -179,7 +181,8 @@ class TaskService implements Generations {
                 format,
                 null,
                 null,
-                caller.requestId());
+                caller.requestId(),
+                2);
         return accept(
                 caller,
                 spec,
