@@ -274,6 +274,11 @@ class OpenAiDropInIT {
         assertThat(json.statusCode()).isEqualTo(400);
         assertThat(error(json).path("message").asString()).contains("multipart/form-data");
 
+        var tooLarge =
+                edit(user.secret(), List.of(prompt, Part.file("image", new byte[21 * 1024 * 1024], "image/png")));
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(error(tooLarge).path("code").asString()).isEqualTo("payload_too_large");
+
         assertThat(spendable(user.secret())).isEqualTo(100);
     }
 
@@ -495,6 +500,19 @@ class OpenAiDropInIT {
     }
 
     @Test
+    void theDocsPageShowsTheSdkSnippetsWithThisServersBaseUrl() {
+        var docs = api().send("GET", "/docs", null, null);
+        assertThat(docs.statusCode()).isEqualTo(200);
+        String page = org.springframework.web.util.HtmlUtils.htmlUnescape(docs.body());
+        assertThat(page)
+                .contains(
+                        "new OpenAI({ baseURL: \"http://localhost:8080/v1\", apiKey: process.env.IMAGEGATE_API_KEY })")
+                .contains("OpenAI(base_url=\"http://localhost:8080/v1\", api_key=os.environ[\"IMAGEGATE_API_KEY\"])")
+                .contains("low</code> → <code>auto</code>")
+                .contains("Idempotency-Key");
+    }
+
+    @Test
     void fiftySynchronousWaitsCompleteOnTenServerThreads() {
         var user = ApiUsers.signUpWithKey(port, "test");
         var client = HttpClient.newHttpClient();
@@ -529,7 +547,9 @@ class OpenAiDropInIT {
         List<Long> created = new ArrayList<>();
         tasks.path("data").forEach(task -> created.add(task.path("created_at").asLong()));
         long spread = java.util.Collections.max(created) - java.util.Collections.min(created);
-        assertThat(spread).as("seconds between the first and the last task created").isLessThanOrEqualTo(3);
+        assertThat(spread)
+                .as("seconds between the first and the last task created")
+                .isLessThanOrEqualTo(3);
         System.out.println("50 synchronous generations on 10 Tomcat threads took " + took.toMillis()
                 + " ms; tasks created within " + spread + " s");
     }

@@ -41,4 +41,32 @@ class OpenAiTimeoutIT {
                         .asLong())
                 .isEqualTo(100);
     }
+
+    @Test
+    void tooManyRunningTasksIsA429WithTheRetryHeadersTheSdkReads() throws Exception {
+        var user = ApiUsers.signUpWithKey(port, "live");
+        var api = new ApiClient(port);
+        // The free plan runs 2 tasks at once; these two wait (and are canceled after max-wait).
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> api.send("POST", "/v1/images/generations", "Bearer " + user.secret(), "{\"prompt\":\"one\"}"));
+        var second = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> api.send("POST", "/v1/images/generations", "Bearer " + user.secret(), "{\"prompt\":\"two\"}"));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> ApiClient.json(api.get("/api/v1/account", user.secret()))
+                                .path("credits")
+                                .path("balance")
+                                .asLong()
+                        == 80);
+
+        var third = api.send("POST", "/v1/images/generations", "Bearer " + user.secret(), "{\"prompt\":\"three\"}");
+
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(ApiClient.json(third).path("error").path("code").asString()).isEqualTo("rate_limit_exceeded");
+        assertThat(third.headers().firstValue("retry-after")).contains("2");
+        assertThat(third.headers().firstValue("retry-after-ms")).contains("2000");
+        assertThat(third.headers().firstValue("x-should-retry")).isEmpty();
+        assertThat(first.get().statusCode()).isEqualTo(504);
+        assertThat(second.get().statusCode()).isEqualTo(504);
+    }
 }
