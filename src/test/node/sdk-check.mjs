@@ -141,4 +141,15 @@ await expectError(
   RateLimitError, 429, 'insufficient_quota', 'no credits');
 check(Date.now() - started < 5000, 'no credits: answered without retries (x-should-retry: false)');
 console.log('ok no credits -> RateLimitError insufficient_quota');
+// The SDK's own retries: its timeout (1.5 s) is shorter than the sandbox's 2 s, so the first attempt is abandoned and
+// the SDK retries. Without a key the retry (X-Stainless-Retry-Count: 1) waits for the first attempt's task; with an
+// Idempotency-Key in defaultHeaders the same holds on any node. Each is charged once (OpenAiSdkIT checks the balance).
+for (const defaultHeaders of [undefined, { 'Idempotency-Key': 'sdk-retry-check-1' }]) {
+  const impatient = new OpenAI({ baseURL, apiKey: process.env.IMAGEGATE_KEY, timeout: 1500, maxRetries: 2, defaultHeaders });
+  const begun = Date.now();
+  const retried = await impatient.images.generate({ prompt: 'A slow retry ' + (defaultHeaders ? 'keyed' : 'bare') });
+  check(Date.now() - begun > 1500, 'retry: the first attempt timed out');
+  check(retried.data.length === 1 && retried.data[0].b64_json.length > 100, 'retry: the image came back');
+  console.log('ok sdk retry after timeout ' + (defaultHeaders ? 'with Idempotency-Key' : 'without a key'));
+}
 console.log('ALL OK');

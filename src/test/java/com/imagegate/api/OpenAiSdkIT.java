@@ -119,12 +119,15 @@ class OpenAiSdkIT {
                 .contains("ok bad key -> AuthenticationError")
                 .contains("ok bad size -> BadRequestError")
                 .contains("ok no credits -> RateLimitError insufficient_quota")
+                .contains("ok sdk retry after timeout without a key")
+                .contains("ok sdk retry after timeout with Idempotency-Key")
                 .contains("ALL OK");
-        // Charged exactly once per image made: 10 (b64) + 2 × 10 (url) + 10 (edit); refusals cost nothing.
+        // Charged exactly once per image made: 10 (b64) + 2 × 10 (url) + 10 (edit) + 10 + 10 (the two retried calls,
+        // each paid once); refusals cost nothing.
         long balance = ApiClient.json(new ApiClient(port).get("/api/v1/account", user.secret()))
                 .path("credits")
                 .path("balance")
                 .asLong();
-        assertThat(balance).isEqualTo(100 - 40);
+        assertThat(balance).isEqualTo(100 - 60);
     }
 }
