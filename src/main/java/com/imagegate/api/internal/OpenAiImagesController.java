@@ -313,7 +313,7 @@ class OpenAiImagesController {
     }
 
     /** A failed task as an OpenAI error; its credits were already released when it failed. */
-    private static ResponseEntity<Object> failed(TaskView task, boolean idempotent) {
+    static ResponseEntity<Object> failed(TaskView task, boolean idempotent) {
         String code = task.error() == null ? "server_error" : task.error().code();
         String message =
                 (task.error() == null ? "The task failed." : task.error().message()) + " Its credits were released.";

@@ -21,6 +21,7 @@ final class SdkRetries {
     private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Duration memory;
+    private volatile Instant lastPurge = Instant.EPOCH;
 
     SdkRetries(Clock clock, Duration memory) {
         this.clock = clock;
@@ -29,7 +30,11 @@ final class SdkRetries {
 
     void remember(String keyId, String requestHash, String taskId) {
         Instant now = clock.instant();
-        attempts.values().removeIf(a -> a.at().isBefore(now.minus(memory)));
+        if (now.isAfter(lastPurge.plusSeconds(1))) {
+            // At most once a second, so remembering stays cheap however many requests are in the window.
+            lastPurge = now;
+            attempts.values().removeIf(a -> a.at().isBefore(now.minus(memory)));
+        }
         attempts.put(keyId + ":" + requestHash, new Attempt(taskId, now));
     }
 
