@@ -46,7 +46,7 @@ public final class GenerationRequests {
         if (model == null) {
             model = DEFAULT_MODEL;
         } else if (!MODELS.contains(model)) {
-            throw invalid("model", "model must be one of " + String.join(", ", MODELS) + ".");
+            model = snapshotOf(model);
         }
         List<URI> imageUrls = imageUrls(body);
         String prompt = optionalText(body, "prompt", MAX_PROMPT);
@@ -99,6 +99,19 @@ public final class GenerationRequests {
             scale = scaleNode.asInt();
         }
         return new EnhancementRequest(image, format, optionalText(body, "user", MAX_USER), callbackUrl(body), scale);
+    }
+
+    /**
+     * A dated snapshot of one of our models ({@code gpt-image-2-2026-04-21}), as OpenAI's clients send them, is the
+     * model itself: callers (and another Imagegate using this one as its upstream) may pin snapshots.
+     */
+    static String snapshotOf(String model) {
+        var dated =
+                java.util.regex.Pattern.compile("^(.+)-\\d{4}-\\d{2}-\\d{2}$").matcher(model);
+        if (dated.matches() && MODELS.contains(dated.group(1))) {
+            return dated.group(1);
+        }
+        throw invalid("model", "model must be one of " + String.join(", ", MODELS) + " (or a dated snapshot of one).");
     }
 
     /** The accepted sizes as the API spells them, for messages and docs. */

@@ -15,6 +15,19 @@ class GenerationRequestsTests {
     }
 
     @Test
+    void aDatedSnapshotOfAModelIsThatModelAndOtherNamesAreRefused() {
+        assertThat(parse("{\"prompt\":\"x\",\"model\":\"gpt-image-2-2026-04-21\"}")
+                        .model())
+                .isEqualTo("gpt-image-2");
+        assertThatThrownBy(() -> parse("{\"prompt\":\"x\",\"model\":\"dall-e-3-2026-04-21\"}"))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class,
+                        e -> assertThat(e.param()).isEqualTo("model"));
+        assertThatThrownBy(() -> parse("{\"prompt\":\"x\",\"model\":\"gpt-image-2-latest\"}"))
+                .isInstanceOf(InvalidRequestException.class);
+    }
+
+    @Test
     void theSeedsBodyParsesIntoTypedValues() {
         var request = parse("""
                 {"model":"gpt-image-2","prompt":"A cinematic product photo","size":"1536x1024","quality":"high","n":1}""");
