@@ -38,6 +38,15 @@ public interface Billing {
     /** Payments that granted credits, newest first. */
     List<Payment> payments(String workspaceId, int limit);
 
+    /**
+     * Revenue from Stripe payments that granted credits (packs and plan invoices) created in {@code [from, to)}, per
+     * currency: gross amounts as paid, before refunds and Stripe's fees. For the admin console.
+     */
+    List<Revenue> revenue(java.time.Instant from, java.time.Instant to);
+
+    /** @param amountCents the sum in the currency's smallest unit @param payments how many payments */
+    record Revenue(String currency, long amountCents, long payments) {}
+
     /** True while an open dispute suspends the workspace's purchases. */
     boolean purchasesSuspended(String workspaceId);
 

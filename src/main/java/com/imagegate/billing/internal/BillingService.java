@@ -173,6 +173,11 @@ class BillingService implements Billing {
     }
 
     @Override
+    public List<Revenue> revenue(java.time.Instant from, java.time.Instant to) {
+        return store.revenue(from, to);
+    }
+
+    @Override
     public List<Payment> payments(String workspaceId, int limit) {
         return store.payments(workspaceId, Math.max(1, Math.min(limit, 200))).stream()
                 .map(row -> new Payment(
