@@ -56,6 +56,13 @@ public interface Billing {
     /** Every open flag, newest first: for the admin console. */
     List<BillingFlag> openFlags();
 
+    /**
+     * Closes an open flag (an admin reviewed it; a resolved dispute no longer suspends purchases).
+     *
+     * @return the flag as it was, or empty when there is no open flag with this id
+     */
+    Optional<BillingFlag> resolveFlag(String flagId);
+
     /** The result of the last check of the configured prices against the Stripe account. */
     List<PriceMismatch> priceMismatches();
 

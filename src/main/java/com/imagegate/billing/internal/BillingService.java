@@ -212,6 +212,16 @@ class BillingService implements Billing {
     }
 
     @Override
+    @org.springframework.transaction.annotation.Transactional
+    public Optional<BillingFlag> resolveFlag(String flagId) {
+        var open = store.openFlags().stream().filter(f -> f.id().equals(flagId)).findFirst();
+        if (open.isPresent() && store.resolveFlag(flagId, clock.instant()) == 1) {
+            return open;
+        }
+        return Optional.empty();
+    }
+
+    @Override
     public List<PriceMismatch> priceMismatches() {
         return prices.last();
     }

@@ -313,6 +313,11 @@ class BillingStore {
                 BillingStore::flagRow);
     }
 
+    int resolveFlag(String flagId, Instant now) {
+        return jdbc.update(
+                "update billing_flags set resolved_at = ? where id = ? and resolved_at is null", ts(now), flagId);
+    }
+
     boolean openDispute(String workspaceId) {
         Integer count = jdbc.queryForObject(
                 "select count(*) from billing_flags where workspace_id = ? and reason = 'DISPUTE' and resolved_at is null",
