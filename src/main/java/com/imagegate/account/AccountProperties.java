@@ -10,9 +10,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param signupCredits free credits granted to every new user
  * @param signupCreditsValidity how long the free credits stay spendable
- * @param signupsPerIpPerDay default of the sign-ups one address may make per 24 h (0: no limit, the default: behind a
- *     proxy without forwarded headers every sign-up comes from the proxy's address); admins change it at
- *     {@code /admin/abuse}
+ * @param signupsPerIpPerDay default of the sign-ups one client address may make per 24 h (0, the default: no limit, so
+ *     people behind one office or carrier NAT address are not locked out before an admin decides); admins change it
+ *     at {@code /admin/abuse}
  * @param disposableEmailDomains default list of email domains refused at sign-up; admins change it at
  *     {@code /admin/abuse}
  */
