@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The production shape (mysql profile, MariaDB) starts, migrates, runs jobs and reports itself healthy. */
-@MariaDbIntegrationTest
+@MariaDbIntegrationTest(properties = "imagegate.operations.monitoring-addresses=10.0.5.0/24")
 @AutoConfigureMockMvc
 @Import(ProbeJob.class)
 class OperationsIT {
@@ -114,6 +114,20 @@ class OperationsIT {
     void prometheusIsClosedToOtherAddresses() throws Exception {
         mockMvc.perform(get("/actuator/prometheus").with(request -> {
                     request.setRemoteAddr("203.0.113.7");
+                    return request;
+                }))
+                .andExpect(status().isForbidden());
+    }
+
+    @Test
+    void prometheusAnswersTheListedMonitoringNetwork() throws Exception {
+        mockMvc.perform(get("/actuator/prometheus").with(request -> {
+                    request.setRemoteAddr("10.0.5.17");
+                    return request;
+                }))
+                .andExpect(status().isOk());
+        mockMvc.perform(get("/actuator/prometheus").with(request -> {
+                    request.setRemoteAddr("10.0.6.17");
                     return request;
                 }))
                 .andExpect(status().isForbidden());

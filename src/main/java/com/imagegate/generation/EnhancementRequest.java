@@ -10,5 +10,9 @@ import java.net.URI;
  * @param format the output format
  * @param user the caller's end-user id, or null
  * @param callbackUrl where to POST the finished task, or null
+ * @param scale how many times larger the result is: 2 (the default) or 4
  */
-public record EnhancementRequest(URI imageUrl, OutputFormat format, String user, URI callbackUrl) {}
+public record EnhancementRequest(URI imageUrl, OutputFormat format, String user, URI callbackUrl, int scale) {
+
+    public static final java.util.List<Integer> SCALES = java.util.List.of(2, 4);
+}

@@ -2,6 +2,8 @@ package com.imagegate.generation;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -29,12 +31,15 @@ public record GenerationProperties(
      * @param lease how long a node holds a task it renders before another may take it over; renewed while rendering
      * @param stuckTimeout a task processing longer than this is failed and refunded by the sweeper
      * @param retention how long generated images are kept; then they are deleted and their links answer 410
+     * @param drainTimeout on shutdown, how long this node waits for the tasks it renders to finish before it leaves
+     *     them to another node
      */
     public record Tasks(
             @DefaultValue("8") int localWorkers,
             @DefaultValue("60s") Duration lease,
             @DefaultValue("10m") Duration stuckTimeout,
-            @DefaultValue("30d") Duration retention) {
+            @DefaultValue("30d") Duration retention,
+            @DefaultValue("20s") Duration drainTimeout) {
 
         public Tasks {
             if (localWorkers < 0) {
@@ -60,19 +65,162 @@ public record GenerationProperties(
             @DefaultValue("[[fail]]") String failTrigger) {}
 
     /**
-     * @param baseUrl the upstream's base URL (without {@code /v1})
-     * @param apiKey the upstream's key; from the environment only
-     * @param model the model snapshot sent upstream
+     * The OpenAI-compatible upstream: one or more channels and how they are called.
+     *
+     * @param baseUrl the default channel's base URL (without {@code /v1})
+     * @param apiKey the default channel's key, from the environment only; when set, the default channel (named {@code
+     *     default}) is used beside any listed {@code channels}
+     * @param model the model snapshot sent upstream (a channel may name its own)
+     * @param channels further channels, by name (a map rather than a list, so a channel's key can come from the
+     *     environment while the rest of it is in a file: Spring merges maps across sources but replaces lists)
+     * @param maxImagesPerCall the most images asked of one upstream call; a larger n is split into several calls
+     * @param connectTimeout TCP/TLS connect timeout of an upstream call
+     * @param readTimeout the longest one upstream call may take (a 4K image can take minutes)
+     * @param deadline how long a task keeps retrying (per render); must be shorter than {@code tasks.stuck-timeout}
+     * @param maxAttempts upstream calls per part of a task (first try and retries)
+     * @param initialBackoff the wait before the first retry on the same channel, doubled per retry
+     * @param maxBackoff the longest computed backoff (a longer {@code retry-after} is still honoured)
+     * @param failureThreshold consecutive retryable failures after which a channel cools down
+     * @param coolDown how long a failing channel is left out before it is tried again
+     * @param enhancementPrompt the prompt of the edit call that enhances an image
+     * @param editPrompt the prompt sent with reference images when the caller gave none
      */
     public record OpenAi(
             @DefaultValue("https://api.openai.com") URI baseUrl,
             String apiKey,
-            @DefaultValue("gpt-image-2-2026-04-21") String model) {
+            @DefaultValue("gpt-image-2-2026-04-21") String model,
+            Map<String, ChannelSettings> channels,
+            @DefaultValue("10") int maxImagesPerCall,
+            @DefaultValue("10s") Duration connectTimeout,
+            @DefaultValue("5m") Duration readTimeout,
+            @DefaultValue("8m") Duration deadline,
+            @DefaultValue("6") int maxAttempts,
+            @DefaultValue("1s") Duration initialBackoff,
+            @DefaultValue("30s") Duration maxBackoff,
+            @DefaultValue("3") int failureThreshold,
+            @DefaultValue("60s") Duration coolDown,
+            @DefaultValue(DEFAULT_ENHANCEMENT_PROMPT) String enhancementPrompt,
+            @DefaultValue(DEFAULT_EDIT_PROMPT) String editPrompt) {
+
+        static final String DEFAULT_ENHANCEMENT_PROMPT = "Enhance this image: upscale it to a higher resolution,"
+                + " sharpen details and reduce noise and compression artifacts, keeping the content, composition and"
+                + " colours exactly as they are.";
+        static final String DEFAULT_EDIT_PROMPT = "Create a new image inspired by the reference image(s).";
+
+        public OpenAi {
+            channels = channels == null ? Map.of() : Map.copyOf(channels);
+            if (maxImagesPerCall < 1 || maxImagesPerCall > 10) {
+                throw new IllegalArgumentException(
+                        "imagegate.generation.openai.max-images-per-call must be between 1 and 10");
+            }
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("imagegate.generation.openai.max-attempts must be at least 1");
+            }
+            if (failureThreshold < 1) {
+                throw new IllegalArgumentException("imagegate.generation.openai.failure-threshold must be at least 1");
+            }
+            for (Duration d : List.of(connectTimeout, readTimeout, deadline, coolDown)) {
+                if (d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException(
+                            "imagegate.generation.openai timeouts, deadline and cool-down" + " must be positive");
+                }
+            }
+            if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
+                throw new IllegalArgumentException(
+                        "imagegate.generation.openai.initial-backoff must be >= 0 and <= max-backoff");
+            }
+            if (channels.containsKey("default")) {
+                throw new IllegalArgumentException("imagegate.generation.openai.channels: \"default\" is the name of"
+                        + " the single base-url/api-key channel; give this one another name");
+            }
+            channels.forEach((name, settings) -> settings.named(name)); // each channel validates itself
+        }
+
+        /**
+         * The channels in use: the listed ones, plus the single {@code base-url}/{@code api-key} as channel {@code
+         * default} when its key is set.
+         */
+        public List<Channel> effectiveChannels() {
+            var all = new java.util.ArrayList<Channel>();
+            if (apiKey != null && !apiKey.isBlank()) {
+                all.add(new Channel("default", baseUrl, apiKey, null, 1, 0));
+            }
+            channels.forEach((name, settings) -> all.add(settings.named(name)));
+            return List.copyOf(all);
+        }
 
         @Override
         public String toString() {
             return "OpenAi[baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? null : "***") + ", model=" + model
-                    + "]";
+                    + ", channels=" + channels + "]";
+        }
+    }
+
+    /**
+     * One further upstream channel as configured ({@code imagegate.generation.openai.channels.<name>.*}).
+     *
+     * @param baseUrl the base URL (without {@code /v1})
+     * @param apiKey its key, from the environment only
+     * @param model the model it is sent; unset: {@code imagegate.generation.openai.model}
+     * @param weight share of the calls among channels of the same priority
+     * @param priority channels of the highest priority are used first; lower ones when those fail or cool down
+     */
+    public record ChannelSettings(
+            URI baseUrl,
+            String apiKey,
+            String model,
+            @DefaultValue("1") int weight,
+            @DefaultValue("0") int priority) {
+
+        Channel named(String name) {
+            return new Channel(name, baseUrl, apiKey, model, weight, priority);
+        }
+
+        @Override
+        public String toString() {
+            return "ChannelSettings[baseUrl=" + baseUrl + ", apiKey=***, model=" + model + ", weight=" + weight
+                    + ", priority=" + priority + "]";
+        }
+    }
+
+    /**
+     * One OpenAI-compatible upstream, as used.
+     *
+     * @param name shown in the admin console and the task timeline
+     * @param baseUrl the base URL (without {@code /v1})
+     * @param apiKey its key
+     * @param model the model it is sent; unset: {@code imagegate.generation.openai.model}
+     * @param weight share of the calls among channels of the same priority
+     * @param priority channels of the highest priority are used first; lower ones when those fail or cool down
+     */
+    public record Channel(String name, URI baseUrl, String apiKey, String model, int weight, int priority) {
+
+        public Channel {
+            if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException(
+                        "imagegate.generation.openai.channels: a channel name must be 1-64 letters, digits or ._-: "
+                                + name);
+            }
+            if (baseUrl == null
+                    || baseUrl.getHost() == null
+                    || !List.of("http", "https").contains(String.valueOf(baseUrl.getScheme()))) {
+                throw new IllegalArgumentException(
+                        "imagegate.generation.openai.channels." + name + ".base-url must be an http(s) URL");
+            }
+            if (apiKey == null || apiKey.isBlank()) {
+                throw new IllegalArgumentException(
+                        "imagegate.generation.openai.channels." + name + ".api-key must be set");
+            }
+            if (weight < 1) {
+                throw new IllegalArgumentException(
+                        "imagegate.generation.openai.channels." + name + ".weight must be at least 1");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Channel[name=" + name + ", baseUrl=" + baseUrl + ", apiKey=***, model=" + model + ", weight="
+                    + weight + ", priority=" + priority + "]";
         }
     }
 

@@ -67,7 +67,7 @@ public final class GenerationRequests {
         return new GenerationRequest(model, prompt, imageUrls, n, size, quality, format, user, callback);
     }
 
-    static final Set<String> ENHANCEMENT_FIELDS = Set.of("image_url", "output_format", "user", "callback_url");
+    static final Set<String> ENHANCEMENT_FIELDS = Set.of("image_url", "output_format", "user", "callback_url", "scale");
 
     /** Reads a {@code POST /api/v1/images/enhancements} body. */
     public static EnhancementRequest parseEnhancement(JsonNode body) {
@@ -90,7 +90,15 @@ public final class GenerationRequests {
         URI image = httpUrl(url.asString(), "image_url", Set.of("http", "https"));
         OutputFormat format =
                 enumValue(body, "output_format", OutputFormat.PNG, OutputFormat::parse, "png, jpeg, webp");
-        return new EnhancementRequest(image, format, optionalText(body, "user", MAX_USER), callbackUrl(body));
+        JsonNode scaleNode = body.get("scale");
+        int scale = 2;
+        if (scaleNode != null && !scaleNode.isNull()) {
+            if (!scaleNode.isIntegralNumber() || !EnhancementRequest.SCALES.contains(scaleNode.asInt())) {
+                throw invalid("scale", "scale must be 2 or 4.");
+            }
+            scale = scaleNode.asInt();
+        }
+        return new EnhancementRequest(image, format, optionalText(body, "user", MAX_USER), callbackUrl(body), scale);
     }
 
     /** The accepted sizes as the API spells them, for messages and docs. */

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * A task in API.md's wire shape: the body of {@code GET /api/v1/images/tasks/{id}} and of the webhook POSTed when the
- * task ends.
+ * task ends. Beyond API.md, a succeeded task says what it was charged ({@code credits_captured}: less than {@code
+ * credits} when only some of its images could be made).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskBody(
@@ -24,6 +25,7 @@ public record TaskBody(
         List<Image> data,
         Error error,
         @JsonProperty("credits_refunded") Boolean creditsRefunded,
+        @JsonProperty("credits_captured") Long creditsCaptured,
         @JsonProperty("started_at") Long startedAt,
         @JsonProperty("finished_at") Long finishedAt) {
 
@@ -52,6 +54,7 @@ public record TaskBody(
                         ? null
                         : new Error(task.error().code(), task.error().message()),
                 ended ? task.creditsRefunded() : null,
+                ended ? task.creditsCaptured() : null,
                 task.startedAt() == null ? null : task.startedAt().getEpochSecond(),
                 task.finishedAt() == null ? null : task.finishedAt().getEpochSecond());
     }

@@ -72,11 +72,11 @@ class SignUpIT {
     void signingInRotatesTheSessionId() {
         var http = new Http(port);
         http.get("/login");
-        String before = http.cookie("JSESSIONID").orElseThrow();
+        String before = http.cookie("SESSION").orElseThrow();
 
         http.submitForm("/signup", "/signup", Map.of("email", "rotate@example.com", "password", "a-good-password"));
 
-        assertThat(http.cookie("JSESSIONID")).isPresent().get().isNotEqualTo(before);
+        assertThat(http.cookie("SESSION")).isPresent().get().isNotEqualTo(before);
     }
 
     @Test

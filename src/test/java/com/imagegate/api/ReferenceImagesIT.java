@@ -136,6 +136,27 @@ class ReferenceImagesIT {
         assertThat(missing.statusCode()).isEqualTo(400);
         assertThat(ApiClient.json(missing).path("error").path("code").asString())
                 .isEqualTo("missing_required_parameter");
+
+        // scale 4: four times the size, same price; any other scale is refused and costs nothing.
+        var four = post(
+                user.secret(),
+                "/api/v1/images/enhancements",
+                "{\"image_url\":\"" + origin("/photo.png") + "\",\"scale\":4}");
+        assertThat(four.statusCode()).as(four.body()).isEqualTo(202);
+        JsonNode fourDone = ended(user.secret(), ApiClient.json(four).path("id").asString());
+        assertThat(fourDone.path("data").get(0).path("width").asInt()).isEqualTo(1280);
+        assertThat(fourDone.path("data").get(0).path("height").asInt()).isEqualTo(960);
+        var three = post(
+                user.secret(),
+                "/api/v1/images/enhancements",
+                "{\"image_url\":\"" + origin("/photo.png") + "\",\"scale\":3}");
+        assertThat(three.statusCode()).isEqualTo(400);
+        assertThat(ApiClient.json(three).path("error").path("param").asString()).isEqualTo("scale");
+        assertThat(ApiClient.json(new ApiClient(port).get("/api/v1/account", user.secret()))
+                        .path("credits")
+                        .path("balance")
+                        .asLong())
+                .isEqualTo(80);
     }
 
     private static HttpServer startOrigin() {

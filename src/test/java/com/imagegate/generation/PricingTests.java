@@ -10,13 +10,29 @@ class PricingTests {
     private final Pricing seedPrices = new Pricing(new GenerationProperties(
             GenerationProperties.Provider.SANDBOX,
             new GenerationProperties.Sandbox(java.time.Duration.ofMillis(1500), "[[fail]]"),
-            new GenerationProperties.OpenAi(java.net.URI.create("https://api.openai.com"), null, "m"),
+            new GenerationProperties.OpenAi(
+                    java.net.URI.create("https://api.openai.com"),
+                    null,
+                    "m",
+                    null,
+                    10,
+                    java.time.Duration.ofSeconds(10),
+                    java.time.Duration.ofMinutes(5),
+                    java.time.Duration.ofMinutes(8),
+                    6,
+                    java.time.Duration.ofSeconds(1),
+                    java.time.Duration.ofSeconds(30),
+                    3,
+                    java.time.Duration.ofSeconds(60),
+                    "enhance",
+                    "edit"),
             new GenerationProperties.Prices(10, 20, 30, 10),
             new GenerationProperties.Tasks(
                     8,
                     java.time.Duration.ofSeconds(60),
                     java.time.Duration.ofMinutes(10),
-                    java.time.Duration.ofDays(30))));
+                    java.time.Duration.ofDays(30),
+                    java.time.Duration.ofSeconds(20))));
 
     @Test
     void seedPriceTableIsTheDefault() {

@@ -35,12 +35,7 @@ class OAuthUserServices {
                     oidc.getSubject(),
                     oidc.getEmail(),
                     Boolean.TRUE.equals(oidc.getEmailVerified()));
-            return new DefaultOidcUser(authorities(user), oidc.getIdToken(), oidc.getUserInfo()) {
-                @Override
-                public String getName() {
-                    return user.email();
-                }
-            };
+            return new SignedInOidcUser(authorities(user), oidc.getIdToken(), oidc.getUserInfo(), user.email());
         };
     }
 
@@ -65,12 +60,7 @@ class OAuthUserServices {
             String nameKey = oauth.getAttributes().containsKey("id")
                     ? "id"
                     : oauth.getAttributes().keySet().iterator().next();
-            return new DefaultOAuth2User(authorities(user), oauth.getAttributes(), nameKey) {
-                @Override
-                public String getName() {
-                    return user.email();
-                }
-            };
+            return new SignedInOAuth2User(authorities(user), oauth.getAttributes(), nameKey, user.email());
         };
     }
 
@@ -93,5 +83,48 @@ class OAuthUserServices {
 
     private static List<GrantedAuthority> authorities(User user) {
         return List.of(new SimpleGrantedAuthority(user.role().authority()));
+    }
+
+    /**
+     * A provider's user known by our email (the principal name everywhere else). Serializable as it is: sessions live
+     * in the database.
+     */
+    static final class SignedInOidcUser extends DefaultOidcUser {
+        private static final long serialVersionUID = 1L;
+        private final String email;
+
+        SignedInOidcUser(
+                java.util.Collection<? extends org.springframework.security.core.GrantedAuthority> authorities,
+                org.springframework.security.oauth2.core.oidc.OidcIdToken idToken,
+                org.springframework.security.oauth2.core.oidc.OidcUserInfo userInfo,
+                String email) {
+            super(authorities, idToken, userInfo);
+            this.email = email;
+        }
+
+        @Override
+        public String getName() {
+            return email;
+        }
+    }
+
+    /** As {@link SignedInOidcUser}, for plain OAuth2 providers. */
+    static final class SignedInOAuth2User extends DefaultOAuth2User {
+        private static final long serialVersionUID = 1L;
+        private final String email;
+
+        SignedInOAuth2User(
+                java.util.Collection<? extends org.springframework.security.core.GrantedAuthority> authorities,
+                Map<String, Object> attributes,
+                String nameKey,
+                String email) {
+            super(authorities, attributes, nameKey);
+            this.email = email;
+        }
+
+        @Override
+        public String getName() {
+            return email;
+        }
     }
 }

@@ -67,10 +67,15 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         var context = securityContext.createEmptyContext();
         context.setAuthentication(new ApiKeyAuthentication(key.get(), workspace.get()));
         securityContext.setContext(context);
+        // Every log line of this request names the workspace and key (ids only, never the secret).
+        org.slf4j.MDC.put("workspaceId", key.get().workspaceId());
+        org.slf4j.MDC.put("apiKeyId", key.get().keyId());
         try {
             chain.doFilter(request, response);
         } finally {
             securityContext.clearContext();
+            org.slf4j.MDC.remove("workspaceId");
+            org.slf4j.MDC.remove("apiKeyId");
         }
     }
 

@@ -99,7 +99,7 @@ class ImagesController {
     }
 
     /** Counts the creation against the plan's per-minute limit and says who is asking. */
-    private Caller admit(ApiKeyAuthentication caller, HttpServletResponse response) {
+    Caller admit(ApiKeyAuthentication caller, HttpServletResponse response) {
         ApiKeyPrincipal key = caller.getPrincipal();
         var plan = plans.current(key.workspaceId());
         var usage = limiter.creation(key.workspaceId(), plan.requestsPerMinute());
@@ -204,7 +204,7 @@ class ImagesController {
         };
     }
 
-    private void readLimit(ApiKeyPrincipal key, HttpServletResponse response) {
+    void readLimit(ApiKeyPrincipal key, HttpServletResponse response) {
         var usage = limiter.read(key.keyId(), properties.readsPerMinute());
         if (!usage.allowed()) {
             rateLimitHeaders(response, usage);

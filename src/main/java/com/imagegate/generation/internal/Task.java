@@ -95,6 +95,9 @@ class Task extends AssignedIdEntity<String> {
     @Column(name = "request_id")
     private String requestId;
 
+    @Column(name = "enhance_scale")
+    private Integer enhanceScale;
+
     @Column(nullable = false)
     private int attempts;
 
@@ -141,6 +144,7 @@ class Task extends AssignedIdEntity<String> {
         this.outputFormat = spec.format().wireValue();
         this.endUser = spec.user();
         this.callbackUrl = spec.callbackUrl();
+        this.enhanceScale = spec.enhanceScale();
         this.credits = credits;
         this.requestId = spec.requestId();
         this.createdAt = now;
@@ -161,7 +165,8 @@ class Task extends AssignedIdEntity<String> {
             OutputFormat format,
             String user,
             String callbackUrl,
-            String requestId) {}
+            String requestId,
+            Integer enhanceScale) {}
 
     String id() {
         return id;
@@ -235,6 +240,11 @@ class Task extends AssignedIdEntity<String> {
 
     String endUser() {
         return endUser;
+    }
+
+    /** For an enhancement: how many times larger (2 or 4); null for a generation. */
+    int enhanceScale() {
+        return enhanceScale == null ? 2 : enhanceScale;
     }
 
     String callbackUrl() {

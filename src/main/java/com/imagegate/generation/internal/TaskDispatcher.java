@@ -32,6 +32,8 @@ class TaskDispatcher implements DisposableBean {
     private final Tasks tasks;
     private final Semaphore localSlots;
     private final ExecutorService local = Executors.newVirtualThreadPerTaskExecutor();
+    private final java.time.Duration drainTimeout;
+    private volatile boolean draining;
 
     TaskDispatcher(
             JobScheduler jobs, TaskJob taskJob, TaskRunner runner, Tasks tasks, GenerationProperties properties) {
@@ -40,12 +42,13 @@ class TaskDispatcher implements DisposableBean {
         this.taskJob = taskJob;
         this.runner = runner;
         this.localSlots = new Semaphore(properties.tasks().localWorkers());
+        this.drainTimeout = properties.tasks().drainTimeout();
     }
 
     /** Call after the task's transaction committed: never for a task that may still roll back. */
     void dispatch(String taskId) {
         jobs.enqueue(jobId(taskId), () -> taskJob.run(taskId));
-        if (localSlots.tryAcquire()) {
+        if (!draining && localSlots.tryAcquire()) {
             try {
                 local.submit(() -> {
                     try {
@@ -66,12 +69,15 @@ class TaskDispatcher implements DisposableBean {
      */
     private void runLocally(String taskId) {
         String next = taskId;
-        for (int ran = 0; next != null && ran < MAX_TASKS_PER_SLOT_TURN; ran++) {
+        for (int ran = 0; next != null && ran < MAX_TASKS_PER_SLOT_TURN && !draining; ran++) {
+            org.slf4j.MDC.put("taskId", next);
             try {
                 runner.runIfClaimable(next);
             } catch (RuntimeException e) {
                 log.warn("Local run of {} failed; JobRunr takes over: {}", next, e.toString());
                 return;
+            } finally {
+                org.slf4j.MDC.remove("taskId");
             }
             next = tasks.findPending(PageRequest.of(0, 1)).stream().findFirst().orElse(null);
         }
@@ -82,8 +88,20 @@ class TaskDispatcher implements DisposableBean {
         return UUID.nameUUIDFromBytes(("task-job:" + taskId).getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Graceful shutdown: take nothing new, let what renders here finish (up to the drain timeout). A render still
+     * running then is left alone, not interrupted: its lease runs out and another node takes the task over and charges
+     * it once, as after a crash.
+     */
     @Override
-    public void destroy() {
+    public void destroy() throws InterruptedException {
+        draining = true;
         local.shutdown();
+        if (!local.awaitTermination(drainTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            log.warn(
+                    "Shutting down with tasks still rendering after {}; another node takes them over when their"
+                            + " leases run out",
+                    drainTimeout);
+        }
     }
 }

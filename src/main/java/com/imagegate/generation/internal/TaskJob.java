@@ -24,9 +24,14 @@ public class TaskJob {
 
     @Job(name = "Render task %0", retries = 3)
     public void run(String taskId) {
-        Instant watchUntil = runner.runIfClaimable(taskId);
-        if (watchUntil != null) {
-            jobs.schedule(watchUntil, () -> run(taskId));
+        org.slf4j.MDC.put("taskId", taskId);
+        try {
+            Instant watchUntil = runner.runIfClaimable(taskId);
+            if (watchUntil != null) {
+                jobs.schedule(watchUntil, () -> run(taskId));
+            }
+        } finally {
+            org.slf4j.MDC.remove("taskId");
         }
     }
 }

@@ -51,6 +51,7 @@ class TaskRunner implements DisposableBean {
     private final ReferenceImages referenceImages;
     private final TaskWaiters waiters;
     private final WebhookService webhooks;
+    private final TaskMetrics metrics;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
     private final Clock clock;
@@ -74,7 +75,9 @@ class TaskRunner implements DisposableBean {
             TransactionTemplate transactions,
             ApplicationEventPublisher events,
             GenerationProperties properties,
-            Clock clock) {
+            Clock clock,
+            TaskMetrics metrics) {
+        this.metrics = metrics;
         this.tasks = tasks;
         this.images = images;
         this.credits = credits;
@@ -108,6 +111,7 @@ class TaskRunner implements DisposableBean {
                     .orElse(null);
         }
         Task task = tasks.findById(taskId).orElseThrow();
+        metrics.started(task, now);
         MDC.put("taskId", taskId);
         if (task.requestId() != null) {
             MDC.put("requestId", task.requestId());
@@ -133,17 +137,18 @@ class TaskRunner implements DisposableBean {
                 throw new ProviderException("provider_unavailable", "The image provider is not available.", false);
             }
             List<byte[]> references = referenceImages.load(task.referenceKeys());
-            made = "enhancement".equals(task.kind())
-                    ? List.of(provider.enhance(references.getFirst(), task.outputFormat()))
-                    : provider.generate(new ImageRequest(
-                            task.modelSnapshot(),
-                            task.prompt(),
-                            references,
-                            task.n(),
-                            task.size(),
-                            task.quality(),
-                            task.outputFormat(),
-                            task.endUser()));
+            var request = new ImageRequest(
+                    task.id(),
+                    task.modelSnapshot(),
+                    task.prompt(),
+                    references,
+                    task.n(),
+                    task.size(),
+                    task.quality(),
+                    task.outputFormat(),
+                    task.endUser(),
+                    task.enhanceScale());
+            made = "enhancement".equals(task.kind()) ? List.of(provider.enhance(request)) : provider.generate(request);
         } catch (ProviderException e) {
             fail(task, e.code(), e.getMessage());
             return;
@@ -197,6 +202,15 @@ class TaskRunner implements DisposableBean {
             log.info("Discarded the result of {}: it ended elsewhere", task.id());
             return;
         }
+        Duration rendering = Duration.between(task.startedAt() == null ? now : task.startedAt(), clock.instant());
+        metrics.ended(task, TaskStatus.SUCCEEDED, rendering, captured);
+        log.info(
+                "Task {} succeeded: {} of {} images, {} credits captured, rendered in {} ms",
+                task.id(),
+                made.size(),
+                task.n(),
+                captured,
+                rendering.toMillis());
         events.publishEvent(new TaskEnded(task.id(), task.workspaceId(), TaskStatus.SUCCEEDED));
     }
 
@@ -212,6 +226,9 @@ class TaskRunner implements DisposableBean {
             return true;
         }));
         if (ended) {
+            Duration rendering = task.startedAt() == null ? null : Duration.between(task.startedAt(), clock.instant());
+            metrics.ended(task, TaskStatus.FAILED, rendering, 0);
+            log.info("Task {} failed ({}); {} credits released", task.id(), code, task.credits());
             events.publishEvent(new TaskEnded(task.id(), task.workspaceId(), TaskStatus.FAILED));
         }
     }

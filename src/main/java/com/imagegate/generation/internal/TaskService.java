@@ -57,6 +57,7 @@ class TaskService implements Generations {
     private final TaskWaiters waiters;
     private final ReferenceImages referenceImages;
     private final WebhookService webhooks;
+    private final TaskMetrics metrics;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
@@ -72,7 +73,9 @@ class TaskService implements Generations {
             ReferenceImages referenceImages,
             WebhookService webhooks,
             TransactionTemplate transactions,
-            Clock clock) {
+            Clock clock,
+            TaskMetrics metrics) {
+        this.metrics = metrics;
         this.tasks = tasks;
         this.idempotencyKeys = idempotencyKeys;
         this.credits = credits;
@@ -120,7 +123,8 @@ class TaskService implements Generations {
                 request.format(),
                 request.user(),
                 request.callbackUrl() == null ? null : request.callbackUrl().toString(),
-                caller.requestId());
+                caller.requestId(),
+                null);
         long price = pricing.credits(request.size(), request.n());
         return accept(
                 caller,
@@ -148,7 +152,8 @@ class TaskService implements Generations {
                 request.format(),
                 request.user(),
                 request.callbackUrl() == null ? null : request.callbackUrl().toString(),
-                caller.requestId());
+                caller.requestId(),
+                request.scale());
         return accept(
                 caller,
                 spec,
@@ -176,7 +181,8 @@ class TaskService implements Generations {
                 format,
                 null,
                 null,
-                caller.requestId());
+                caller.requestId(),
+                2);
         return accept(
                 caller,
                 spec,
@@ -223,6 +229,7 @@ class TaskService implements Generations {
             return replay;
         }
         dispatcher.dispatch(task.id());
+        metrics.accepted(task);
         return views.view(task);
     }
 
@@ -329,6 +336,7 @@ class TaskService implements Generations {
                             + find(workspaceId, taskId).status().wireValue() + ").");
         }
         waiters.finished(task.id());
+        metrics.ended(task, TaskStatus.CANCELED, null, 0);
         return get(workspaceId, taskId);
     }
 

@@ -70,6 +70,8 @@ public class WebhookDeliverer implements DisposableBean {
         return thread;
     });
 
+    private final io.micrometer.core.instrument.MeterRegistry registry;
+
     WebhookDeliverer(
             Deliveries deliveries,
             DeliveryAttempts attempts,
@@ -81,7 +83,9 @@ public class WebhookDeliverer implements DisposableBean {
             TransactionTemplate transactions,
             WebhookProperties properties,
             FetchProperties fetch,
-            Clock clock) {
+            Clock clock,
+            io.micrometer.core.instrument.MeterRegistry registry) {
+        this.registry = registry;
         this.deliveries = deliveries;
         this.attempts = attempts;
         this.secrets = secrets;
@@ -170,6 +174,11 @@ public class WebhookDeliverer implements DisposableBean {
                 next = candidate;
             }
         }
+        io.micrometer.core.instrument.Counter.builder("imagegate.webhooks.attempts")
+                .description("Webhook delivery attempts, by outcome")
+                .tag("outcome", error == null ? "delivered" : outcome == Delivery.Status.FAILED ? "gave_up" : "retry")
+                .register(registry)
+                .increment();
         Instant nextAttempt = next;
         Integer code = statusCode;
         String shown = error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR);

@@ -16,10 +16,10 @@ public interface ImageProvider {
     List<GeneratedImage> generate(ImageRequest request);
 
     /**
-     * Enhances one image (upscales and sharpens it).
+     * Enhances one image (upscales and sharpens it): {@code request.references()} holds the source image (PNG, JPEG or
+     * WebP), {@code request.format()} the output format.
      *
-     * @param image the source image's bytes (PNG, JPEG or WebP)
      * @throws ProviderException when it cannot
      */
-    GeneratedImage enhance(byte[] image, com.imagegate.generation.OutputFormat format);
+    GeneratedImage enhance(ImageRequest request);
 }

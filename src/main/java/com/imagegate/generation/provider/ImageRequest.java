@@ -9,6 +9,7 @@ import java.util.List;
  * What a provider is asked to make, shaped like the OpenAI Images API: a prompt, optional reference images (an edit),
  * how many, what size, quality and format.
  *
+ * @param taskId the task it is made for (recorded with each upstream call)
  * @param model the upstream model snapshot
  * @param prompt the text prompt (may be empty when references are given)
  * @param references decoded reference images' bytes (PNG, JPEG or WebP), empty for text-to-image
@@ -17,8 +18,10 @@ import java.util.List;
  * @param quality the rendering quality
  * @param format the output format
  * @param user the caller's end-user id, passed upstream for abuse tracking, or null
+ * @param scale for an enhancement, how many times larger the result is asked to be (2 or 4)
  */
 public record ImageRequest(
+        String taskId,
         String model,
         String prompt,
         List<byte[]> references,
@@ -26,7 +29,22 @@ public record ImageRequest(
         ImageSize size,
         Quality quality,
         OutputFormat format,
-        String user) {
+        String user,
+        int scale) {
+
+    /** A request without an enhancement scale (generations, edits). */
+    public ImageRequest(
+            String taskId,
+            String model,
+            String prompt,
+            List<byte[]> references,
+            int n,
+            ImageSize size,
+            Quality quality,
+            OutputFormat format,
+            String user) {
+        this(taskId, model, prompt, references, n, size, quality, format, user, 2);
+    }
 
     public ImageRequest {
         references = List.copyOf(references);

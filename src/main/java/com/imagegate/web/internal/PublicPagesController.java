@@ -59,6 +59,7 @@ class PublicPagesController {
     @GetMapping("/docs")
     String docs(Model model) {
         model.addAttribute("apiBase", properties.baseUrlString() + "/api/v1");
+        model.addAttribute("openaiBase", properties.baseUrlString() + "/v1");
         model.addAttribute(
                 "sizes",
                 Arrays.stream(ImageSize.values()).map(ImageSize::wireValue).toList());

@@ -1,12 +1,16 @@
 package com.imagegate.web.internal;
 
 import com.imagegate.ImagegateProperties;
-import org.springframework.boot.web.servlet.ServletContextInitializer;
+import org.springframework.boot.session.autoconfigure.DefaultCookieSerializerCustomizer;
+import org.springframework.session.web.http.DefaultCookieSerializer;
 import org.springframework.stereotype.Component;
 
-/** When the public base URL is https, the session cookie is marked Secure so it never travels over plain HTTP. */
+/**
+ * The session cookie (Spring Session's, the session itself lives in the database): HttpOnly, SameSite=Lax, and Secure
+ * when the public base URL is https, so it never travels over plain HTTP.
+ */
 @Component
-class SecureCookies implements ServletContextInitializer {
+class SecureCookies implements DefaultCookieSerializerCustomizer {
 
     private final ImagegateProperties properties;
 
@@ -15,9 +19,11 @@ class SecureCookies implements ServletContextInitializer {
     }
 
     @Override
-    public void onStartup(jakarta.servlet.ServletContext servletContext) {
+    public void customize(DefaultCookieSerializer cookies) {
+        cookies.setUseHttpOnlyCookie(true);
+        cookies.setSameSite("Lax");
         if ("https".equalsIgnoreCase(properties.baseUrl().getScheme())) {
-            servletContext.getSessionCookieConfig().setSecure(true);
+            cookies.setUseSecureCookie(true);
         }
     }
 }

@@ -39,12 +39,13 @@ class WebSecurityConfiguration {
      */
     @Bean
     @Order(10)
-    SecurityFilterChain operationsSecurity(HttpSecurity http) throws Exception {
+    SecurityFilterChain operationsSecurity(HttpSecurity http, com.imagegate.web.OperationsProperties operations)
+            throws Exception {
         return http.securityMatcher(EndpointRequest.toAnyEndpoint())
                 .authorizeHttpRequests(auth -> auth.requestMatchers(EndpointRequest.to("health", "info"))
                         .permitAll()
                         .requestMatchers(EndpointRequest.to("prometheus", "credits"))
-                        .access(fromLoopback())
+                        .access(fromMonitoring(operations.monitoringAddresses()))
                         .anyRequest()
                         .denyAll())
                 .csrf(csrf -> csrf.disable())
@@ -120,12 +121,14 @@ class WebSecurityConfiguration {
         return handler;
     }
 
-    private static AuthorizationManager<RequestAuthorizationContext> fromLoopback() {
-        IpAddressMatcher ipv4 = new IpAddressMatcher("127.0.0.0/8");
-        IpAddressMatcher ipv6 = new IpAddressMatcher("::1");
+    /** The machine itself, and the monitoring addresses an operator listed. */
+    private static AuthorizationManager<RequestAuthorizationContext> fromMonitoring(java.util.List<String> extra) {
+        java.util.List<IpAddressMatcher> allowed = new java.util.ArrayList<>(
+                java.util.List.of(new IpAddressMatcher("127.0.0.0/8"), new IpAddressMatcher("::1")));
+        extra.stream().map(String::strip).map(IpAddressMatcher::new).forEach(allowed::add);
         return (authentication, context) -> {
             var request = context.getRequest();
-            return new AuthorizationDecision(ipv4.matches(request) || ipv6.matches(request));
+            return new AuthorizationDecision(allowed.stream().anyMatch(m -> m.matches(request)));
         };
     }
 

@@ -23,7 +23,8 @@ class SandboxProviderTests {
             new SandboxProvider(new GenerationProperties.Sandbox(Duration.ZERO, "[[fail]]"));
 
     private static ImageRequest request(String prompt, int n, ImageSize size, OutputFormat format) {
-        return new ImageRequest("gpt-image-2-2026-04-21", prompt, List.of(), n, size, Quality.AUTO, format, null);
+        return new ImageRequest(
+                "task_test", "gpt-image-2-2026-04-21", prompt, List.of(), n, size, Quality.AUTO, format, null);
     }
 
     private static BufferedImage decode(byte[] bytes) throws IOException {

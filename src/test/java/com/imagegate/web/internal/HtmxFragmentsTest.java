@@ -75,7 +75,8 @@ class HtmxFragmentsTest {
     @EnableConfigurationProperties({
         ImagegateProperties.class,
         com.imagegate.generation.StorageProperties.class,
-        com.imagegate.billing.BillingProperties.class
+        com.imagegate.billing.BillingProperties.class,
+        com.imagegate.web.OperationsProperties.class
     })
     static class Settings {
         @Bean

@@ -1,0 +1,215 @@
+package com.imagegate.api.internal;
+
+import com.imagegate.generation.GenerationRequest;
+import com.imagegate.generation.GenerationRequests;
+import com.imagegate.generation.InvalidRequestException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The OpenAI Images API's request fields, read into our {@link GenerationRequest}. OpenAI-only fields are checked here
+ * (quality {@code low}/{@code medium}, {@code response_format}, {@code background}, {@code stream} …); the fields both
+ * APIs share are checked by {@link GenerationRequests}, so the rules (sizes, n, formats, models, lengths) stay one.
+ */
+final class OpenAiImageRequests {
+
+    /** How the images come back: inline as base64 (OpenAI's default for GPT image models) or as our signed links. */
+    enum ResponseFormat {
+        B64_JSON,
+        URL
+    }
+
+    /** A request read from {@code /v1/images/generations} or {@code /v1/images/edits}. */
+    record Parsed(GenerationRequest request, ResponseFormat responseFormat, String askedQuality) {}
+
+    static final Set<String> GENERATION_FIELDS = Set.of(
+            "model",
+            "prompt",
+            "n",
+            "size",
+            "quality",
+            "output_format",
+            "response_format",
+            "user",
+            "background",
+            "moderation",
+            "output_compression",
+            "stream",
+            "partial_images");
+
+    static final Set<String> EDIT_FIELDS = Set.of(
+            "model",
+            "prompt",
+            "n",
+            "size",
+            "quality",
+            "output_format",
+            "response_format",
+            "user",
+            "background",
+            "input_fidelity",
+            "output_compression",
+            "stream",
+            "partial_images");
+
+    /**
+     * OpenAI's quality levels mapped to ours. Our renderer has two ({@code high}, {@code auto}); price depends only on
+     * size, so every quality costs the same.
+     */
+    static final Map<String, String> QUALITY = Map.of("low", "auto", "medium", "auto", "high", "high", "auto", "auto");
+
+    private static final List<String> INTEGER_FIELDS = List.of("n", "output_compression", "partial_images");
+
+    private OpenAiImageRequests() {}
+
+    /** Reads a JSON body of {@code POST /v1/images/generations}. */
+    static Parsed generation(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidRequestException(null, "invalid_value", "The request body must be a JSON object.");
+        }
+        return parse(body, GENERATION_FIELDS);
+    }
+
+    /** Reads the text fields of a multipart {@code POST /v1/images/edits}, each given once as a string. */
+    static Parsed edit(Map<String, String> fields) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        for (var field : fields.entrySet()) {
+            String name = field.getKey();
+            String value = field.getValue();
+            if (INTEGER_FIELDS.contains(name)) {
+                try {
+                    body.put(name, Integer.parseInt(value.strip()));
+                } catch (NumberFormatException e) {
+                    throw invalid(name, name + " must be an integer.");
+                }
+            } else if (name.equals("stream")) {
+                body.put(name, booleanField(name, value));
+            } else {
+                body.put(name, value);
+            }
+        }
+        return parse(body, EDIT_FIELDS);
+    }
+
+    private static Parsed parse(JsonNode body, Set<String> allowed) {
+        for (String field : body.propertyNames()) {
+            if (!allowed.contains(field)) {
+                throw new InvalidRequestException(
+                        field,
+                        "unknown_parameter",
+                        "Unknown parameter: '" + (field.length() > 64 ? field.substring(0, 64) + "…" : field) + "'.");
+            }
+        }
+        JsonNode prompt = body.get("prompt");
+        if (prompt == null || prompt.isNull()) {
+            throw new InvalidRequestException("prompt", "missing_required_parameter", "prompt is required.");
+        }
+        ResponseFormat responseFormat = responseFormat(body.get("response_format"));
+        String askedQuality = text(body, "quality");
+        String quality = null;
+        if (askedQuality != null) {
+            quality = QUALITY.get(askedQuality.strip().toLowerCase(Locale.ROOT));
+            if (quality == null) {
+                throw invalid("quality", "quality must be one of low, medium, high, auto.");
+            }
+        }
+        String background = text(body, "background");
+        if (background != null) {
+            switch (background) {
+                case "auto", "opaque" -> {}
+                case "transparent" ->
+                    throw invalid(
+                            "background",
+                            "Transparent backgrounds are not supported here; use opaque or auto (the default).");
+                default -> throw invalid("background", "background must be one of transparent, opaque, auto.");
+            }
+        }
+        String moderation = text(body, "moderation");
+        if (moderation != null && !Set.of("low", "auto").contains(moderation)) {
+            throw invalid("moderation", "moderation must be low or auto.");
+        }
+        String fidelity = text(body, "input_fidelity");
+        if (fidelity != null && !Set.of("low", "high").contains(fidelity)) {
+            throw invalid("input_fidelity", "input_fidelity must be low or high.");
+        }
+        integer(body, "output_compression", 0, 100);
+        integer(body, "partial_images", 0, 3);
+        JsonNode stream = body.get("stream");
+        if (stream != null && !stream.isNull()) {
+            if (!stream.isBoolean()) {
+                throw invalid("stream", "stream must be a boolean.");
+            }
+            if (stream.booleanValue()) {
+                throw invalid("stream", "Streaming is not supported here: leave stream out or set it to false.");
+            }
+        }
+        // The fields both APIs share, in our spelling, through our one set of rules.
+        ObjectNode ours = JsonNodeFactory.instance.objectNode();
+        for (String shared : List.of("model", "prompt", "n", "size", "output_format", "user")) {
+            JsonNode value = body.get(shared);
+            if (value != null && !value.isNull()) {
+                ours.set(shared, value);
+            }
+        }
+        if (quality != null) {
+            ours.put("quality", quality);
+        }
+        return new Parsed(GenerationRequests.parse(ours), responseFormat, askedQuality);
+    }
+
+    private static ResponseFormat responseFormat(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return ResponseFormat.B64_JSON;
+        }
+        if (node.isString()) {
+            switch (node.asString().strip()) {
+                case "b64_json" -> {
+                    return ResponseFormat.B64_JSON;
+                }
+                case "url" -> {
+                    return ResponseFormat.URL;
+                }
+                default -> {}
+            }
+        }
+        throw invalid("response_format", "response_format must be b64_json or url.");
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isString()) {
+            throw invalid(field, field + " must be a string.");
+        }
+        return node.asString();
+    }
+
+    private static void integer(JsonNode body, String field, int min, int max) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min || node.intValue() > max) {
+            throw invalid(field, field + " must be an integer from " + min + " to " + max + ".");
+        }
+    }
+
+    private static boolean booleanField(String name, String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(name, name + " must be true or false.");
+        };
+    }
+
+    private static InvalidRequestException invalid(String param, String message) {
+        return new InvalidRequestException(param, "invalid_value", message);
+    }
+}

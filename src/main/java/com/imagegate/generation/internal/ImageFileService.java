@@ -1,0 +1,43 @@
+package com.imagegate.generation.internal;
+
+import com.imagegate.generation.GenerationException;
+import com.imagegate.generation.ImageFiles;
+import com.imagegate.generation.storage.ImageStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.springframework.stereotype.Service;
+
+@Service
+class ImageFileService implements ImageFiles {
+
+    private final Tasks tasks;
+    private final TaskImages images;
+    private final ImageStore store;
+
+    ImageFileService(Tasks tasks, TaskImages images, ImageStore store) {
+        this.tasks = tasks;
+        this.images = images;
+        this.store = store;
+    }
+
+    @Override
+    public byte[] read(String workspaceId, String taskId, int index) {
+        if (taskId == null || tasks.findByIdAndWorkspaceId(taskId, workspaceId).isEmpty()) {
+            throw notFound();
+        }
+        var image = images.findByTaskIdOrderByPosition(taskId).stream()
+                .filter(i -> i.position() == index && !i.deleted())
+                .findFirst()
+                .orElseThrow(ImageFileService::notFound);
+        var file = store.open(image.storageKey()).orElseThrow(ImageFileService::notFound);
+        try (var content = file.content()) {
+            return content.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read image " + image.storageKey(), e);
+        }
+    }
+
+    private static GenerationException notFound() {
+        return new GenerationException(GenerationException.Reason.NOT_FOUND, "No such image in your workspace.");
+    }
+}

@@ -1,0 +1,113 @@
+package com.imagegate.generation.upstream;
+
+import com.imagegate.Ids;
+import com.imagegate.generation.ProviderAttempt;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.jobrunr.jobs.annotations.Job;
+import org.jobrunr.jobs.annotations.Recurring;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The upstream calls of each task ({@code task_attempts}), written as they end, read as a task's timeline. Times are UTC
+ * wall time in {@code datetime(6)}, as Hibernate stores them here.
+ */
+public class AttemptLog {
+
+    private static final Logger log = LoggerFactory.getLogger(AttemptLog.class);
+
+    static final int BATCH = 1000;
+
+    private final JdbcClient jdbc;
+    private final io.micrometer.core.instrument.MeterRegistry registry;
+    private final Duration retention;
+    private final Clock clock;
+
+    /** @param retention how long attempts are kept (as long as the images: {@code imagegate.generation.tasks.retention}) */
+    public AttemptLog(JdbcClient jdbc, Duration retention, Clock clock) {
+        this(jdbc, retention, clock, new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
+    }
+
+    /** As above, also timing every call on {@code imagegate.provider.calls} by channel, endpoint and outcome. */
+    public AttemptLog(
+            JdbcClient jdbc, Duration retention, Clock clock, io.micrometer.core.instrument.MeterRegistry registry) {
+        this.registry = registry;
+        this.jdbc = jdbc;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    /** Forgets attempts older than the retention, in batches (a JobRunr recurring job, once across nodes). */
+    @Recurring(id = "imagegate-task-attempts-cleanup", interval = "PT1H")
+    @Job(name = "Delete old upstream attempts")
+    public int deleteOld() {
+        LocalDateTime before = LocalDateTime.ofInstant(
+                clock.instant().minus(retention).truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+        int deleted = 0;
+        int batch;
+        do {
+            batch = jdbc.sql("delete from task_attempts where started_at < ? limit " + BATCH)
+                    .param(before)
+                    .update();
+            deleted += batch;
+        } while (batch == BATCH);
+        return deleted;
+    }
+
+    /** Records one call; a failure to record is logged, never allowed to fail the task. */
+    void record(ProviderAttempt attempt) {
+        io.micrometer.core.instrument.Timer.builder("imagegate.provider.calls")
+                .description("Calls to the upstream image API")
+                .tags(
+                        "channel", attempt.channel(),
+                        "endpoint", String.valueOf(attempt.endpoint()),
+                        "outcome", attempt.errorCode() == null ? "ok" : attempt.errorCode())
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(attempt.duration());
+        try {
+            jdbc.sql("insert into task_attempts (id, task_id, part, attempt, channel, endpoint, status_code,"
+                            + " error_code, images, started_at, duration_ms)"
+                            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    .params(
+                            Ids.next("att"),
+                            attempt.taskId(),
+                            attempt.part(),
+                            attempt.attempt(),
+                            attempt.channel(),
+                            attempt.endpoint(),
+                            attempt.statusCode(),
+                            attempt.errorCode(),
+                            attempt.images(),
+                            LocalDateTime.ofInstant(attempt.startedAt().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC),
+                            attempt.duration().toMillis())
+                    .update();
+        } catch (RuntimeException e) {
+            log.warn("Could not record an upstream attempt of {}: {}", attempt.taskId(), e.toString());
+        }
+    }
+
+    List<ProviderAttempt> of(String taskId) {
+        return jdbc.sql("select task_id, part, attempt, channel, endpoint, status_code, error_code, images, started_at,"
+                        + " duration_ms from task_attempts where task_id = ? order by started_at, part, attempt")
+                .param(taskId)
+                .query((rs, row) -> new ProviderAttempt(
+                        rs.getString("task_id"),
+                        rs.getInt("part"),
+                        rs.getInt("attempt"),
+                        rs.getString("channel"),
+                        rs.getString("endpoint"),
+                        rs.getObject("status_code") == null ? null : rs.getInt("status_code"),
+                        rs.getString("error_code"),
+                        rs.getInt("images"),
+                        rs.getObject("started_at", LocalDateTime.class).toInstant(ZoneOffset.UTC),
+                        Duration.ofMillis(rs.getLong("duration_ms"))))
+                .list();
+    }
+}

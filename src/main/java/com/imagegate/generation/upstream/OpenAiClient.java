@@ -1,0 +1,376 @@
+package com.imagegate.generation.upstream;
+
+import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.OutputFormat;
+import com.imagegate.generation.fetch.FetchException;
+import com.imagegate.generation.fetch.SafeFetcher;
+import com.imagegate.generation.provider.GeneratedImage;
+import com.imagegate.generation.provider.ProviderException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Speaks the OpenAI Images API to one channel: {@code POST {base}/v1/images/generations} (JSON) or {@code POST
+ * {base}/v1/images/edits} (multipart with {@code image[]}), and turns the answer into checked images or a {@link
+ * Failure}. One call, no retries; the whole exchange (headers and body) is bounded by the timeout given.
+ */
+public class OpenAiClient implements AutoCloseable {
+
+    /** Ceiling of one response body per image asked (base64 of a 4K PNG is ~30 MB). */
+    static final long MAX_BODY_BYTES_PER_IMAGE = 64L * 1024 * 1024;
+
+    static final long MAX_DOWNLOAD_BYTES = 64L * 1024 * 1024;
+
+    private static final JsonMapper JSON = JsonMapper.shared();
+
+    private final HttpClient http;
+    private final SafeFetcher downloads;
+    private final Clock clock;
+
+    /** Delivered images, or why not. */
+    sealed interface Outcome {
+        Integer statusCode();
+    }
+
+    record Delivered(Integer statusCode, List<GeneratedImage> images) implements Outcome {}
+
+    record Failed(Failure failure) implements Outcome {
+        @Override
+        public Integer statusCode() {
+            return failure.statusCode();
+        }
+    }
+
+    /**
+     * @param connectTimeout TCP/TLS connect timeout
+     * @param allowPrivateHosts test-only: lets {@code url} answers be downloaded from loopback and private hosts
+     */
+    public OpenAiClient(Duration connectTimeout, boolean allowPrivateHosts, Clock clock) {
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.downloads = new SafeFetcher(allowPrivateHosts, Duration.ofSeconds(60));
+        this.clock = clock;
+    }
+
+    Outcome call(GenerationProperties.Channel channel, UpstreamCall call, Duration timeout) {
+        HttpRequest request = request(channel, call, timeout);
+        CompletableFuture<HttpResponse<byte[]>> exchange =
+                http.sendAsync(request, info -> new CappedBody(MAX_BODY_BYTES_PER_IMAGE * call.n()));
+        HttpResponse<byte[]> response;
+        try {
+            response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            return failed(Failure.Kind.TIMEOUT, null, null, null);
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ProviderException("generation_interrupted", "Rendering was interrupted.", true);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpConnectTimeoutException) {
+                return failed(Failure.Kind.CONNECTION, null, null, "connect timeout");
+            }
+            if (cause instanceof HttpTimeoutException) {
+                return failed(Failure.Kind.TIMEOUT, null, null, null);
+            }
+            if (cause instanceof TooLarge) {
+                return failed(Failure.Kind.MALFORMED, null, null, "response too large");
+            }
+            return failed(
+                    Failure.Kind.CONNECTION,
+                    null,
+                    null,
+                    cause == null ? null : cause.getClass().getSimpleName());
+        }
+        int status = response.statusCode();
+        if (status == 200) {
+            return delivered(response.body(), call);
+        }
+        return new Failed(classify(status, response.headers(), response.body()));
+    }
+
+    private HttpRequest request(GenerationProperties.Channel channel, UpstreamCall call, Duration timeout) {
+        String model = channel.model() == null || channel.model().isBlank() ? call.model() : channel.model();
+        var builder = HttpRequest.newBuilder(endpoint(channel.baseUrl(), call.endpoint()))
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + channel.apiKey())
+                .header("Accept", "application/json")
+                .header("User-Agent", "Imagegate/1.0");
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("model", model);
+        fields.put("prompt", call.prompt());
+        fields.put("n", call.n());
+        fields.put("size", call.size().wireValue());
+        fields.put("quality", call.quality().wireValue());
+        fields.put("output_format", call.format().wireValue());
+        if (call.user() != null && !call.user().isBlank()) {
+            fields.put("user", call.user());
+        }
+        if (call.references().isEmpty()) {
+            return builder.header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(fields)))
+                    .build();
+        }
+        var form = new Multipart();
+        fields.forEach((name, value) -> form.field(name, String.valueOf(value)));
+        for (int i = 0; i < call.references().size(); i++) {
+            byte[] image = call.references().get(i);
+            OutputFormat format = ImageChecks.formatOf(image);
+            format = format == null ? OutputFormat.PNG : format;
+            form.file("image[]", "image-" + i + "." + format.extension(), format.contentType(), image);
+        }
+        return builder.header("Content-Type", form.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form.body()))
+                .build();
+    }
+
+    /** {@code {base}/v1/images/{endpoint}}; a base that already ends in {@code /v1} is not given a second one. */
+    static URI endpoint(URI base, String endpoint) {
+        String root = base.toString();
+        while (root.endsWith("/")) {
+            root = root.substring(0, root.length() - 1);
+        }
+        if (!root.endsWith("/v1")) {
+            root += "/v1";
+        }
+        return URI.create(root + "/images/" + endpoint);
+    }
+
+    private Outcome delivered(byte[] body, UpstreamCall call) {
+        JsonNode data;
+        try {
+            data = JSON.readTree(body).path("data");
+        } catch (JacksonException e) {
+            return failed(Failure.Kind.MALFORMED, 200, null, "not JSON");
+        }
+        if (!data.isArray() || data.isEmpty()) {
+            return failed(Failure.Kind.MALFORMED, 200, null, "no data");
+        }
+        List<GeneratedImage> images = new ArrayList<>();
+        for (JsonNode item : data) {
+            if (images.size() == call.n()) {
+                break;
+            }
+            byte[] bytes;
+            if (item.path("b64_json").isString()) {
+                try {
+                    bytes = Base64.getMimeDecoder().decode(item.path("b64_json").asString());
+                } catch (IllegalArgumentException e) {
+                    return failed(Failure.Kind.BAD_IMAGE, 200, null, "invalid base64");
+                }
+            } else if (item.path("url").isString()) {
+                try {
+                    bytes = downloads.fetch(URI.create(item.path("url").asString()), MAX_DOWNLOAD_BYTES);
+                } catch (FetchException | IllegalArgumentException e) {
+                    return failed(Failure.Kind.BAD_IMAGE, 200, null, "image download failed");
+                }
+            } else {
+                return failed(Failure.Kind.MALFORMED, 200, null, "an item has neither b64_json nor url");
+            }
+            try {
+                images.add(ImageChecks.verify(bytes, call.size(), call.format()));
+            } catch (ImageChecks.BadImage e) {
+                return failed(Failure.Kind.BAD_IMAGE, 200, null, e.getMessage());
+            }
+        }
+        return new Delivered(200, images);
+    }
+
+    private Failure classify(int status, HttpHeaders headers, byte[] body) {
+        String code = null;
+        String param = null;
+        try {
+            JsonNode error = JSON.readTree(body).path("error");
+            code = safe(error.path("code").isString() ? error.path("code").asString() : null);
+            param = safe(error.path("param").isString() ? error.path("param").asString() : null);
+        } catch (JacksonException | IllegalArgumentException ignored) {
+            // not the OpenAI error shape: the status alone decides
+        }
+        String detail = code == null ? null : param == null ? code : code + " (" + param + ")";
+        Duration retryAfter = retryAfter(headers);
+        if (status == 400 && ("moderation_blocked".equals(code) || "content_policy_violation".equals(code))) {
+            return new Failure(Failure.Kind.CONTENT_POLICY, status, null, code);
+        }
+        if (status == 401 || status == 403) {
+            return new Failure(Failure.Kind.CHANNEL_REFUSED, status, retryAfter, code);
+        }
+        if (status == 429) {
+            return new Failure(Failure.Kind.RATE_LIMITED, status, retryAfter, code);
+        }
+        if (status >= 500 || status == 408 || status == 409) {
+            return new Failure(Failure.Kind.SERVER_ERROR, status, retryAfter, code);
+        }
+        return new Failure(Failure.Kind.REJECTED, status, null, detail);
+    }
+
+    /** Only short identifier-like strings of the upstream's error are repeated (never its message). */
+    private static String safe(String value) {
+        return value != null && value.matches("[A-Za-z0-9_.\\[\\]-]{1,64}") ? value : null;
+    }
+
+    /** {@code retry-after-ms} (OpenAI's), else {@code retry-after} in seconds or as an HTTP date; null when absent. */
+    Duration retryAfter(HttpHeaders headers) {
+        try {
+            var ms = headers.firstValue("retry-after-ms");
+            if (ms.isPresent()) {
+                double value = Double.parseDouble(ms.get().strip());
+                if (value >= 0 && value < 86_400_000) {
+                    return Duration.ofMillis((long) Math.ceil(value));
+                }
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to retry-after
+        }
+        var after = headers.firstValue("retry-after");
+        if (after.isEmpty()) {
+            return null;
+        }
+        String value = after.get().strip();
+        try {
+            double seconds = Double.parseDouble(value);
+            return seconds >= 0 && seconds < 86_400 ? Duration.ofMillis((long) Math.ceil(seconds * 1000)) : null;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration until = Duration.between(
+                        clock.instant(),
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                                .toInstant());
+                return until.isNegative() ? Duration.ZERO : until;
+            } catch (RuntimeException notADate) {
+                return null;
+            }
+        }
+    }
+
+    private static Failed failed(Failure.Kind kind, Integer status, Duration retryAfter, String detail) {
+        return new Failed(new Failure(kind, status, retryAfter, detail));
+    }
+
+    @Override
+    public void close() throws IOException {
+        downloads.close();
+        http.close();
+    }
+
+    /** A response larger than the ceiling. */
+    static final class TooLarge extends IOException {
+        TooLarge() {
+            super("response body too large");
+        }
+    }
+
+    /** Collects the body up to a ceiling, and fails (cancelling the exchange) beyond it. */
+    static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+
+        private final long max;
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+
+        CappedBody(long max) {
+            this.max = max;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            for (ByteBuffer item : items) {
+                if (buffer.size() + (long) item.remaining() > max) {
+                    subscription.cancel();
+                    result.completeExceptionally(new TooLarge());
+                    return;
+                }
+                byte[] chunk = new byte[item.remaining()];
+                item.get(chunk);
+                buffer.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            result.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(buffer.toByteArray());
+        }
+    }
+
+    /** A multipart/form-data body. */
+    static final class Multipart {
+
+        private final String boundary = "imagegate-" + UUID.randomUUID();
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+        void field(String name, String value) {
+            write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n");
+            write(value);
+            write("\r\n");
+        }
+
+        void file(String name, String filename, String contentType, byte[] content) {
+            write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename
+                    + "\"\r\nContent-Type: " + contentType + "\r\n\r\n");
+            body.writeBytes(content);
+            write("\r\n");
+        }
+
+        String contentType() {
+            return "multipart/form-data; boundary=" + boundary;
+        }
+
+        byte[] body() {
+            var copy = new ByteArrayOutputStream();
+            copy.writeBytes(body.toByteArray());
+            copy.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+            return copy.toByteArray();
+        }
+
+        private void write(String text) {
+            body.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

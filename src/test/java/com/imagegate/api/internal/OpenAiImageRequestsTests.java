@@ -1,0 +1,61 @@
+package com.imagegate.api.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.imagegate.api.internal.OpenAiImageRequests.ResponseFormat;
+import com.imagegate.generation.ImageSize;
+import com.imagegate.generation.InvalidRequestException;
+import com.imagegate.generation.OutputFormat;
+import com.imagegate.generation.Quality;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+class OpenAiImageRequestsTests {
+
+    static OpenAiImageRequests.Parsed json(String body) {
+        return OpenAiImageRequests.generation(JsonMapper.shared().readTree(body));
+    }
+
+    @Test
+    void openAisQualityLevelsMapToOurs() {
+        assertThat(json("{\"prompt\":\"x\",\"quality\":\"low\"}").request().quality())
+                .isEqualTo(Quality.AUTO);
+        assertThat(json("{\"prompt\":\"x\",\"quality\":\"medium\"}").request().quality())
+                .isEqualTo(Quality.AUTO);
+        assertThat(json("{\"prompt\":\"x\",\"quality\":\"high\"}").request().quality())
+                .isEqualTo(Quality.HIGH);
+        assertThat(json("{\"prompt\":\"x\",\"quality\":\"auto\"}").request().quality())
+                .isEqualTo(Quality.AUTO);
+        assertThat(json("{\"prompt\":\"x\"}").request().quality()).isEqualTo(Quality.AUTO);
+    }
+
+    @Test
+    void defaultsAreOpenAisForGptImageModels() {
+        var parsed = json("{\"prompt\":\"x\"}");
+        assertThat(parsed.responseFormat()).isEqualTo(ResponseFormat.B64_JSON);
+        assertThat(parsed.request().model()).isEqualTo("gpt-image-2");
+        assertThat(parsed.request().n()).isEqualTo(1);
+        assertThat(parsed.request().size()).isEqualTo(ImageSize.AUTO);
+        assertThat(parsed.request().format()).isEqualTo(OutputFormat.PNG);
+        assertThat(json("{\"prompt\":\"x\",\"response_format\":\"url\",\"stream\":false,\"background\":\"opaque\"}")
+                        .responseFormat())
+                .isEqualTo(ResponseFormat.URL);
+    }
+
+    @Test
+    void multipartFieldsAreReadAsTheirTypes() {
+        var parsed = OpenAiImageRequests.edit(
+                Map.of("prompt", "x", "n", "3", "size", "1536x1024", "stream", "false", "output_compression", "80"));
+        assertThat(parsed.request().n()).isEqualTo(3);
+        assertThat(parsed.request().size()).isEqualTo(ImageSize.LANDSCAPE_1536);
+        assertThatThrownBy(() -> OpenAiImageRequests.edit(Map.of("prompt", "x", "stream", "maybe")))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class,
+                        e -> assertThat(e.param()).isEqualTo("stream"));
+        assertThatThrownBy(() -> OpenAiImageRequests.edit(Map.of("prompt", "x", "moderation", "low")))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("unknown_parameter"));
+    }
+}
