@@ -5,10 +5,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Where the admin console reads upstream provider channels and a task's provider attempts from. No bean implements
- * it yet: the upstream channels ({@code generation.UpstreamChannels}) are on the {@code upstream} branch. Once that is
- * merged, one small {@code @Component} here adapts it (channels → {@link Channel}, attempts → {@link Attempt},
- * setEnabled → setEnabled); until then the health page and the task timeline say that no channel data is available.
+ * Where the admin console reads upstream provider channels and a task's provider attempts from: the generation
+ * module's {@code UpstreamChannels} through {@link UpstreamChannelsAdapter}. Without such a bean the health page and
+ * the task timeline say that no channel data is available.
  */
 interface ProviderChannels {
 
