@@ -108,6 +108,11 @@ class AccountService implements Accounts {
         return new SignUpResult(user.id(), true);
     }
 
+    /** The sign-up rules for a new account from this address; throws {@link AccountException} when they refuse it. */
+    void checkSignupRules(String normalizedEmail, String clientAddress) {
+        signupPolicies.check(normalizedEmail, clientAddress, clock.instant());
+    }
+
     /**
      * Inserts the user (the unique email index settles races between concurrent sign-ups), gives them a personal
      * workspace they own, and announces it. Runs in the caller's transaction.
