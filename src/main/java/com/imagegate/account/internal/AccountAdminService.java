@@ -158,10 +158,11 @@ class AccountAdminService implements AccountAdmin {
 
     @Override
     public List<DailyCount> dailySignups(LocalDate from, LocalDate to) {
-        return jdbc.sql("select cast(created_at as date) as day, count(*) as n from users"
-                        + " where created_at >= ? and created_at < ? group by cast(created_at as date) order by day")
+        return jdbc.sql(
+                        "select cast(created_at as date) as usage_day, count(*) as n from users"
+                                + " where created_at >= ? and created_at < ? group by cast(created_at as date) order by usage_day")
                 .params(from.atStartOfDay(), to.plusDays(1).atStartOfDay())
-                .query((rs, row) -> new DailyCount(rs.getObject("day", LocalDate.class), rs.getLong("n")))
+                .query((rs, row) -> new DailyCount(rs.getObject("usage_day", LocalDate.class), rs.getLong("n")))
                 .list();
     }
 

@@ -50,14 +50,14 @@ class LedgerReportService implements LedgerReports {
 
     @Override
     public List<DailyTotal> daily(LocalDate from, LocalDate to) {
-        return jdbc.sql("select cast(created_at as date) as day, kind, sum(amount) as credits, sum(held) as held"
+        return jdbc.sql("select cast(created_at as date) as usage_day, kind, sum(amount) as credits, sum(held) as held"
                         + " from credit_entry where created_at >= ? and created_at < ?"
-                        + " group by cast(created_at as date), kind order by day, kind")
+                        + " group by cast(created_at as date), kind order by usage_day, kind")
                 .params(
                         DbTime.param(from.atStartOfDay(ZoneOffset.UTC).toInstant()),
                         DbTime.param(to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()))
                 .query((rs, row) -> new DailyTotal(
-                        rs.getObject("day", LocalDate.class),
+                        rs.getObject("usage_day", LocalDate.class),
                         EntryKind.valueOf(rs.getString("kind")),
                         rs.getLong("credits"),
                         rs.getLong("held")))

@@ -114,24 +114,24 @@ class TaskAdminService implements TaskAdmin {
     public List<DailyTotals> daily(LocalDate from, LocalDate to) {
         var params = days(from, to);
         Map<LocalDate, long[]> sums = new TreeMap<>();
-        jdbc.sql("select cast(created_at as date) as day, count(*) as tasks,"
+        jdbc.sql("select cast(created_at as date) as usage_day, count(*) as tasks,"
                         + " sum(case when status = 'FAILED' then 1 else 0 end) as failures,"
                         + " sum(coalesce(credits_captured, 0)) as captured"
                         + " from image_tasks where created_at >= :from and created_at < :to"
                         + " group by cast(created_at as date)")
                 .params(params)
                 .query((RowCallbackHandler) rs -> {
-                    long[] row = sums.computeIfAbsent(rs.getObject("day", LocalDate.class), d -> new long[4]);
+                    long[] row = sums.computeIfAbsent(rs.getObject("usage_day", LocalDate.class), d -> new long[4]);
                     row[0] = rs.getLong("tasks");
                     row[1] = rs.getLong("failures");
                     row[3] = rs.getLong("captured");
                 });
-        jdbc.sql("select cast(t.created_at as date) as day, count(*) as images"
+        jdbc.sql("select cast(t.created_at as date) as usage_day, count(*) as images"
                         + " from task_images i join image_tasks t on t.id = i.task_id"
                         + " where t.created_at >= :from and t.created_at < :to group by cast(t.created_at as date)")
                 .params(params)
                 .query((RowCallbackHandler)
-                        rs -> sums.computeIfAbsent(rs.getObject("day", LocalDate.class), d -> new long[4])[2] =
+                        rs -> sums.computeIfAbsent(rs.getObject("usage_day", LocalDate.class), d -> new long[4])[2] =
                                 rs.getLong("images"));
         List<DailyTotals> result = new ArrayList<>();
         sums.forEach((day, v) -> result.add(new DailyTotals(day, v[0], v[1], v[2], v[3])));
@@ -144,23 +144,23 @@ class TaskAdminService implements TaskAdmin {
         record Key(String workspaceId, LocalDate day) {}
         Map<Key, long[]> sums = new LinkedHashMap<>();
         Map<Key, Map<String, Long>> images = new HashMap<>();
-        jdbc.sql("select workspace_id, cast(created_at as date) as day, count(*) as tasks,"
+        jdbc.sql("select workspace_id, cast(created_at as date) as usage_day, count(*) as tasks,"
                         + " sum(case when status = 'FAILED' then 1 else 0 end) as failures,"
                         + " sum(coalesce(credits_captured, 0)) as credits"
                         + " from image_tasks where created_at >= :from and created_at < :to"
                         + " group by workspace_id, cast(created_at as date)"
-                        + " order by day, workspace_id")
+                        + " order by usage_day, workspace_id")
                 .params(params)
                 .query((RowCallbackHandler) rs -> sums.put(
-                        new Key(rs.getString("workspace_id"), rs.getObject("day", LocalDate.class)),
+                        new Key(rs.getString("workspace_id"), rs.getObject("usage_day", LocalDate.class)),
                         new long[] {rs.getLong("tasks"), rs.getLong("failures"), rs.getLong("credits")}));
-        jdbc.sql("select t.workspace_id, cast(t.created_at as date) as day, t.size, count(*) as images"
+        jdbc.sql("select t.workspace_id, cast(t.created_at as date) as usage_day, t.size, count(*) as images"
                         + " from task_images i join image_tasks t on t.id = i.task_id"
                         + " where t.created_at >= :from and t.created_at < :to"
                         + " group by t.workspace_id, cast(t.created_at as date), t.size")
                 .params(params)
                 .query((RowCallbackHandler) rs -> images.computeIfAbsent(
-                                new Key(rs.getString("workspace_id"), rs.getObject("day", LocalDate.class)),
+                                new Key(rs.getString("workspace_id"), rs.getObject("usage_day", LocalDate.class)),
                                 k -> new TreeMap<>())
                         .put(rs.getString("size"), rs.getLong("images")));
         List<WorkspaceDay> result = new ArrayList<>(sums.size());
