@@ -14,6 +14,14 @@ public interface Accounts {
      */
     SignUpResult signUp(SignUp signUp);
 
+    /**
+     * As {@link #signUp(SignUp)}, from this client address: it is recorded with the user, and the sign-up rules
+     * ({@link SignupPolicy}: disposable-email domains, sign-ups per address per day) are checked first.
+     *
+     * @throws AccountException when the email is already registered or the rules refuse the sign-up
+     */
+    SignUpResult signUp(SignUp signUp, String clientAddress);
+
     /** @param userId the new user @param verificationRequired true when a verification link was mailed instead */
     record SignUpResult(String userId, boolean verificationRequired) {}
 

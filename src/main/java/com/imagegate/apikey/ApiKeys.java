@@ -31,6 +31,23 @@ public interface ApiKeys {
     boolean revoke(Member by, String keyId);
 
     /**
+     * Keys whose visible prefix starts with the text (e.g. {@code ig_live_AbC1}), across all workspaces: for the
+     * admin console's search. At least 8 characters; newest first.
+     */
+    List<WorkspaceKey> findByPrefix(String prefix, int limit);
+
+    /**
+     * Revokes a key of this workspace as a platform operator (the admin console). Revoking a revoked key changes
+     * nothing.
+     *
+     * @return false when the workspace has no key with this id
+     */
+    boolean revokeAsOperator(String workspaceId, String keyId, String operatorUserId);
+
+    /** A key and the workspace it belongs to. */
+    record WorkspaceKey(String workspaceId, ApiKeySummary key) {}
+
+    /**
      * The key a presented secret belongs to, when that key exists and is neither revoked nor expired; records its
      * use (coalesced to at most one write per key per minute, off the caller's path).
      *

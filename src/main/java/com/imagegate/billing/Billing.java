@@ -38,6 +38,15 @@ public interface Billing {
     /** Payments that granted credits, newest first. */
     List<Payment> payments(String workspaceId, int limit);
 
+    /**
+     * Revenue from Stripe payments that granted credits (packs and plan invoices) created in {@code [from, to)}, per
+     * currency: gross amounts as paid, before refunds and Stripe's fees. For the admin console.
+     */
+    List<Revenue> revenue(java.time.Instant from, java.time.Instant to);
+
+    /** @param amountCents the sum in the currency's smallest unit @param payments how many payments */
+    record Revenue(String currency, long amountCents, long payments) {}
+
     /** True while an open dispute suspends the workspace's purchases. */
     boolean purchasesSuspended(String workspaceId);
 
@@ -46,6 +55,13 @@ public interface Billing {
 
     /** Every open flag, newest first: for the admin console. */
     List<BillingFlag> openFlags();
+
+    /**
+     * Closes an open flag (an admin reviewed it; a resolved dispute no longer suspends purchases).
+     *
+     * @return the flag as it was, or empty when there is no open flag with this id
+     */
+    Optional<BillingFlag> resolveFlag(String flagId);
 
     /** The result of the last check of the configured prices against the Stripe account. */
     List<PriceMismatch> priceMismatches();

@@ -37,6 +37,14 @@ public final class Http {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build());
     }
 
+    /** A GET the way a browser asks for a page ({@code Accept: text/html}), so error pages come as HTML. */
+    public HttpResponse<String> getPage(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Accept", "text/html,application/xhtml+xml")
+                .GET()
+                .build());
+    }
+
     /** Posts a form the way a browser does: first reads the page's CSRF token, then submits with it. */
     public HttpResponse<String> submitForm(String pagePath, String actionPath, Map<String, String> fields) {
         return post(actionPath, csrfToken(pagePath), fields);

@@ -43,6 +43,7 @@ class AccountService implements Accounts {
     private final AccountProperties accountProperties;
     private final Credits credits;
     private final Clock clock;
+    private final SignupPolicies signupPolicies;
 
     AccountService(
             Users users,
@@ -56,7 +57,9 @@ class AccountService implements Accounts {
             ImagegateProperties properties,
             AccountProperties accountProperties,
             Credits credits,
-            Clock clock) {
+            Clock clock,
+            SignupPolicies signupPolicies) {
+        this.signupPolicies = signupPolicies;
         this.users = users;
         this.workspaces = workspaces;
         this.memberships = memberships;
@@ -79,10 +82,18 @@ class AccountService implements Accounts {
     @Override
     @Transactional
     public SignUpResult signUp(SignUp signUp) {
+        return signUp(signUp, null);
+    }
+
+    @Override
+    @Transactional
+    public SignUpResult signUp(SignUp signUp, String clientAddress) {
+        signupPolicies.check(signUp.email(), clientAddress, clock.instant());
         if (users.findByEmail(signUp.email()).isPresent()) {
             throw new AccountException("email", EMAIL_TAKEN);
         }
         User user = User.member(signUp.email(), passwordEncoder.encode(signUp.password()), clock.instant());
+        user.recordSignupIp(clientAddress);
         register(user);
         if (!mailer.isConfigured()) {
             return new SignUpResult(user.id(), false);
@@ -95,6 +106,11 @@ class AccountService implements Accounts {
                         + link("/verify-email?token=" + token)
                         + "\n\nThe link works once and expires in 48 hours. If you did not sign up, ignore this mail.");
         return new SignUpResult(user.id(), true);
+    }
+
+    /** The sign-up rules for a new account from this address; throws {@link AccountException} when they refuse it. */
+    void checkSignupRules(String normalizedEmail, String clientAddress) {
+        signupPolicies.check(normalizedEmail, clientAddress, clock.instant());
     }
 
     /**

@@ -69,8 +69,16 @@ class OAuthSignIn {
             throw refused("invalid_email", "This provider did not give a usable email address.");
         }
         User user = users.findByEmail(email).orElseGet(() -> {
+            // A new account: the same sign-up rules as a password sign-up (disposable domains, per-address limit).
+            String address = clientAddress();
+            try {
+                accounts.checkSignupRules(email, address);
+            } catch (AccountException refusedByRules) {
+                throw refused("signup_refused", refusedByRules.getMessage());
+            }
             User created = User.member(email, null, clock.instant());
             created.markEmailVerified(clock.instant());
+            created.recordSignupIp(address);
             return accounts.register(created);
         });
         if (!user.emailVerified()) {
@@ -79,6 +87,14 @@ class OAuthSignIn {
         identities.saveAndFlush(new Identity(user.id(), provider, subject, email, clock.instant()));
         log.info("Linked {} identity to user {}", provider, user.id());
         return user;
+    }
+
+    /** The address of the browser signing in, when this runs within its request. */
+    private static String clientAddress() {
+        return org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
+                        instanceof org.springframework.web.context.request.ServletRequestAttributes attributes
+                ? attributes.getRequest().getRemoteAddr()
+                : null;
     }
 
     private static OAuth2AuthenticationException refused(String code, String message) {

@@ -39,6 +39,9 @@ class User extends AssignedIdEntity<String> {
     @Column(name = "deleted_at")
     private Instant deletedAt;
 
+    @Column(name = "signup_ip")
+    private String signupIp;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -85,8 +88,19 @@ class User extends AssignedIdEntity<String> {
     }
 
     void promoteToAdmin(Instant now) {
-        this.role = Role.ADMIN;
+        changeRole(Role.ADMIN, now);
+    }
+
+    void changeRole(Role role, Instant now) {
+        this.role = role;
         this.updatedAt = now;
+    }
+
+    /** The address the sign-up came from (at most 64 characters: an IPv6 address with a zone fits). */
+    void recordSignupIp(String address) {
+        this.signupIp = address == null || address.isBlank()
+                ? null
+                : address.strip().substring(0, Math.min(64, address.strip().length()));
     }
 
     String id() {

@@ -77,6 +77,15 @@ class Workspace extends AssignedIdEntity<String> {
         return new WorkspaceSummary(id, name, personal, suspended);
     }
 
+    void suspend(boolean suspended, Instant now) {
+        this.suspended = suspended;
+        this.updatedAt = now;
+    }
+
+    boolean suspended() {
+        return suspended;
+    }
+
     String id() {
         return id;
     }

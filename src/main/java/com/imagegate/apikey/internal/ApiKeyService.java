@@ -100,6 +100,31 @@ class ApiKeyService implements ApiKeys {
         return true;
     }
 
+    @Override
+    public List<WorkspaceKey> findByPrefix(String prefix, int limit) {
+        String text = prefix == null ? "" : prefix.strip();
+        if (text.length() < 8) {
+            return List.of();
+        }
+        // A pasted whole secret (or more than the stored prefix) is searched by its visible prefix.
+        text = text.substring(0, Math.min(text.length(), ApiKeySecrets.VISIBLE_PREFIX_LENGTH));
+        return store.findByPrefix(text, Math.max(1, Math.min(limit, 100))).stream()
+                .map(key -> new WorkspaceKey(key.workspaceId(), key.summary()))
+                .toList();
+    }
+
+    @Override
+    @Transactional
+    public boolean revokeAsOperator(String workspaceId, String keyId, String operatorUserId) {
+        if (find(workspaceId, keyId).isEmpty()) {
+            return false;
+        }
+        if (store.revoke(workspaceId, keyId, clock.instant()) == 1) {
+            log.info("API key {} revoked in workspace {} by operator {}", keyId, workspaceId, operatorUserId);
+        }
+        return true;
+    }
+
     /** Not transactional on purpose: one indexed read, no transaction statements around it. */
     @Override
     public Optional<ApiKeyPrincipal> authenticate(String secret, String clientAddress) {

@@ -67,6 +67,16 @@ class ApiKeyStore {
                 workspaceId);
     }
 
+    /** Keys whose prefix starts with the text (LIKE wildcards in it are matched literally). */
+    List<StoredKey> findByPrefix(String prefix, int limit) {
+        String like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return jdbc.query(
+                "select " + COLUMNS + " from api_keys where prefix like ? order by created_at desc, id limit ?",
+                ROWS,
+                like,
+                limit);
+    }
+
     Optional<StoredKey> find(String workspaceId, String keyId) {
         return jdbc
                 .query(

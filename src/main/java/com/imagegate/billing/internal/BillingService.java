@@ -173,6 +173,11 @@ class BillingService implements Billing {
     }
 
     @Override
+    public List<Revenue> revenue(java.time.Instant from, java.time.Instant to) {
+        return store.revenue(from, to);
+    }
+
+    @Override
     public List<Payment> payments(String workspaceId, int limit) {
         return store.payments(workspaceId, Math.max(1, Math.min(limit, 200))).stream()
                 .map(row -> new Payment(
@@ -204,6 +209,16 @@ class BillingService implements Billing {
     @Override
     public List<BillingFlag> openFlags() {
         return store.openFlags();
+    }
+
+    @Override
+    @org.springframework.transaction.annotation.Transactional
+    public Optional<BillingFlag> resolveFlag(String flagId) {
+        var open = store.openFlags().stream().filter(f -> f.id().equals(flagId)).findFirst();
+        if (open.isPresent() && store.resolveFlag(flagId, clock.instant()) == 1) {
+            return open;
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -313,6 +313,11 @@ class BillingStore {
                 BillingStore::flagRow);
     }
 
+    int resolveFlag(String flagId, Instant now) {
+        return jdbc.update(
+                "update billing_flags set resolved_at = ? where id = ? and resolved_at is null", ts(now), flagId);
+    }
+
     boolean openDispute(String workspaceId) {
         Integer count = jdbc.queryForObject(
                 "select count(*) from billing_flags where workspace_id = ? and reason = 'DISPUTE' and resolved_at is null",
@@ -338,5 +343,16 @@ class BillingStore {
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         LocalDateTime value = rs.getObject(column, LocalDateTime.class);
         return value == null ? null : value.toInstant(ZoneOffset.UTC);
+    }
+
+    /** Gross payments per currency created in {@code [from, to)}. */
+    java.util.List<com.imagegate.billing.Billing.Revenue> revenue(java.time.Instant from, java.time.Instant to) {
+        return jdbc.query(
+                "select currency, sum(amount_cents) as cents, count(*) as n from billing_payments"
+                        + " where created_at >= ? and created_at < ? group by currency order by currency",
+                (rs, row) -> new com.imagegate.billing.Billing.Revenue(
+                        rs.getString("currency"), rs.getLong("cents"), rs.getLong("n")),
+                java.time.LocalDateTime.ofInstant(from, java.time.ZoneOffset.UTC),
+                java.time.LocalDateTime.ofInstant(to, java.time.ZoneOffset.UTC));
     }
 }

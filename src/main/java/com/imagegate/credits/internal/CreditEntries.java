@@ -62,6 +62,14 @@ class CreditEntries {
                 .optional();
     }
 
+    /** The entries of one reservation, oldest first. */
+    List<LedgerEntry> ofReservation(String reservationReference) {
+        return jdbc.sql("select " + COLUMNS + " where reservation_ref = ? order by created_at, id")
+                .param(reservationReference)
+                .query(CreditEntries::map)
+                .list();
+    }
+
     /** The allocations of the entry with this reference, in no particular order. */
     List<Allocation> allocationsOf(String reference) {
         return jdbc.sql("select a.lot_id, a.amount, a.held from credit_allocation a"

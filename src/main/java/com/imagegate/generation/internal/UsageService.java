@@ -21,7 +21,7 @@ import org.springframework.stereotype.Service;
 class UsageService implements Usage {
 
     private static final String TASKS = """
-            select cast(created_at as date) as day, api_key_id,
+            select cast(created_at as date) as usage_day, api_key_id,
                    count(*) as tasks,
                    sum(case when status = 'FAILED' then 1 else 0 end) as failures,
                    sum(coalesce(credits_captured, 0)) as credits
@@ -31,7 +31,7 @@ class UsageService implements Usage {
             """;
 
     private static final String IMAGES = """
-            select cast(t.created_at as date) as day, t.api_key_id, count(*) as images
+            select cast(t.created_at as date) as usage_day, t.api_key_id, count(*) as images
               from task_images i join image_tasks t on t.id = i.task_id
              where i.workspace_id = :workspaceId and t.workspace_id = :workspaceId
                and t.created_at >= :from and t.created_at < :to
@@ -56,14 +56,14 @@ class UsageService implements Usage {
         Map<Key, long[]> sums = new LinkedHashMap<>();
         jdbc.sql(TASKS).params(params).query((RowCallbackHandler) rs -> {
             long[] row = sums.computeIfAbsent(
-                    new Key(rs.getObject("day", LocalDate.class), rs.getString("api_key_id")), k -> new long[4]);
+                    new Key(rs.getObject("usage_day", LocalDate.class), rs.getString("api_key_id")), k -> new long[4]);
             row[0] = rs.getLong("tasks");
             row[2] = rs.getLong("failures");
             row[3] = rs.getLong("credits");
         });
         jdbc.sql(IMAGES).params(params).query((RowCallbackHandler) rs -> {
             long[] row = sums.computeIfAbsent(
-                    new Key(rs.getObject("day", LocalDate.class), rs.getString("api_key_id")), k -> new long[4]);
+                    new Key(rs.getObject("usage_day", LocalDate.class), rs.getString("api_key_id")), k -> new long[4]);
             row[1] = rs.getLong("images");
         });
         List<UsageRow> rows = new ArrayList<>(sums.size());

@@ -51,7 +51,7 @@ class SignUpController {
             HttpServletResponse response) {
         try {
             SignUp signUp = new SignUp(email, password);
-            if (accounts.signUp(signUp).verificationRequired()) {
+            if (accounts.signUp(signUp, request.getRemoteAddr()).verificationRequired()) {
                 model.addAttribute("email", signUp.email());
                 return "auth/check-email";
             }

@@ -94,6 +94,9 @@ class StudioController {
         if (htmx == null) {
             model.addAttribute("plainForm", true);
         }
+        if (member.workspace().suspended()) {
+            return refuse(member, model, response, SUSPENDED);
+        }
         ObjectNode body = JsonMapper.shared().createObjectNode();
         for (String field : new String[] {"prompt", "size", "quality", "output_format"}) {
             String value = form.getOrDefault(field, "");
@@ -148,6 +151,9 @@ class StudioController {
         if (htmx == null) {
             model.addAttribute("plainForm", true);
         }
+        if (member.workspace().suspended()) {
+            return refuse(member, model, response, SUSPENDED);
+        }
         try {
             ImageInput input;
             if (upload != null && !upload.isEmpty()) {
@@ -169,6 +175,9 @@ class StudioController {
             return refuse(member, model, response, "The uploaded file could not be read; try again.");
         }
     }
+
+    static final String SUSPENDED = "This workspace is suspended, so it cannot generate images (its API keys are"
+            + " refused too). Contact support to restore access.";
 
     private Caller caller(Member member) {
         return new Caller(

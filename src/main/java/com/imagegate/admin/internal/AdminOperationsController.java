@@ -1,0 +1,118 @@
+package com.imagegate.admin.internal;
+
+import com.imagegate.account.AccountAdmin;
+import com.imagegate.account.Member;
+import com.imagegate.generation.GenerationProperties;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.jobrunr.jobs.states.StateName;
+import org.jobrunr.storage.StorageProvider;
+import org.jobrunr.storage.navigation.AmountRequest;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** Health (provider channels, background jobs, ledger integrity) and the abuse controls. */
+@Controller
+class AdminOperationsController {
+
+    private final AdminActions actions;
+    private final IntegrityRuns integrityRuns;
+    private final ObjectProvider<ProviderChannels> channels;
+    private final ObjectProvider<StorageProvider> jobStorage;
+    private final GenerationProperties generation;
+    private final AccountAdmin accounts;
+    private final Clock clock;
+
+    AdminOperationsController(
+            AdminActions actions,
+            IntegrityRuns integrityRuns,
+            ObjectProvider<ProviderChannels> channels,
+            ObjectProvider<StorageProvider> jobStorage,
+            GenerationProperties generation,
+            AccountAdmin accounts,
+            Clock clock) {
+        this.actions = actions;
+        this.integrityRuns = integrityRuns;
+        this.channels = channels;
+        this.jobStorage = jobStorage;
+        this.generation = generation;
+        this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    @GetMapping("/admin/health")
+    String health(Model model) {
+        model.addAttribute("provider", generation.provider().name().toLowerCase(Locale.ROOT));
+        model.addAttribute("model", generation.openai().model());
+        ProviderChannels provider = channels.getIfAvailable();
+        model.addAttribute("channelsAvailable", provider != null);
+        model.addAttribute("channels", provider == null ? List.of() : provider.channels());
+        StorageProvider storage = jobStorage.getIfAvailable();
+        model.addAttribute("jobsAvailable", storage != null);
+        if (storage != null) {
+            model.addAttribute("jobStats", storage.getJobStats());
+            model.addAttribute("jobServers", storage.getBackgroundJobServers());
+            model.addAttribute("recurringJobs", storage.getRecurringJobs());
+            model.addAttribute(
+                    "failedJobs", storage.getJobList(StateName.FAILED, new AmountRequest("updatedAt:DESC", 10)));
+        }
+        model.addAttribute("integrity", integrityRuns.last().orElse(null));
+        model.addAttribute("now", clock.instant());
+        return "admin/health";
+    }
+
+    @PostMapping("/admin/health/integrity")
+    String checkLedger(Member admin, RedirectAttributes redirect) {
+        return AdminPagesController.act(redirect, "/admin/health", () -> {
+            var report = actions.checkLedger(admin);
+            return report.consistent()
+                    ? "The ledger is consistent (" + report.workspaces() + " workspaces checked)."
+                    : "The ledger has " + report.discrepancies().size() + " discrepancies: see below.";
+        });
+    }
+
+    @PostMapping("/admin/health/channels/{name}")
+    String channel(
+            Member admin,
+            @PathVariable String name,
+            @RequestParam(defaultValue = "") String enabled,
+            @RequestParam(defaultValue = "") String reason,
+            RedirectAttributes redirect) {
+        return AdminPagesController.act(redirect, "/admin/health", () -> {
+            boolean on = Boolean.parseBoolean(enabled.strip());
+            actions.setChannelEnabled(admin, name, on, reason);
+            return "Channel " + name + (on ? " enabled." : " disabled.");
+        });
+    }
+
+    @GetMapping("/admin/abuse")
+    String abuse(@RequestParam(defaultValue = "") String ip, Model model) {
+        model.addAttribute("policy", accounts.signupPolicy());
+        model.addAttribute("addresses", accounts.signupAddresses(clock.instant().minus(Duration.ofDays(7)), 50));
+        String address = ip.strip();
+        model.addAttribute("ip", address);
+        model.addAttribute("fromAddress", address.isEmpty() ? List.of() : accounts.workspacesFromAddress(address, 200));
+        return "admin/abuse";
+    }
+
+    @PostMapping("/admin/abuse/policy")
+    String policy(
+            Member admin,
+            @RequestParam(defaultValue = "") String maxSignupsPerIpPerDay,
+            @RequestParam(defaultValue = "") String deniedEmailDomains,
+            @RequestParam(defaultValue = "") String reason,
+            RedirectAttributes redirect) {
+        return AdminPagesController.act(redirect, "/admin/abuse", () -> {
+            actions.updateSignupPolicy(admin, maxSignupsPerIpPerDay, deniedEmailDomains, reason);
+            return "Sign-up rules saved; they apply to the next sign-up.";
+        });
+    }
+}

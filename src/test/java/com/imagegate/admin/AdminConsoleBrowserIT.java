@@ -1,0 +1,126 @@
+package com.imagegate.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.imagegate.testsupport.ApiClient;
+import com.imagegate.testsupport.ApiUsers;
+import com.imagegate.testsupport.Browsers;
+import com.imagegate.testsupport.MariaDbIntegrationTest;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The admin's journey in a real browser: sign in → find a user by email → grant 500 credits with a reason → the
+ * balance and the audit log show it → a failed task cannot be refunded (it was never charged), a succeeded one is
+ * refunded once and a second refund is refused → suspend the workspace → its key gets 403 {@code account_suspended}.
+ */
+@MariaDbIntegrationTest(
+        properties = {AdminTesting.BOOTSTRAP_EMAIL, AdminTesting.BOOTSTRAP_PASSWORD, AdminTesting.FAST_SANDBOX})
+class AdminConsoleBrowserIT {
+
+    @LocalServerPort
+    int port;
+
+    ChromeDriver browser;
+    WebDriverWait wait;
+
+    @BeforeEach
+    void openBrowser() {
+        browser = Browsers.headlessChromium();
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void adminFindsAUserGrantsRefundsOnceAndSuspends() {
+        var user = ApiUsers.signUpWithKey(port, "live");
+        String succeeded = AdminTesting.endedTask(port, user.secret(), "a lighthouse at dawn", "1024x1024", 2);
+        String failed = AdminTesting.endedTask(port, user.secret(), "this one [[fail]]s", "1024x1024", 1);
+        long before = AdminTesting.balance(port, user.secret());
+        String base = "http://localhost:" + port;
+
+        browser.get(base + "/login");
+        browser.findElement(By.id("username")).sendKeys(AdminTesting.ADMIN_EMAIL);
+        browser.findElement(By.id("password")).sendKeys(AdminTesting.ADMIN_PASSWORD);
+        browser.findElement(By.cssSelector("main button[type=submit]")).click();
+        wait.until(ExpectedConditions.urlContains("/app"));
+        browser.findElement(By.cssSelector("nav[aria-label=Main] a[href='/admin']"))
+                .click();
+        wait.until(ExpectedConditions.titleContains("Admin"));
+
+        // Find the user by email, open them, then their personal workspace.
+        browser.findElement(By.id("admin-search")).sendKeys(user.email());
+        browser.findElement(By.cssSelector("form[role=search] button")).click();
+        wait.until(ExpectedConditions.titleContains("Search"));
+        browser.findElement(By.linkText(user.email())).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), user.email()));
+        browser.findElement(By.cssSelector("#user-workspaces a")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("grant-form")));
+        assertThat(browser.findElement(By.id("balance")).getText()).isEqualTo(Long.toString(before));
+
+        // Grant 500 with a reason: the balance and the audit log show it, and so does the user's own API.
+        browser.findElement(By.id("grant-credits")).sendKeys("500");
+        browser.findElement(By.id("grant-reason")).sendKeys("Goodwill after an outage");
+        browser.findElement(By.id("grant-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Granted 500 credits"));
+        assertThat(browser.findElement(By.id("balance")).getText()).isEqualTo(Long.toString(before + 500));
+        assertThat(browser.findElement(By.id("workspace-audit")).getText())
+                .contains("credits.grant", "Goodwill after an outage", AdminTesting.ADMIN_EMAIL);
+        assertThat(AdminTesting.balance(port, user.secret())).isEqualTo(before + 500);
+        browser.findElement(By.linkText("Audit log")).click();
+        wait.until(ExpectedConditions.titleContains("Audit log"));
+        assertThat(browser.findElement(By.id("audit")).getText())
+                .contains("credits.grant", "Goodwill after an outage", "granted 500");
+
+        // The failed task was never charged: refusing says so, and nothing changes.
+        browser.get(base + "/admin/tasks/" + failed);
+        assertThat(browser.findElement(By.id("task-status")).getText()).isEqualTo("failed");
+        assertThat(browser.findElement(By.id("refund-not-needed")).getText()).contains("released automatically");
+        browser.findElement(By.id("refund-reason")).sendKeys("Customer asked");
+        browser.findElement(By.id("refund-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("problem"), "never charged"));
+        assertThat(AdminTesting.balance(port, user.secret())).isEqualTo(before + 500);
+
+        // The succeeded task is refunded once; a second attempt is refused with a clear message.
+        browser.get(base + "/admin/tasks/" + succeeded);
+        long charged =
+                Long.parseLong(browser.findElement(By.id("credits-captured")).getText());
+        assertThat(charged).isPositive();
+        browser.findElement(By.id("refund-reason")).sendKeys("Blurry result");
+        browser.findElement(By.id("refund-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Refunded " + charged));
+        assertThat(browser.findElement(By.id("refund-done")).getText()).contains("Refunded " + charged);
+        assertThat(AdminTesting.balance(port, user.secret())).isEqualTo(before + 500 + charged);
+        browser.findElement(By.id("refund-reason")).sendKeys("Again");
+        browser.findElement(By.id("refund-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("problem"), "already refunded"));
+        assertThat(AdminTesting.balance(port, user.secret())).isEqualTo(before + 500 + charged);
+
+        // Suspend the workspace: its key is refused with 403 account_suspended.
+        browser.findElement(By.cssSelector("main p a[href^='/admin/workspaces/']"))
+                .click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("suspend-form")));
+        browser.findElement(By.id("suspend-reason")).sendKeys("Chargeback fraud");
+        browser.findElement(By.id("suspend-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "suspended"));
+        assertThat(browser.findElement(By.id("workspace-state")).getText()).isEqualTo("Suspended");
+        var refused = new ApiClient(port).get("/api/v1/account", user.secret());
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(ApiClient.json(refused).at("/error/code").asString()).isEqualTo("account_suspended");
+        assertThat(browser.findElement(By.id("workspace-audit")).getText())
+                .contains("workspace.suspend", "Chargeback fraud", "task.refund", "Blurry result");
+    }
+}
