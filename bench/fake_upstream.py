@@ -2,7 +2,7 @@
 """A fake OpenAI Images API for the soak test: answers POST /v1/images/generations and /v1/images/edits with real PNGs
 of the asked size as b64_json, and injects faults at the configured rates: 429 with retry-after, 500, and hung
 connections (no answer until the client gives up). Prints a count of what it answered when stopped."""
-import argparse, base64, json, random, struct, sys, threading, time, zlib
+import argparse, base64, json, random, signal, struct, sys, threading, time, zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PNGS, LOCK, COUNTS = {}, threading.Lock(), {}
@@ -79,6 +79,10 @@ def main():
     p.add_argument("--rate-hang", type=float, default=0.02)
     p.add_argument("--hang-seconds", type=float, default=30)
     ARGS = p.parse_args()
+    def stop(*_):
+        raise KeyboardInterrupt
+    # A background process of a script ignores SIGINT: SIGTERM stops it too.
+    signal.signal(signal.SIGTERM, stop)
     server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
     server.daemon_threads = True
     try:

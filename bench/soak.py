@@ -55,8 +55,10 @@ def main():
         if open_ == 0:
             break
         time.sleep(2)
-    states = collections.Counter(mysql(a.db, "select concat(status, ' ', coalesce(error_code, '')) from image_tasks"
-                                             " where prompt like 'soak %'").splitlines())
+    states = dict(
+        (" ".join(line.split("\t")[:2]), int(line.split("\t")[2]))
+        for line in mysql(a.db, "select status, coalesce(error_code, '-'), count(*) from image_tasks"
+                                " where prompt like 'soak %' group by status, coalesce(error_code, '-')").splitlines())
     captures = int(mysql(a.db, "select count(*) from credit_entry where kind = 'CAPTURE'"))
     distinct = int(mysql(a.db, "select count(distinct reference) from credit_entry where kind = 'CAPTURE'"))
     succeeded = int(mysql(a.db, "select count(*) from image_tasks where status = 'SUCCEEDED'"))

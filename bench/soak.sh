@@ -39,7 +39,7 @@ start_node() { # name port
 wait_ready() { for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null && return 0; sleep 1; done; return 1; }
 n1=$(start_node node1 18081); wait_ready 18081
 n2=$(start_node node2 18082); wait_ready 18082
-cleanup() { kill $n1 $n2 2>/dev/null || true; kill -INT $upstream 2>/dev/null || true; wait 2>/dev/null || true; mysql -uroot -h127.0.0.1 -e "drop database if exists $db" || true; }
+cleanup() { kill $n1 $n2 2>/dev/null || true; kill $upstream 2>/dev/null || true; wait 2>/dev/null || true; mysql -uroot -h127.0.0.1 -e "drop database if exists $db" || true; }
 trap cleanup EXIT
 echo "nodes up: $n1 $n2; logs in $data" >&2
 python3 bench/soak.py --nodes http://127.0.0.1:18081,http://127.0.0.1:18082 --db "$db" --minutes "$minutes" \
@@ -52,5 +52,5 @@ echo "killed node2 (SIGKILL) at $(date +%T)" >&2
 sleep 5
 n2=$(start_node node2 18082); wait_ready 18082 && echo "node2 back at $(date +%T)" >&2
 wait $soak
-kill -INT $upstream; wait $upstream 2>/dev/null || true
+kill $upstream; wait $upstream 2>/dev/null || true
 echo "upstream answered: $(cat "$data/upstream.txt")"
