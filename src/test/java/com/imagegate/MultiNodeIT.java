@@ -102,9 +102,8 @@ class MultiNodeIT {
                 .hasValueSatisfying(l -> assertThat(l).endsWith("/login?throttled"));
 
         // Eight tasks round-robin fill the plan's minute on both nodes together; a ninth is refused on either.
-        while (LocalTime.now().getSecond() > 40) {
-            Thread.sleep(1000); // all creations in one rate window
-        }
+        // All creations in one rate window (one clock minute).
+        await().atMost(Duration.ofSeconds(25)).until(() -> LocalTime.now().getSecond() <= 40);
         List<String> taskIds = new ArrayList<>();
         for (int i = 0; i < PER_MINUTE; i++) {
             AppNode node = i % 2 == 0 ? a : b;

@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,35 +100,31 @@ public final class AppNode implements AutoCloseable {
     private void awaitReady(Duration timeout) {
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " exited while starting:\n" + tail());
-            }
-            try {
-                var ready = client.send(
-                        HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
-                                .timeout(Duration.ofSeconds(2))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (ready.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        try {
+            org.awaitility.Awaitility.await()
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError(name + " exited while starting:\n" + tail());
+                        }
+                        try {
+                            return client.send(
+                                                    HttpRequest.newBuilder(URI.create(
+                                                                    baseUrl() + "/actuator/health/readiness"))
+                                                            .timeout(Duration.ofSeconds(2))
+                                                            .build(),
+                                                    HttpResponse.BodyHandlers.discarding())
+                                            .statusCode()
+                                    == 200;
+                        } catch (IOException notYet) {
+                            return false;
+                        }
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException slow) {
+            process.destroyForcibly();
+            throw new AssertionError(name + " was not ready within " + timeout + ":\n" + tail(), slow);
         }
-        process.destroyForcibly();
-        throw new AssertionError(name + " was not ready within " + timeout + ":\n" + tail());
     }
 
     private String tail() {
