@@ -51,6 +51,17 @@ public final class Browsers {
         return browser;
     }
 
+    /** Signs a new person up through the sign-up form and waits until the app has taken them in. */
+    public static void signUp(ChromeDriver browser, String baseUrl, String email) {
+        browser.get(baseUrl + "/signup");
+        browser.findElement(org.openqa.selenium.By.id("email")).sendKeys(email);
+        browser.findElement(org.openqa.selenium.By.id("password")).sendKeys("a-good-password");
+        browser.findElement(org.openqa.selenium.By.cssSelector("form.form button[type=submit]"))
+                .click();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.urlContains("/app"));
+    }
+
     private static Optional<String> onPath(String name) {
         return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
                 .map(dir -> Path.of(dir, name))

@@ -47,11 +47,7 @@ class ApiKeysBrowserIT {
     @Test
     void newUserCreatesAKeySeesTheSecretOnceUsesItAndRevokesIt() {
         String base = "http://localhost:" + port;
-        browser.get(base + "/signup");
-        browser.findElement(By.id("email")).sendKeys("browser-keys@example.com");
-        browser.findElement(By.id("password")).sendKeys("a-good-password");
-        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
-        wait.until(ExpectedConditions.urlContains("/app"));
+        Browsers.signUp(browser, base, "browser-keys@example.com");
 
         browser.findElement(By.cssSelector("nav[aria-label=Main] a[href='/app/keys']"))
                 .click();

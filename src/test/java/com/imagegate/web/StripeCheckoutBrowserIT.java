@@ -66,11 +66,7 @@ class StripeCheckoutBrowserIT {
     @Test
     void visitorSignsUpBuysTheStandardPackAndSeesItOnceTheWebhookLands() {
         String app = "http://localhost:" + port;
-        browser.get(app + "/signup");
-        browser.findElement(By.id("email")).sendKeys("browser.buyer@example.com");
-        browser.findElement(By.id("password")).sendKeys("a-good-password");
-        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
-        wait.until(ExpectedConditions.urlContains("/app"));
+        Browsers.signUp(browser, app, "browser.buyer@example.com");
 
         browser.findElement(By.linkText("Pricing")).click();
         wait.until(ExpectedConditions.titleContains("Pricing"));

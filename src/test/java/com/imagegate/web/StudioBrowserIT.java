@@ -29,11 +29,7 @@ class StudioBrowserIT {
     void signUp() {
         browser = Browsers.headlessChromium();
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        browser.get("http://localhost:" + port + "/signup");
-        browser.findElement(By.id("email")).sendKeys("studio-" + System.nanoTime() + "@example.com");
-        browser.findElement(By.id("password")).sendKeys("a-good-password");
-        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
-        wait.until(ExpectedConditions.urlContains("/app"));
+        Browsers.signUp(browser, "http://localhost:" + port, "studio-" + System.nanoTime() + "@example.com");
         browser.findElement(By.linkText("Studio")).click();
         wait.until(ExpectedConditions.titleContains("Studio"));
     }

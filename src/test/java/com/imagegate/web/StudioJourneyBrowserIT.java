@@ -216,11 +216,7 @@ class StudioJourneyBrowserIT {
     }
 
     private void signUp(String email) {
-        browser.get(url("/signup"));
-        browser.findElement(By.id("email")).sendKeys(email);
-        browser.findElement(By.id("password")).sendKeys("a-good-password");
-        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
-        wait.until(ExpectedConditions.urlContains("/app"));
+        Browsers.signUp(browser, "http://localhost:" + port, email);
     }
 
     private int referenceCount(String taskId) {
