@@ -70,14 +70,11 @@ class TaskDispatcher implements DisposableBean {
     private void runLocally(String taskId) {
         String next = taskId;
         for (int ran = 0; next != null && ran < MAX_TASKS_PER_SLOT_TURN && !draining; ran++) {
-            org.slf4j.MDC.put("taskId", next);
             try {
                 runner.runIfClaimable(next);
             } catch (RuntimeException e) {
                 log.warn("Local run of {} failed; JobRunr takes over: {}", next, e.toString());
                 return;
-            } finally {
-                org.slf4j.MDC.remove("taskId");
             }
             next = tasks.findPending(PageRequest.of(0, 1)).stream().findFirst().orElse(null);
         }

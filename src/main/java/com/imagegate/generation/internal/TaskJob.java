@@ -24,14 +24,10 @@ public class TaskJob {
 
     @Job(name = "Render task %0", retries = 3)
     public void run(String taskId) {
-        org.slf4j.MDC.put("taskId", taskId);
-        try {
-            Instant watchUntil = runner.runIfClaimable(taskId);
-            if (watchUntil != null) {
-                jobs.schedule(watchUntil, () -> run(taskId));
-            }
-        } finally {
-            org.slf4j.MDC.remove("taskId");
+        // TaskRunner puts the task id in the logging MDC while it renders.
+        Instant watchUntil = runner.runIfClaimable(taskId);
+        if (watchUntil != null) {
+            jobs.schedule(watchUntil, () -> run(taskId));
         }
     }
 }
