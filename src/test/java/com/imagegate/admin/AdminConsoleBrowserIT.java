@@ -52,11 +52,7 @@ class AdminConsoleBrowserIT {
         long before = AdminTesting.balance(port, user.secret());
         String base = "http://localhost:" + port;
 
-        browser.get(base + "/login");
-        browser.findElement(By.id("username")).sendKeys(AdminTesting.ADMIN_EMAIL);
-        browser.findElement(By.id("password")).sendKeys(AdminTesting.ADMIN_PASSWORD);
-        browser.findElement(By.cssSelector("main button[type=submit]")).click();
-        wait.until(ExpectedConditions.urlContains("/app"));
+        signInAsAdmin(base);
         browser.findElement(By.cssSelector("nav[aria-label=Main] a[href='/admin']"))
                 .click();
         wait.until(ExpectedConditions.titleContains("Admin"));
@@ -122,5 +118,49 @@ class AdminConsoleBrowserIT {
         assertThat(ApiClient.json(refused).at("/error/code").asString()).isEqualTo("account_suspended");
         assertThat(browser.findElement(By.id("workspace-audit")).getText())
                 .contains("workspace.suspend", "Chargeback fraud", "task.refund", "Blurry result");
+    }
+
+    /**
+     * The health page leads to JobRunr's own dashboard, under this sign-in: it renders (its scripts pass the page's
+     * policy), loads its jobs through {@code /admin/jobrunr/api} and shows the render job of the user's task.
+     */
+    @Test
+    void adminOpensJobRunrsDashboardFromTheHealthPage() {
+        var user = ApiUsers.signUpWithKey(port, "live");
+        String task = AdminTesting.endedTask(port, user.secret(), "a dashboard probe", "1024x1024", 1);
+        String base = "http://localhost:" + port;
+        signInAsAdmin(base);
+        browser.get(base + "/admin/health");
+        browser.findElement(By.id("jobrunr-dashboard")).click();
+        wait.until(ExpectedConditions.urlContains("/admin/jobrunr/dashboard/overview"));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("jobs-btn")));
+        browser.findElement(By.id("jobs-btn")).click();
+        wait.until(ExpectedConditions.urlContains("/admin/jobrunr/dashboard/jobs"));
+
+        // JobRunr picks the job up within its 5 s poll; its list is read again on each visit.
+        new WebDriverWait(browser, Duration.ofSeconds(40))
+                .pollingEvery(Duration.ofSeconds(2))
+                .until(driver -> {
+                    driver.get(base + "/admin/jobrunr/dashboard/jobs?state=SUCCEEDED");
+                    return driver.findElement(By.tagName("body")).getText().contains(task);
+                });
+        com.imagegate.testsupport.Screenshots.save(browser, "admin-jobrunr");
+        assertThat(browser.findElement(By.tagName("body")).getText()).contains("Succeeded");
+        // Nothing of the page was refused by its policy except calls to JobRunr's own servers on the internet.
+        assertThat(browser.manage()
+                        .logs()
+                        .get(org.openqa.selenium.logging.LogType.BROWSER)
+                        .getAll())
+                .map(org.openqa.selenium.logging.LogEntry::getMessage)
+                .filteredOn(message -> message.contains("Content Security Policy"))
+                .allSatisfy(message -> assertThat(message).contains("api.jobrunr.io"));
+    }
+
+    private void signInAsAdmin(String base) {
+        browser.get(base + "/login");
+        browser.findElement(By.id("username")).sendKeys(AdminTesting.ADMIN_EMAIL);
+        browser.findElement(By.id("password")).sendKeys(AdminTesting.ADMIN_PASSWORD);
+        browser.findElement(By.cssSelector("main button[type=submit]")).click();
+        wait.until(ExpectedConditions.urlContains("/app"));
     }
 }

@@ -42,6 +42,8 @@ public final class Browsers {
                 "--no-first-run",
                 "--window-size=1280,900",
                 "--user-data-dir=" + tempDir());
+        // The console's messages (e.g. Content-Security-Policy refusals) can be read by tests.
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(driver).toFile())
                 .usingAnyFreePort()

@@ -82,6 +82,28 @@ public final class Http {
                 .build());
     }
 
+    /** A request without a body, with extra headers (e.g. those a browser's {@code fetch} adds). */
+    public HttpResponse<String> call(String method, String path, Map<String, String> headers) {
+        var request =
+                HttpRequest.newBuilder(URI.create(baseUrl + path)).method(method, HttpRequest.BodyPublishers.noBody());
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
+    /** A GET whose body is read as it comes, line by line (an event stream). */
+    public HttpResponse<java.util.stream.Stream<String>> lines(String path) {
+        try {
+            return client.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private HttpResponse<String> send(HttpRequest request) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());

@@ -378,6 +378,24 @@ class AdminActions {
                 null);
     }
 
+    /**
+     * Records a change made through JobRunr's dashboard, after JobRunr made it (its storage is not part of our
+     * transaction): the call, its target, the target's state before and after.
+     */
+    @Transactional
+    void recordJobRunrChange(Member admin, JobRunrCall call, String before, String after) {
+        record(
+                admin,
+                call.action(),
+                call.targetType(),
+                call.targetId(),
+                null,
+                before,
+                after,
+                "JobRunr dashboard",
+                null);
+    }
+
     private void record(
             Member admin,
             String action,

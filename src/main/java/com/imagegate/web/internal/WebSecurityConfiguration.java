@@ -96,6 +96,7 @@ class WebSecurityConfiguration {
                         .hasRole("ADMIN")
                         .anyRequest()
                         .authenticated())
+                .csrf(csrf -> csrf.ignoringRequestMatchers(WebSecurityConfiguration::sameOriginJobRunrCall))
                 .formLogin(form -> form.loginPage("/login")
                         .defaultSuccessUrl("/app", false)
                         .failureHandler(signInFailures()))
@@ -111,6 +112,16 @@ class WebSecurityConfiguration {
                                 + "; style-src 'self'; script-src 'self';"
                                 + " frame-ancestors 'none'; form-action 'self' " + stripePages + "; base-uri 'self'")))
                 .build();
+    }
+
+    /**
+     * JobRunr's dashboard (the admin module's, under {@code /admin/jobrunr}) calls its API with {@code fetch} and no
+     * CSRF token. Such a call goes without one only when the browser itself says it comes from one of our own pages
+     * ({@code Sec-Fetch-Site: same-origin}, a header no page can set); the admin role is required all the same.
+     */
+    private static boolean sameOriginJobRunrCall(jakarta.servlet.http.HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return path.startsWith("/admin/jobrunr/api/") && "same-origin".equals(request.getHeader("Sec-Fetch-Site"));
     }
 
     /** An unverified email gets its own message; every other failure the same one, so accounts cannot be probed. */
