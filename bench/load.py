@@ -110,6 +110,7 @@ def main():
     p.add_argument("--steady-seconds", type=int, default=60)
     p.add_argument("--drain", type=int, default=10000)
     p.add_argument("--drain-timeout", type=int, default=1800)
+    p.add_argument("--reads-only", action="store_true", help="run only part 1 (reads next to a bare endpoint)")
     a = p.parse_args()
     rows = []
     idle = rss_mib(a.pid)
@@ -130,6 +131,10 @@ def main():
                  f"p99 {live['p99']:.1f} ms", ""))
     rows.append(("GET /api/v1/images/tasks/{id}", f"{task['rps']:.0f} req/s", f"p50 {task['p50']:.1f} ms",
                  f"p99 {task['p99']:.1f} ms", f"ratio {task['rps'] / live['rps']:.2f} (goal >= 0.5)"))
+    if a.reads_only:
+        watch.stop = True
+        print_table(rows)
+        return
 
     # 2. accepted creations per second
     script = os.path.join(os.path.dirname(__file__), "post.lua")
@@ -195,6 +200,9 @@ def main():
                      + ("" if finished else " (timed out)")))
     watch.stop = True
     rows.append(("RSS", f"idle {idle:.0f} MiB", f"peak under load {watch.peak:.0f} MiB", "", ""))
+    print_table(rows)
+
+def print_table(rows):
     print()
     print("| measurement | result | | | notes |")
     print("|---|---|---|---|---|")

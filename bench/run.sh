@@ -2,6 +2,7 @@
 # Imagegate under load: builds the jar if needed, starts one node on MariaDB (127.0.0.1:3306, root, no password) with
 # the sandbox renderer at zero delay and the plan limits raised, runs bench/load.py, prints the table, stops the node.
 # Prerequisites: a JDK 21+ (JAVA_HOME or the newest Temurin under /usr/lib/jvm), python3, wrk, the mysql client.
+# Extra JVM options (e.g. a JFR recording) come from JAVA_OPTS.
 # Usage: bench/run.sh [--drain N] [--steady-seconds S] [--rate R] [--seconds S]   (defaults: 10000, 60, 20, 15)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ db="imagegate_bench_$(date +%s)"
 mysql -uroot -h127.0.0.1 -e "create database $db character set utf8mb4 collate utf8mb4_unicode_ci"
 port=18080
 log=$(mktemp /tmp/imagegate-bench-XXXX.log)
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} -jar "$jar" \
   --spring.profiles.active=mysql --server.port=$port \
   --spring.datasource.url="jdbc:mariadb://127.0.0.1:3306/$db" --spring.datasource.username=root \
   --spring.datasource.password= --imagegate.data-dir="$(mktemp -d /tmp/imagegate-bench-data-XXXX)" \

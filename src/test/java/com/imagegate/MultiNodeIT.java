@@ -91,6 +91,36 @@ class MultiNodeIT {
         assertThat(dashboardOnB.statusCode()).isEqualTo(200);
         assertThat(dashboardOnB.body()).contains(email);
 
+        // A key revoked on node A is refused there at once, and on node B (which had just accepted it) within
+        // imagegate.auth-cache-ttl (2 s).
+        var doomedPage = browserOnA.submitForm("/app/keys", "/app/keys", Map.of("name", "doomed", "mode", "live"));
+        var doomedMatch = SECRET.matcher(doomedPage.body());
+        assertThat(doomedMatch.find()).isTrue();
+        String doomed = doomedMatch.group();
+        // Both nodes have just accepted it (and keep what they read for 2 s).
+        assertThat(new ApiClient(a.port()).get("/api/v1/account", doomed).statusCode())
+                .isEqualTo(200);
+        assertThat(new ApiClient(b.port()).get("/api/v1/account", doomed).statusCode())
+                .isEqualTo(200);
+        String doomedId = text(
+                "select id from api_keys where secret_hash = '"
+                        + java.util.HexFormat.of()
+                                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                        .digest(doomed.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        + "'",
+                jdbcUrl,
+                server);
+        assertThat(browserOnA
+                        .submitForm("/app/keys", "/app/keys/" + doomedId + "/revoke", Map.of())
+                        .statusCode())
+                .isEqualTo(302);
+        assertThat(new ApiClient(a.port()).get("/api/v1/account", doomed).statusCode())
+                .isEqualTo(401);
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() ->
+                        new ApiClient(b.port()).get("/api/v1/account", doomed).statusCode() == 401);
+
         // Password guesses spread over both nodes count into one throttle.
         for (int i = 0; i < 5; i++) {
             new Http(i % 2 == 0 ? a.port() : b.port())
@@ -192,6 +222,14 @@ class MultiNodeIT {
                         "/api/v1/images/generations",
                         "Bearer " + secret,
                         "{\"prompt\":\"" + prompt + "\",\"size\":\"1024x1024\",\"n\":1}");
+    }
+
+    private static String text(String sql, String jdbcUrl, TestDatabase server) throws Exception {
+        try (var connection = DriverManager.getConnection(jdbcUrl, server.username(), server.password());
+                var result = connection.createStatement().executeQuery(sql)) {
+            result.next();
+            return result.getString(1);
+        }
     }
 
     private static long count(String sql, String jdbcUrl, TestDatabase server) throws Exception {

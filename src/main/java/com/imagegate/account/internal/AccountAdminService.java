@@ -35,8 +35,16 @@ class AccountAdminService implements AccountAdmin {
     private final Workspaces workspaces;
     private final SignupPolicies policies;
     private final Clock clock;
+    private final WorkspaceSummaries summaries;
 
-    AccountAdminService(JdbcClient jdbc, Users users, Workspaces workspaces, SignupPolicies policies, Clock clock) {
+    AccountAdminService(
+            JdbcClient jdbc,
+            Users users,
+            Workspaces workspaces,
+            SignupPolicies policies,
+            Clock clock,
+            WorkspaceSummaries summaries) {
+        this.summaries = summaries;
         this.jdbc = jdbc;
         this.users = users;
         this.workspaces = workspaces;
@@ -127,6 +135,7 @@ class AccountAdminService implements AccountAdmin {
                 .orElseThrow(() -> new AccountException("workspaceId", "There is no workspace " + workspaceId + "."));
         boolean before = workspace.suspended();
         workspace.suspend(suspended, clock.instant());
+        summaries.changed(workspaceId);
         return before;
     }
 

@@ -33,6 +33,7 @@ class AccountService implements Accounts {
 
     private final Users users;
     private final Workspaces workspaces;
+    private final WorkspaceSummaries summaries;
     private final Memberships memberships;
     private final AccountTokens tokens;
     private final Identities identities;
@@ -58,8 +59,10 @@ class AccountService implements Accounts {
             AccountProperties accountProperties,
             Credits credits,
             Clock clock,
-            SignupPolicies signupPolicies) {
+            SignupPolicies signupPolicies,
+            WorkspaceSummaries summaries) {
         this.signupPolicies = signupPolicies;
+        this.summaries = summaries;
         this.users = users;
         this.workspaces = workspaces;
         this.memberships = memberships;
@@ -263,12 +266,13 @@ class AccountService implements Accounts {
         });
     }
 
-    /** On every API call (the suspension check): one indexed read, deliberately outside any transaction. */
+    /**
+     * On every API call (the suspension check): one indexed read, deliberately outside any transaction, reused for
+     * {@code imagegate.auth-cache-ttl}.
+     */
     @Override
     public Optional<WorkspaceSummary> workspace(String workspaceId) {
-        return workspaceId == null
-                ? Optional.empty()
-                : workspaces.lookup(workspaceId).map(Workspace::summary);
+        return workspaceId == null ? Optional.empty() : summaries.find(workspaceId);
     }
 
     @Override

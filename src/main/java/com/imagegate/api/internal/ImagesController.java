@@ -121,11 +121,20 @@ class ImagesController {
                 plan.concurrentTasks());
     }
 
-    @GetMapping("/api/v1/images/tasks/{id}")
-    CompletableFuture<TaskBody> get(
+    /** The task as it is now, answered on the request's own thread (a poll is the API's most frequent call). */
+    @GetMapping(path = "/api/v1/images/tasks/{id}", params = "!wait")
+    TaskBody get(ApiKeyAuthentication caller, @PathVariable String id, HttpServletResponse response) {
+        ApiKeyPrincipal key = caller.getPrincipal();
+        readLimit(key, response);
+        return TaskBody.of(generations.get(key.workspaceId(), id));
+    }
+
+    /** Long-poll: the task once it has ended or {@code wait} seconds have passed, without a thread while it waits. */
+    @GetMapping(path = "/api/v1/images/tasks/{id}", params = "wait")
+    CompletableFuture<TaskBody> await(
             ApiKeyAuthentication caller,
             @PathVariable String id,
-            @RequestParam(required = false) String wait,
+            @RequestParam String wait,
             HttpServletResponse response) {
         ApiKeyPrincipal key = caller.getPrincipal();
         readLimit(key, response);

@@ -1,6 +1,8 @@
 package com.imagegate.apikey.internal;
 
+import com.imagegate.AuthCache;
 import com.imagegate.Ids;
+import com.imagegate.ImagegateProperties;
 import com.imagegate.account.Member;
 import com.imagegate.account.UserDeleted;
 import com.imagegate.apikey.ApiKeyException;
@@ -31,11 +33,14 @@ class ApiKeyService implements ApiKeys {
     private final ApiKeyStore store;
     private final LastUse lastUse;
     private final Clock clock;
+    /** Keys recently found by their secret's hash; any revocation forgets them all on this node. */
+    private final AuthCache<String, ApiKeyStore.StoredKey> recent;
 
-    ApiKeyService(ApiKeyStore store, LastUse lastUse, Clock clock) {
+    ApiKeyService(ApiKeyStore store, LastUse lastUse, Clock clock, ImagegateProperties properties) {
         this.store = store;
         this.lastUse = lastUse;
         this.clock = clock;
+        this.recent = new AuthCache<>(properties, 10_000);
     }
 
     @Override
@@ -90,6 +95,7 @@ class ApiKeyService implements ApiKeys {
         if (find(by.workspace().id(), keyId).isEmpty()) {
             return false;
         }
+        recent.invalidateAllAfterCommit();
         if (store.revoke(by.workspace().id(), keyId, clock.instant()) == 1) {
             log.info(
                     "API key {} revoked in workspace {} by {}",
@@ -119,20 +125,25 @@ class ApiKeyService implements ApiKeys {
         if (find(workspaceId, keyId).isEmpty()) {
             return false;
         }
+        recent.invalidateAllAfterCommit();
         if (store.revoke(workspaceId, keyId, clock.instant()) == 1) {
             log.info("API key {} revoked in workspace {} by operator {}", keyId, workspaceId, operatorUserId);
         }
         return true;
     }
 
-    /** Not transactional on purpose: one indexed read, no transaction statements around it. */
+    /**
+     * Not transactional on purpose: one indexed read, no transaction statements around it, and none at all while this
+     * node's look at the key is younger than {@code imagegate.auth-cache-ttl} (expiry is checked on every call).
+     */
     @Override
     public Optional<ApiKeyPrincipal> authenticate(String secret, String clientAddress) {
         if (!ApiKeySecrets.wellFormed(secret)) {
             return Optional.empty();
         }
         byte[] hash = ApiKeySecrets.sha256(secret);
-        var found = store.findBySecretHash(ApiKeySecrets.hex(hash));
+        var found = Optional.ofNullable(recent.get(
+                ApiKeySecrets.hex(hash), hex -> store.findBySecretHash(hex).orElse(null)));
         if (found.isEmpty()
                 || !ApiKeySecrets.sameHash(ApiKeySecrets.unhex(found.get().secretHash()), hash)) {
             return Optional.empty();
@@ -154,6 +165,7 @@ class ApiKeyService implements ApiKeys {
     @EventListener
     @Transactional
     public void on(UserDeleted deleted) {
+        recent.invalidateAllAfterCommit();
         int revoked = store.revokeAllOf(deleted.userId(), deleted.personalWorkspaceId(), clock.instant());
         log.info("Revoked {} API key(s) of deleted user {}", revoked, deleted.userId());
     }

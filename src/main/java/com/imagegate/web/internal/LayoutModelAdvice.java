@@ -5,8 +5,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
-/** What every page's header needs: who is signed in, if anyone, and their workspaces for the switcher. */
-@ControllerAdvice(basePackages = "com.imagegate")
+/**
+ * What every page's header needs: who is signed in, if anyone, and their workspaces for the switcher. Only for the
+ * controllers that render pages (this module's and the admin console's): API calls and image files skip the lookup.
+ */
+@ControllerAdvice(basePackages = {"com.imagegate.web", "com.imagegate.admin"})
 class LayoutModelAdvice {
 
     private final CurrentMember currentMember;
