@@ -6,6 +6,7 @@ import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.ApiUsers;
 import com.imagegate.testsupport.AppNode;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
+import com.imagegate.testsupport.MultipartForm;
 import com.imagegate.testsupport.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -79,6 +81,7 @@ class ChainedImagegateIT {
     @Test
     void aTaskHereIsRenderedByTheOtherImagegateAndBothLedgersChargeOnce() throws Exception {
         var customer = ApiUsers.signUpWithKey(port, "live");
+        long upstreamBefore = upstreamBalance();
         var created = new ApiClient(port)
                 .send(
                         "POST",
@@ -109,10 +112,56 @@ class ChainedImagegateIT {
                         .get("balance")
                         .asLong())
                 .isEqualTo(70);
-        assertThat(ApiClient.json(new ApiClient(UPSTREAM.port()).get("/api/v1/account", UPSTREAM_KEY))
-                        .get("credits")
-                        .get("balance")
-                        .asLong())
-                .isEqualTo(70);
+        assertThat(upstreamBalance()).isEqualTo(upstreamBefore - 30);
+    }
+
+    /** Our balance at the other Imagegate (one account for every test here). */
+    private static long upstreamBalance() {
+        return ApiClient.json(new ApiClient(UPSTREAM.port()).get("/api/v1/account", UPSTREAM_KEY))
+                .get("credits")
+                .get("balance")
+                .asLong();
+    }
+
+    /**
+     * An OpenAI edit with a mask, sent to our drop-in, is passed upstream with its mask (our client), and the other
+     * Imagegate (our server) applies it: the first image is kept where the mask is opaque.
+     */
+    @Test
+    void anEditsMaskTravelsUpstreamAndIsApplied() {
+        var customer = ApiUsers.signUpWithKey(port, "live");
+        long upstreamBefore = upstreamBalance();
+        var edited = MultipartForm.post(
+                port,
+                "/v1/images/edits",
+                customer.secret(),
+                List.of(
+                        MultipartForm.Part.field("prompt", "Relay the right half"),
+                        MultipartForm.Part.field("size", "1024x1024"),
+                        MultipartForm.Part.field("response_format", "b64_json"),
+                        MultipartForm.Part.file(
+                                "image",
+                                com.imagegate.testsupport.TestImages.png(64, 64, java.awt.Color.RED),
+                                "image/png"),
+                        MultipartForm.Part.file(
+                                "mask", com.imagegate.testsupport.TestImages.leftHalfOpaque(64, 64), "image/png")));
+        assertThat(edited.statusCode()).as(edited.body()).isEqualTo(200);
+        var image = com.imagegate.testsupport.TestImages.decode(java.util.Base64.getDecoder()
+                .decode(ApiClient.json(edited)
+                        .path("data")
+                        .get(0)
+                        .path("b64_json")
+                        .asString()));
+        int red = java.awt.Color.RED.getRGB() & 0xFFFFFF;
+        assertThat(image.getRGB(100, 500) & 0xFFFFFF).isEqualTo(red);
+        assertThat(image.getRGB(400, 900) & 0xFFFFFF).isEqualTo(red);
+        long redOnTheRight = 0;
+        for (int y = 0; y < 1024; y += 16) {
+            for (int x = 524; x < 1024; x += 16) {
+                redOnTheRight += (image.getRGB(x, y) & 0xFFFFFF) == red ? 1 : 0;
+            }
+        }
+        assertThat(redOnTheRight).isLessThan(100);
+        assertThat(upstreamBalance()).isEqualTo(upstreamBefore - 10);
     }
 }

@@ -21,11 +21,27 @@ public interface Generations {
      * results), after those named by {@code request.imageUrls()}. A bad input is an {@link InvalidRequestException}
      * naming {@code inputParam[i]}, and nothing is created.
      */
+    default TaskView accept(
+            Caller caller,
+            GenerationRequest request,
+            java.util.List<ImageInput> inputs,
+            String inputParam,
+            String idempotencyKey,
+            String requestHash) {
+        return accept(caller, request, inputs, inputParam, null, idempotencyKey, requestHash);
+    }
+
+    /**
+     * As {@link #accept(Caller, GenerationRequest, java.util.List, String, String, String)}, with an edit mask (the
+     * OpenAI edits' {@code mask}): a PNG of the first input's size whose fully transparent pixels mark where that
+     * image is to be changed; the rest of it is kept. Null for none.
+     */
     TaskView accept(
             Caller caller,
             GenerationRequest request,
             java.util.List<ImageInput> inputs,
             String inputParam,
+            byte[] mask,
             String idempotencyKey,
             String requestHash);
 

@@ -1,15 +1,19 @@
 package com.imagegate.api;
 
+import static com.imagegate.testsupport.TestImages.decode;
+import static com.imagegate.testsupport.TestImages.encode;
+import static com.imagegate.testsupport.TestImages.leftHalfOpaque;
+import static com.imagegate.testsupport.TestImages.png;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.ApiUsers;
 import com.imagegate.testsupport.Concurrently;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
+import com.imagegate.testsupport.MultipartForm;
+import com.imagegate.testsupport.MultipartForm.Part;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -23,9 +27,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -68,79 +70,8 @@ class OpenAiDropInIT {
         return ApiClient.json(response).path("error");
     }
 
-    static BufferedImage decode(byte[] bytes) {
-        try {
-            return ImageIO.read(new ByteArrayInputStream(bytes));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static byte[] png(int width, int height, Color color) {
-        var image = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
-        var g = image.createGraphics();
-        g.setColor(color);
-        g.fillRect(0, 0, width, height);
-        g.dispose();
-        return encode(image, "png");
-    }
-
-    static byte[] encode(BufferedImage image, String format) {
-        try {
-            var out = new ByteArrayOutputStream();
-            ImageIO.write(image, format, out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A multipart part: a text field when {@code file} is null, else a file. */
-    record Part(String name, String value, byte[] file, String contentType) {
-
-        static Part field(String name, String value) {
-            return new Part(name, value, null, null);
-        }
-
-        static Part file(String name, byte[] bytes, String contentType) {
-            return new Part(name, null, bytes, contentType);
-        }
-    }
-
     HttpResponse<String> edit(String secret, List<Part> parts, String... headers) {
-        String boundary = "----imagegate" + UUID.randomUUID();
-        var body = new ByteArrayOutputStream();
-        for (Part part : parts) {
-            body.writeBytes(("--" + boundary + "\r\n").getBytes(StandardCharsets.UTF_8));
-            if (part.file() == null) {
-                body.writeBytes(
-                        ("Content-Disposition: form-data; name=\"" + part.name() + "\"\r\n\r\n" + part.value() + "\r\n")
-                                .getBytes(StandardCharsets.UTF_8));
-            } else {
-                body.writeBytes(("Content-Disposition: form-data; name=\"" + part.name() + "\"; filename=\"f.png\"\r\n"
-                                + "Content-Type: " + part.contentType() + "\r\n\r\n")
-                        .getBytes(StandardCharsets.UTF_8));
-                body.writeBytes(part.file());
-                body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/images/edits"))
-                .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + secret)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        try {
-            return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return MultipartForm.post(port, "/v1/images/edits", secret, parts, headers);
     }
 
     @Test
@@ -361,6 +292,46 @@ class OpenAiDropInIT {
         assertThat(image.getWidth()).isEqualTo(1536);
         assertThat(image.getHeight()).isEqualTo(1024);
         assertThat(spendable(user.secret())).isEqualTo(90);
+    }
+
+    /**
+     * The mask is applied, not just checked: where it is opaque the first image is kept, pixel for pixel; where it is
+     * fully transparent the image is drawn anew.
+     */
+    @Test
+    void aMaskKeepsTheFirstImageWhereItIsOpaque() {
+        var user = ApiUsers.signUpWithKey(port, "live");
+        var edited = edit(
+                user.secret(),
+                List.of(
+                        Part.field("prompt", "Paint the right half"),
+                        Part.field("size", "1024x1024"),
+                        Part.field("response_format", "b64_json"),
+                        Part.file("image", png(64, 64, Color.RED), "image/png"),
+                        Part.file("mask", leftHalfOpaque(64, 64), "image/png")));
+        assertThat(edited.statusCode()).as(edited.body()).isEqualTo(200);
+        BufferedImage image = decode(Base64.getDecoder()
+                .decode(ApiClient.json(edited)
+                        .path("data")
+                        .get(0)
+                        .path("b64_json")
+                        .asString()));
+        assertThat(image.getWidth()).isEqualTo(1024);
+        int red = Color.RED.getRGB() & 0xFFFFFF;
+        for (int y = 8; y < 1024; y += 97) {
+            for (int x = 8; x < 500; x += 61) {
+                assertThat(image.getRGB(x, y) & 0xFFFFFF)
+                        .as("kept at %d,%d", x, y)
+                        .isEqualTo(red);
+            }
+        }
+        long redOnTheRight = 0;
+        for (int y = 0; y < 1024; y += 16) {
+            for (int x = 524; x < 1024; x += 16) {
+                redOnTheRight += (image.getRGB(x, y) & 0xFFFFFF) == red ? 1 : 0;
+            }
+        }
+        assertThat(redOnTheRight).as("the right half is drawn anew").isLessThan(100);
     }
 
     @Test

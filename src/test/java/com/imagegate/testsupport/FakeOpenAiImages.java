@@ -88,9 +88,15 @@ public final class FakeOpenAiImages implements AutoCloseable {
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final CountDownLatch closing = new CountDownLatch(1);
 
-    /** What the fake saw of one request that passed the key check. */
+    /** What the fake saw of one request that passed the key check ({@code mask} null when there was none). */
     public record Seen(
-            String path, Map<String, String> fields, List<Upload> images, int status, Instant at, Instant answeredAt) {}
+            String path,
+            Map<String, String> fields,
+            List<Upload> images,
+            Upload mask,
+            int status,
+            Instant at,
+            Instant answeredAt) {}
 
     /** A file part of a multipart request. */
     public record Upload(String field, String filename, String contentType, byte[] bytes) {}
@@ -221,13 +227,19 @@ public final class FakeOpenAiImages implements AutoCloseable {
             }
             Map<String, String> fields = new LinkedHashMap<>();
             List<Upload> images = new ArrayList<>();
-            String problem = edit ? parseEdit(exchange, body, fields, images) : parseGeneration(exchange, body, fields);
+            List<Upload> masks = new ArrayList<>();
+            String problem =
+                    edit ? parseEdit(exchange, body, fields, images, masks) : parseGeneration(exchange, body, fields);
             if (problem == null) {
                 problem = validate(fields, images, edit);
             }
+            if (problem == null && !masks.isEmpty()) {
+                problem = validateMask(masks, images);
+            }
+            Upload mask = masks.isEmpty() ? null : masks.getFirst();
             if (problem != null) {
                 String[] p = problem.split("\\|", 3);
-                seen.add(new Seen(exchange.getRequestURI().getPath(), fields, images, 400, at, Instant.now()));
+                seen.add(new Seen(exchange.getRequestURI().getPath(), fields, images, mask, 400, at, Instant.now()));
                 error(exchange, 400, "invalid_request_error", p[1].isEmpty() ? null : p[1], p[0], p[2]);
                 return;
             }
@@ -237,7 +249,7 @@ public final class FakeOpenAiImages implements AutoCloseable {
                     .findFirst()
                     .orElse(Step.ok());
             int status = answer(exchange, step, fields);
-            seen.add(new Seen(exchange.getRequestURI().getPath(), fields, images, status, at, Instant.now()));
+            seen.add(new Seen(exchange.getRequestURI().getPath(), fields, images, mask, status, at, Instant.now()));
         } catch (IOException e) {
             // the client went away (a timeout on its side): nothing to answer
         }
@@ -385,7 +397,7 @@ public final class FakeOpenAiImages implements AutoCloseable {
     }
 
     private static String parseEdit(
-            HttpExchange exchange, byte[] body, Map<String, String> fields, List<Upload> images) {
+            HttpExchange exchange, byte[] body, Map<String, String> fields, List<Upload> images, List<Upload> masks) {
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
         Matcher boundary = type == null
                 ? null
@@ -430,13 +442,33 @@ public final class FakeOpenAiImages implements AutoCloseable {
                 Matcher contentType =
                         Pattern.compile("(?i)content-type:\\s*([^\\r\\n]+)").matcher(headers);
                 String ct = contentType.find() ? contentType.group(1).strip() : "application/octet-stream";
-                if (!field.equals("mask")) {
-                    images.add(new Upload(field, filename.group(1), ct, content));
-                }
+                (field.equals("mask") ? masks : images).add(new Upload(field, filename.group(1), ct, content));
             } else {
                 fields.put(field, new String(content, StandardCharsets.UTF_8));
             }
             at = next;
+        }
+    }
+
+    /** OpenAI's rules for the mask: one PNG with the first image's width and height. */
+    private static String validateMask(List<Upload> masks, List<Upload> images) {
+        if (masks.size() > 1) {
+            return "invalid_value|mask|Only one mask can be given.";
+        }
+        Upload mask = masks.getFirst();
+        try {
+            var decoded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(mask.bytes()));
+            var first = javax.imageio.ImageIO.read(
+                    new java.io.ByteArrayInputStream(images.getFirst().bytes()));
+            if (!mask.contentType().equals("image/png") || decoded == null) {
+                return "invalid_image_format|mask|Invalid mask: must be a PNG image.";
+            }
+            if (first == null || decoded.getWidth() != first.getWidth() || decoded.getHeight() != first.getHeight()) {
+                return "invalid_value|mask|The mask and the image must have the same dimensions.";
+            }
+            return null;
+        } catch (IOException e) {
+            return "invalid_image_format|mask|Invalid mask: must be a PNG image.";
         }
     }
 

@@ -131,7 +131,7 @@ class OpenAiImagesController {
         var digest = digest("POST /v1/images/generations");
         digest.update(body);
         String hash = HexFormat.of().formatHex(digest.digest());
-        return run(caller, parsed, List.of(), hash, idempotencyKey, retryCount, response);
+        return run(caller, parsed, List.of(), null, hash, idempotencyKey, retryCount, response);
     }
 
     @PostMapping("/v1/images/edits")
@@ -192,20 +192,22 @@ class OpenAiImagesController {
             digest.update(("image:" + content.length + "\n").getBytes(StandardCharsets.UTF_8));
             digest.update(content);
         }
+        byte[] maskBytes = null;
         if (mask != null) {
-            byte[] content = read(mask);
-            checkMask(content, bytes.getFirst());
-            digest.update(("mask:" + content.length + "\n").getBytes(StandardCharsets.UTF_8));
-            digest.update(content);
+            maskBytes = read(mask);
+            checkMask(maskBytes, bytes.getFirst());
+            digest.update(("mask:" + maskBytes.length + "\n").getBytes(StandardCharsets.UTF_8));
+            digest.update(maskBytes);
         }
         String hash = HexFormat.of().formatHex(digest.digest());
-        return run(caller, parsed, inputs, hash, idempotencyKey, retryCount, response);
+        return run(caller, parsed, inputs, maskBytes, hash, idempotencyKey, retryCount, response);
     }
 
     private DeferredResult<ResponseEntity<Object>> run(
             ApiKeyAuthentication caller,
             OpenAiImageRequests.Parsed parsed,
             List<ImageInput> inputs,
+            byte[] mask,
             String hash,
             String idempotencyKey,
             String retryCount,
@@ -224,7 +226,7 @@ class OpenAiImagesController {
             Caller who = images.admit(caller, response);
             task = inputs.isEmpty()
                     ? generations.accept(who, parsed.request(), idempotencyKey, hash)
-                    : generations.accept(who, parsed.request(), inputs, "image", idempotencyKey, hash);
+                    : generations.accept(who, parsed.request(), inputs, "image", mask, idempotencyKey, hash);
             if (idempotencyKey == null) {
                 retries.remember(keyId, hash, task.id());
             }
@@ -385,7 +387,7 @@ class OpenAiImagesController {
         }
     }
 
-    /** The mask must be a PNG of the first image's size (it is checked, but the renderers do not use it yet). */
+    /** The mask must be a PNG of the first image's size (OpenAI applies it to the first image). */
     private static void checkMask(byte[] mask, byte[] firstImage) {
         if (mask.length < PNG_SIGNATURE.length
                 || !Arrays.equals(Arrays.copyOf(mask, PNG_SIGNATURE.length), PNG_SIGNATURE)) {

@@ -28,6 +28,9 @@ import org.springframework.stereotype.Component;
 class ReferenceImages implements DisposableBean {
 
     static final long MAX_BYTES = 20L * 1024 * 1024;
+    /** The file name of a task's edit mask among its stored inputs. */
+    private static final String MASK = "mask.png";
+
     private static final Set<String> FORMATS = Set.of("png", "jpeg", "webp");
 
     private final SafeFetcher fetcher;
@@ -42,10 +45,7 @@ class ReferenceImages implements DisposableBean {
         this.images = images;
     }
 
-    /**
-     * Fetches the URLs, then takes the inputs given with the request, checks each and stores them all for the job;
-     * returns their storage keys in order. On any refusal nothing stays stored.
-     */
+    /** As {@link #store(String, String, List, String, List, String, byte[])} without a mask. */
     List<String> store(
             String taskId,
             String workspaceId,
@@ -53,6 +53,22 @@ class ReferenceImages implements DisposableBean {
             String urlParam,
             List<ImageInput> inputs,
             String inputParam) {
+        return store(taskId, workspaceId, urls, urlParam, inputs, inputParam, null);
+    }
+
+    /**
+     * Fetches the URLs, then takes the inputs given with the request, checks each and stores them all for the job,
+     * and the edit mask (a PNG) last, under its own name; returns their storage keys in order. On any refusal nothing
+     * stays stored.
+     */
+    List<String> store(
+            String taskId,
+            String workspaceId,
+            List<URI> urls,
+            String urlParam,
+            List<ImageInput> inputs,
+            String inputParam,
+            byte[] mask) {
         List<String> keys = new ArrayList<>();
         try {
             keys.addAll(fetchAndStore(taskId, urls, urlParam));
@@ -70,6 +86,14 @@ class ReferenceImages implements DisposableBean {
                 }
                 String key = "refs/" + taskId + "/" + keys.size() + "." + format;
                 store.put(key, bytes, "image/" + format);
+                keys.add(key);
+            }
+            if (mask != null) {
+                if (!"png".equals(formatOf(mask))) {
+                    throw new InvalidRequestException("mask", "invalid_value", "mask must be a PNG image.");
+                }
+                String key = "refs/" + taskId + "/" + MASK;
+                store.put(key, mask, "image/png");
                 keys.add(key);
             }
             return keys;
@@ -134,9 +158,13 @@ class ReferenceImages implements DisposableBean {
         }
     }
 
+    /** The reference images stored under these keys, in order (without the mask). */
     List<byte[]> load(List<String> keys) {
         List<byte[]> images = new ArrayList<>();
         for (String key : keys) {
+            if (key.endsWith("/" + MASK)) {
+                continue;
+            }
             try (var in = store.open(key)
                     .orElseThrow(() -> new IllegalStateException("reference image missing: " + key))
                     .content()) {
@@ -146,6 +174,16 @@ class ReferenceImages implements DisposableBean {
             }
         }
         return images;
+    }
+
+    /** The edit mask stored among these keys, or null when the task has none. */
+    byte[] mask(List<String> keys) {
+        return keys.stream()
+                .filter(key -> key.endsWith("/" + MASK))
+                .findFirst()
+                .flatMap(store::open)
+                .map(ReferenceImages::readAll)
+                .orElse(null);
     }
 
     void delete(List<String> keys) {

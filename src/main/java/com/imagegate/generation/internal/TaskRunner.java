@@ -137,6 +137,7 @@ class TaskRunner implements DisposableBean {
                 throw new ProviderException("provider_unavailable", "The image provider is not available.", false);
             }
             List<byte[]> references = referenceImages.load(task.referenceKeys());
+            byte[] mask = referenceImages.mask(task.referenceKeys());
             var request = new ImageRequest(
                     task.id(),
                     task.modelSnapshot(),
@@ -147,7 +148,8 @@ class TaskRunner implements DisposableBean {
                     task.quality(),
                     task.outputFormat(),
                     task.endUser(),
-                    task.enhanceScale());
+                    task.enhanceScale(),
+                    mask);
             made = "enhancement".equals(task.kind()) ? List.of(provider.enhance(request)) : provider.generate(request);
         } catch (ProviderException e) {
             fail(task, e.code(), e.getMessage());

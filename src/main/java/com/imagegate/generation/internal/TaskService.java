@@ -92,7 +92,7 @@ class TaskService implements Generations {
 
     @Override
     public TaskView accept(Caller caller, GenerationRequest request, String idempotencyKey, String requestHash) {
-        return accept(caller, request, List.of(), "image", idempotencyKey, requestHash);
+        return accept(caller, request, List.of(), "image", null, idempotencyKey, requestHash);
     }
 
     @Override
@@ -101,6 +101,7 @@ class TaskService implements Generations {
             GenerationRequest request,
             List<ImageInput> inputs,
             String inputParam,
+            byte[] mask,
             String idempotencyKey,
             String requestHash) {
         if (request.imageUrls().size() + inputs.size() > GenerationRequests.MAX_IMAGE_URLS) {
@@ -131,7 +132,7 @@ class TaskService implements Generations {
                 spec,
                 price,
                 taskId -> referenceImages.store(
-                        taskId, caller.workspaceId(), request.imageUrls(), "image_urls", inputs, inputParam),
+                        taskId, caller.workspaceId(), request.imageUrls(), "image_urls", inputs, inputParam, mask),
                 idempotencyKey,
                 requestHash);
     }

@@ -19,6 +19,8 @@ import java.util.List;
  * @param format the output format
  * @param user the caller's end-user id, passed upstream for abuse tracking, or null
  * @param scale for an enhancement, how many times larger the result is asked to be (2 or 4)
+ * @param mask for an edit, a PNG of the first reference's size whose fully transparent pixels mark where that image is
+ *     to be changed (the rest is kept), or null
  */
 public record ImageRequest(
         String taskId,
@@ -30,9 +32,10 @@ public record ImageRequest(
         Quality quality,
         OutputFormat format,
         String user,
-        int scale) {
+        int scale,
+        byte[] mask) {
 
-    /** A request without an enhancement scale (generations, edits). */
+    /** A request without an enhancement scale or a mask (generations, edits). */
     public ImageRequest(
             String taskId,
             String model,
@@ -43,7 +46,7 @@ public record ImageRequest(
             Quality quality,
             OutputFormat format,
             String user) {
-        this(taskId, model, prompt, references, n, size, quality, format, user, 2);
+        this(taskId, model, prompt, references, n, size, quality, format, user, 2, null);
     }
 
     public ImageRequest {

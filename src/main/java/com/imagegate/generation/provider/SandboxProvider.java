@@ -52,9 +52,14 @@ public class SandboxProvider implements ImageProvider {
         BufferedImage reference = request.references().isEmpty()
                 ? null
                 : decode(request.references().getFirst());
+        BufferedImage kept = reference == null || request.mask() == null
+                ? null
+                : keptPart(reference, decode(request.mask()), width, height);
         for (int i = 0; i < request.n(); i++) {
             BufferedImage image = render(prompt, request.references().size(), i, width, height);
-            if (reference != null) {
+            if (kept != null) {
+                drawOver(image, kept);
+            } else if (reference != null) {
                 drawThumbnail(image, reference);
             }
             images.add(
@@ -102,6 +107,45 @@ public class SandboxProvider implements ImageProvider {
             return image;
         } catch (java.io.IOException e) {
             throw new ProviderException("invalid_image", "The reference image could not be decoded.", false);
+        }
+    }
+
+    /**
+     * An edit with a mask: the first image stretched to the output size, opaque where the mask is not fully
+     * transparent (that part is kept) and fully transparent where it is (that part is drawn anew), as OpenAI's edits
+     * read a mask.
+     */
+    static BufferedImage keptPart(BufferedImage reference, BufferedImage mask, int width, int height) {
+        BufferedImage kept = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
+        BufferedImage scaledMask = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = kept.createGraphics();
+        Graphics2D m = scaledMask.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(reference, 0, 0, width, height, null);
+            // Nearest neighbour: a mask's edge stays an edge.
+            m.setComposite(java.awt.AlphaComposite.Src);
+            m.drawImage(mask, 0, 0, width, height, null);
+        } finally {
+            g.dispose();
+            m.dispose();
+        }
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                boolean edit = (scaledMask.getRGB(x, y) >>> 24) == 0;
+                int rgb = kept.getRGB(x, y) & 0x00FFFFFF;
+                kept.setRGB(x, y, edit ? rgb : 0xFF000000 | rgb);
+            }
+        }
+        return kept;
+    }
+
+    private static void drawOver(BufferedImage target, BufferedImage kept) {
+        Graphics2D g = target.createGraphics();
+        try {
+            g.drawImage(kept, 0, 0, null);
+        } finally {
+            g.dispose();
         }
     }
 

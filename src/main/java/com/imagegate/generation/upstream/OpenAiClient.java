@@ -151,6 +151,10 @@ public class OpenAiClient implements AutoCloseable {
             format = format == null ? OutputFormat.PNG : format;
             form.file("image[]", "image-" + i + "." + format.extension(), format.contentType(), image);
         }
+        if (call.mask() != null) {
+            // OpenAI applies the mask to the first image.
+            form.file("mask", "mask.png", "image/png", call.mask());
+        }
         return builder.header("Content-Type", form.contentType())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.body()))
                 .build();

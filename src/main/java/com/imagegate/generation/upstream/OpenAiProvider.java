@@ -73,7 +73,8 @@ public class OpenAiProvider implements ImageProvider {
                     request.size(),
                     request.quality(),
                     request.format(),
-                    request.user()));
+                    request.user(),
+                    request.mask()));
         }
         if (calls.size() == 1) {
             return call(request.taskId(), 0, calls.getFirst(), deadline);
@@ -92,7 +93,8 @@ public class OpenAiProvider implements ImageProvider {
                 ImageSize.AUTO,
                 request.quality(),
                 request.format(),
-                request.user());
+                request.user(),
+                null);
         return call(request.taskId(), 0, call, clock.instant().plus(settings.deadline()))
                 .getFirst();
     }

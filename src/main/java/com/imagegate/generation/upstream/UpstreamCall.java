@@ -10,6 +10,7 @@ import java.util.List;
  * them.
  *
  * @param model the model unless the channel names its own
+ * @param mask the edit mask for the first reference, or null
  */
 record UpstreamCall(
         String model,
@@ -19,7 +20,8 @@ record UpstreamCall(
         ImageSize size,
         Quality quality,
         OutputFormat format,
-        String user) {
+        String user,
+        byte[] mask) {
 
     UpstreamCall {
         references = List.copyOf(references);

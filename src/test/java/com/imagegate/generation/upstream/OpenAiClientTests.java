@@ -8,6 +8,7 @@ import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.Quality;
 import com.imagegate.testsupport.FakeOpenAiImages;
 import com.imagegate.testsupport.FakeOpenAiImages.Step;
+import com.imagegate.testsupport.TestImages;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.time.Clock;
@@ -44,7 +45,48 @@ class OpenAiClientTests {
                 ImageSize.SQUARE_1024,
                 Quality.AUTO,
                 OutputFormat.PNG,
+                null,
                 null);
+    }
+
+    @Test
+    void anEditsMaskGoesUpAsItsOwnPngPartBesideTheImages() {
+        byte[] image = TestImages.png(64, 48, java.awt.Color.RED);
+        byte[] mask = TestImages.png(64, 48, new java.awt.Color(0, 0, 0, 0));
+        var call = new UpstreamCall(
+                "gpt-image-2-2026-04-21",
+                "masked edit",
+                List.of(image, TestImages.png(32, 32, java.awt.Color.BLUE)),
+                1,
+                ImageSize.SQUARE_1024,
+                Quality.AUTO,
+                OutputFormat.PNG,
+                null,
+                mask);
+        var outcome = client.call(channel("sk-right-key-1234"), call, Duration.ofSeconds(10));
+        assertThat(outcome).isInstanceOf(OpenAiClient.Delivered.class);
+        var seen = UPSTREAM.requests("masked edit").getFirst();
+        assertThat(seen.path()).isEqualTo("/v1/images/edits");
+        assertThat(seen.images()).hasSize(2);
+        assertThat(seen.mask()).isNotNull();
+        assertThat(seen.mask().contentType()).isEqualTo("image/png");
+        assertThat(seen.mask().bytes()).isEqualTo(mask);
+
+        // Without a mask there is no mask part.
+        client.call(
+                channel("sk-right-key-1234"),
+                new UpstreamCall(
+                        "gpt-image-2-2026-04-21",
+                        "unmasked edit",
+                        List.of(image),
+                        1,
+                        ImageSize.SQUARE_1024,
+                        Quality.AUTO,
+                        OutputFormat.PNG,
+                        null,
+                        null),
+                Duration.ofSeconds(10));
+        assertThat(UPSTREAM.requests("unmasked edit").getFirst().mask()).isNull();
     }
 
     @Test
