@@ -10,6 +10,8 @@ import org.springframework.data.jpa.repository.Query;
 
 interface TaskImages extends JpaRepository<TaskImage, String> {
 
+    /** A task's images (every poll of a succeeded task): a string query, its plan cached. */
+    @Query("select i from TaskImage i where i.taskId = :taskId order by i.position")
     List<TaskImage> findByTaskIdOrderByPosition(String taskId);
 
     List<TaskImage> findByTaskIdInOrderByPosition(Collection<String> taskIds);

@@ -312,7 +312,9 @@ class TaskService implements Generations {
         return get(workspaceId, seen.get().taskId());
     }
 
+    /** The task and its images in one read-only transaction (one begin and end, not one per query). */
     @Override
+    @org.springframework.transaction.annotation.Transactional(readOnly = true)
     public TaskView get(String workspaceId, String taskId) {
         return views.view(find(workspaceId, taskId));
     }

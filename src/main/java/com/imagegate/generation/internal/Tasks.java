@@ -16,6 +16,8 @@ import org.springframework.data.jpa.repository.Query;
  */
 interface Tasks extends JpaRepository<Task, String> {
 
+    /** A workspace's task (every API poll): a string query, so its plan is cached rather than rebuilt per call. */
+    @Query("select t from Task t where t.id = :id and t.workspaceId = :workspaceId")
     Optional<Task> findByIdAndWorkspaceId(String id, String workspaceId);
 
     @Query("select count(t) from Task t where t.workspaceId = :workspaceId and t.status in :statuses")
