@@ -121,7 +121,8 @@ class JobRunrDashboardController {
                     new String(exchange.bufferedBody(), java.nio.charset.StandardCharsets.UTF_8));
             return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
                     .contentType(MediaType.TEXT_PLAIN)
-                    .body("JobRunr could not answer this call; the server log has the details.".getBytes());
+                    .body("JobRunr could not answer this call; the server log has the details."
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         if (change && status / 100 == 2) {
             actions.recordJobRunrChange(admin, call, before, call.state(storage));
@@ -167,10 +168,15 @@ class JobRunrDashboardController {
         }
     }
 
-    /** The request's URI as JobRunr's handlers know it: without our prefix. */
+    /** The request's URI as JobRunr's handlers know it: without our prefix. A malformed one is a 400. */
     private static URI jobRunrUri(HttpServletRequest request) {
         String query = request.getQueryString();
-        return URI.create(relative(request, BASE) + (query == null ? "" : "?" + query));
+        try {
+            return URI.create(relative(request, BASE) + (query == null ? "" : "?" + query));
+        } catch (IllegalArgumentException e) {
+            throw new org.springframework.web.server.ResponseStatusException(
+                    HttpStatus.BAD_REQUEST, "This address is not one of JobRunr's.");
+        }
     }
 
     private static String relative(HttpServletRequest request, String prefix) {

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.springframework.core.io.ClassPathResource;
@@ -79,12 +78,5 @@ final class JobRunrFrontend {
         } catch (IOException e) {
             throw new UncheckedIOException("JobRunr's dashboard file " + file + " cannot be read", e);
         }
-    }
-
-    /** Whether this JobRunr jar carries its dashboard at all. */
-    Optional<Asset> page() {
-        return new ClassPathResource(BUILD + "index.html", classLoader).isReadable()
-                ? Optional.of(asset(""))
-                : Optional.empty();
     }
 }
