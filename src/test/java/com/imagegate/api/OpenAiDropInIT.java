@@ -325,12 +325,7 @@ class OpenAiDropInIT {
                         .isEqualTo(red);
             }
         }
-        long redOnTheRight = 0;
-        for (int y = 0; y < 1024; y += 16) {
-            for (int x = 524; x < 1024; x += 16) {
-                redOnTheRight += (image.getRGB(x, y) & 0xFFFFFF) == red ? 1 : 0;
-            }
-        }
+        long redOnTheRight = com.imagegate.testsupport.TestImages.sampledPixelsOf(image, red, 524);
         assertThat(redOnTheRight).as("the right half is drawn anew").isLessThan(100);
     }
 

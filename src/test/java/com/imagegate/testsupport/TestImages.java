@@ -50,4 +50,15 @@ public final class TestImages {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** How many pixels of a 16-pixel grid from column {@code fromX} rightwards have exactly this RGB colour. */
+    public static long sampledPixelsOf(BufferedImage image, int rgb, int fromX) {
+        long count = 0;
+        for (int y = 0; y < image.getHeight(); y += 16) {
+            for (int x = fromX; x < image.getWidth(); x += 16) {
+                count += (image.getRGB(x, y) & 0xFFFFFF) == (rgb & 0xFFFFFF) ? 1 : 0;
+            }
+        }
+        return count;
+    }
 }
