@@ -1,5 +1,8 @@
 package com.imagegate.generation.internal;
 
+import static com.imagegate.generation.internal.SqlTimes.instant;
+import static com.imagegate.generation.internal.SqlTimes.utc;
+
 import com.imagegate.generation.TaskAdmin;
 import com.imagegate.generation.TaskStatus;
 import java.nio.charset.StandardCharsets;
@@ -7,8 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -206,15 +207,6 @@ class TaskAdminService implements TaskAdmin {
                 instant(rs, "created_at"),
                 instant(rs, "started_at"),
                 instant(rs, "finished_at"));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        LocalDateTime value = rs.getObject(column, LocalDateTime.class);
-        return value == null ? null : value.toInstant(ZoneOffset.UTC);
-    }
-
-    private static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     /** Position after the last task of a page: its creation time and id, base64url. */

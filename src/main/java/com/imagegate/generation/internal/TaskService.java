@@ -312,11 +312,10 @@ class TaskService implements Generations {
         return get(workspaceId, seen.get().taskId());
     }
 
-    /** The task and its images in one read-only transaction (one begin and end, not one per query). */
     @Override
-    @org.springframework.transaction.annotation.Transactional(readOnly = true)
     public TaskView get(String workspaceId, String taskId) {
-        return views.view(find(workspaceId, taskId));
+        requirePlausibleId(taskId);
+        return views.read(workspaceId, taskId).orElseThrow(TaskService::notFound);
     }
 
     @Override
@@ -372,10 +371,15 @@ class TaskService implements Generations {
     }
 
     private Task find(String workspaceId, String taskId) {
+        requirePlausibleId(taskId);
+        return tasks.findByIdAndWorkspaceId(taskId, workspaceId).orElseThrow(TaskService::notFound);
+    }
+
+    /** An id no task can have (missing or longer than the column) is not found, without asking the database. */
+    private static void requirePlausibleId(String taskId) {
         if (taskId == null || taskId.length() > 64) {
             throw notFound();
         }
-        return tasks.findByIdAndWorkspaceId(taskId, workspaceId).orElseThrow(TaskService::notFound);
     }
 
     private static GenerationException notFound() {
