@@ -1,5 +1,6 @@
 package com.imagegate.generation;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -18,6 +19,12 @@ public interface UpstreamChannels {
      * @throws IllegalArgumentException when no channel has that name
      */
     ChannelHealth setEnabled(String name, boolean enabled);
+
+    /**
+     * Every node's calls per channel over the last {@code window}, from the recorded provider calls: each configured
+     * channel (with zero calls when it had none), then any other channel that still has calls in the window.
+     */
+    List<ChannelTraffic> traffic(Duration window);
 
     /** The upstream calls a task made, in the order they started (empty for sandbox tasks). */
     List<ProviderAttempt> attempts(String taskId);

@@ -23,6 +23,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class AdminOperationsController {
 
+    /** How far back the health page counts every node's calls per channel. */
+    static final Duration TRAFFIC_WINDOW = Duration.ofHours(1);
+
     private final AdminActions actions;
     private final IntegrityRuns integrityRuns;
     private final ObjectProvider<ProviderChannels> channels;
@@ -55,6 +58,7 @@ class AdminOperationsController {
         ProviderChannels provider = channels.getIfAvailable();
         model.addAttribute("channelsAvailable", provider != null);
         model.addAttribute("channels", provider == null ? List.of() : provider.channels());
+        model.addAttribute("traffic", provider == null ? List.of() : provider.traffic(TRAFFIC_WINDOW));
         StorageProvider storage = jobStorage.getIfAvailable();
         model.addAttribute("jobsAvailable", storage != null);
         if (storage != null) {

@@ -17,6 +17,13 @@ interface ProviderChannels {
 
     List<Attempt> attempts(String taskId);
 
+    /** Every node's calls per channel over the last {@code window}. */
+    List<Traffic> traffic(Duration window);
+
+    /** @param successRate successes among calls, 0 to 1, or null without calls */
+    record Traffic(
+            String name, long calls, long successes, Double successRate, Duration latencyP50, Duration latencyP95) {}
+
     /**
      * @param state {@code ACTIVE}, {@code COOLING_DOWN} or {@code DISABLED}
      * @param successRate successes among calls, 0 to 1, or null before any call

@@ -2,6 +2,7 @@ package com.imagegate.admin.internal;
 
 import com.imagegate.generation.ChannelHealth;
 import com.imagegate.generation.UpstreamChannels;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -44,6 +45,14 @@ class UpstreamChannelsAdapter implements ProviderChannels {
                         a.images(),
                         a.startedAt(),
                         a.duration()))
+                .toList();
+    }
+
+    @Override
+    public List<Traffic> traffic(Duration window) {
+        return upstream.traffic(window).stream()
+                .map(t -> new Traffic(
+                        t.name(), t.calls(), t.successes(), t.successRate(), t.latencyP50(), t.latencyP95()))
                 .toList();
     }
 

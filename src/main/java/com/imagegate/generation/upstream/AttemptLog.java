@@ -1,13 +1,19 @@
 package com.imagegate.generation.upstream;
 
 import com.imagegate.Ids;
+import com.imagegate.generation.ChannelTraffic;
 import com.imagegate.generation.ProviderAttempt;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.jobrunr.jobs.annotations.Job;
 import org.jobrunr.jobs.annotations.Recurring;
 import org.slf4j.Logger;
@@ -23,6 +29,7 @@ public class AttemptLog {
     private static final Logger log = LoggerFactory.getLogger(AttemptLog.class);
 
     static final int BATCH = 1000;
+    static final int LATENCY_SAMPLE = 10_000;
 
     private final JdbcClient jdbc;
     private final io.micrometer.core.instrument.MeterRegistry registry;
@@ -91,6 +98,43 @@ public class AttemptLog {
         } catch (RuntimeException e) {
             log.warn("Could not record an upstream attempt of {}: {}", attempt.taskId(), e.toString());
         }
+    }
+
+    /**
+     * Calls per channel since {@code since}, by every node. Counts cover the whole window; latencies come from the
+     * most recent {@value #LATENCY_SAMPLE} successful calls in it, so a busy hour costs one bounded read.
+     */
+    Map<String, ChannelTraffic> traffic(Instant since) {
+        LocalDateTime from = LocalDateTime.ofInstant(since.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+        Map<String, List<Long>> durations = new HashMap<>();
+        jdbc.sql("select channel, duration_ms from task_attempts where started_at >= ? and error_code is null"
+                        + " order by started_at desc limit " + LATENCY_SAMPLE)
+                .param(from)
+                .query(rs -> {
+                    durations
+                            .computeIfAbsent(rs.getString("channel"), c -> new ArrayList<>())
+                            .add(rs.getLong("duration_ms"));
+                });
+        Map<String, ChannelTraffic> traffic = new TreeMap<>();
+        jdbc.sql("select channel, count(*) as calls, sum(case when error_code is null then 1 else 0 end) as ok"
+                        + " from task_attempts where started_at >= ? group by channel")
+                .param(from)
+                .query(rs -> {
+                    String channel = rs.getString("channel");
+                    long[] sorted = durations.getOrDefault(channel, List.of()).stream()
+                            .mapToLong(Long::longValue)
+                            .sorted()
+                            .toArray();
+                    traffic.put(
+                            channel,
+                            new ChannelTraffic(
+                                    channel,
+                                    rs.getLong("calls"),
+                                    rs.getLong("ok"),
+                                    ChannelRegistry.percentile(sorted, 50),
+                                    ChannelRegistry.percentile(sorted, 95)));
+                });
+        return traffic;
     }
 
     List<ProviderAttempt> of(String taskId) {

@@ -1,6 +1,7 @@
 package com.imagegate.generation.upstream;
 
 import com.imagegate.generation.ChannelHealth;
+import com.imagegate.generation.ChannelTraffic;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.ProviderAttempt;
 import com.imagegate.generation.UpstreamChannels;
@@ -164,6 +165,21 @@ public class ChannelRegistry implements UpstreamChannels {
     }
 
     @Override
+    public List<ChannelTraffic> traffic(Duration window) {
+        Map<String, ChannelTraffic> seen = attempts.traffic(clock.instant().minus(window));
+        var shown = new java.util.ArrayList<ChannelTraffic>();
+        for (Slot slot : slots) {
+            String name = slot.config.name();
+            shown.add(seen.getOrDefault(name, new ChannelTraffic(name, 0, 0, null, null)));
+        }
+        seen.values().stream()
+                .filter(t -> slots.stream().noneMatch(s -> s.config.name().equals(t.name())))
+                .sorted(Comparator.comparing(ChannelTraffic::name))
+                .forEach(shown::add);
+        return List.copyOf(shown);
+    }
+
+    @Override
     public List<ProviderAttempt> attempts(String taskId) {
         return attempts.of(taskId);
     }
@@ -257,13 +273,14 @@ public class ChannelRegistry implements UpstreamChannels {
                     percentile(recent, 50),
                     percentile(recent, 95));
         }
+    }
 
-        private static Duration percentile(long[] sorted, int p) {
-            if (sorted.length == 0) {
-                return null;
-            }
-            int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-            return Duration.ofMillis(sorted[Math.max(0, index)]);
+    /** The nearest-rank percentile of sorted milliseconds, or null when there are none. */
+    static Duration percentile(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return null;
         }
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return Duration.ofMillis(sorted[Math.max(0, index)]);
     }
 }
