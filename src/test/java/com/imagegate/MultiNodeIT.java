@@ -91,6 +91,43 @@ class MultiNodeIT {
         assertThat(dashboardOnB.statusCode()).isEqualTo(200);
         assertThat(dashboardOnB.body()).contains(email);
 
+        // An SDK's retry without an Idempotency-Key (X-Stainless-Retry-Count: 1) that the load balancer sends to the
+        // other node waits for the first attempt's task: one task, charged once, the same image in both answers.
+        Http sdkUser = new Http(b.port());
+        String sdkEmail = "sdk-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        sdkUser.submitForm("/signup", "/signup", Map.of("email", sdkEmail, "password", "a-good-password"));
+        var sdkKeyMatch =
+                SECRET.matcher(sdkUser.submitForm("/app/keys", "/app/keys", Map.of("name", "sdk", "mode", "live"))
+                        .body());
+        assertThat(sdkKeyMatch.find()).isTrue();
+        String sdkKey = sdkKeyMatch.group();
+        String sdkBody = "{\"prompt\":\"A lighthouse retried on the other node\"}";
+        var firstAttempt = HttpClient.newHttpClient()
+                .sendAsync(dropIn(a, sdkKey, sdkBody, "0"), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> count(
+                                "select count(*) from image_tasks where prompt = 'A lighthouse retried on the other node'",
+                                jdbcUrl,
+                                server)
+                        == 1);
+        var retried =
+                HttpClient.newHttpClient().send(dropIn(b, sdkKey, sdkBody, "1"), HttpResponse.BodyHandlers.ofString());
+        var first = firstAttempt.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+        assertThat(retried.headers().firstValue("x-imagegate-task-id"))
+                .isPresent()
+                .isEqualTo(first.headers().firstValue("x-imagegate-task-id"));
+        assertThat(count(
+                        "select count(*) from image_tasks where prompt = 'A lighthouse retried on the other node'",
+                        jdbcUrl,
+                        server))
+                .isEqualTo(1);
+        assertThat(ApiClient.json(new ApiClient(a.port()).get("/api/v1/account", sdkKey))
+                        .at("/credits/balance")
+                        .asLong())
+                .isEqualTo(100 - 10);
+
         // A key revoked on node A is refused there at once, and on node B (which had just accepted it) within
         // imagegate.auth-cache-ttl (2 s).
         var doomedPage = browserOnA.submitForm("/app/keys", "/app/keys", Map.of("name", "doomed", "mode", "live"));
@@ -159,11 +196,12 @@ class MultiNodeIT {
                         return "succeeded".equals(task.get("status").asString());
                     });
         }
-        // Charged once each: one capture per task, and the ledger agrees with the balance.
+        // Charged once each: one capture per task (and one for the SDK user's task), and the ledger agrees with the
+        // balance.
         assertThat(count("select count(*) from credit_entry where kind = 'CAPTURE'", jdbcUrl, server))
-                .isEqualTo(PER_MINUTE);
+                .isEqualTo(PER_MINUTE + 1);
         assertThat(count("select count(distinct reference) from credit_entry where kind = 'CAPTURE'", jdbcUrl, server))
-                .isEqualTo(PER_MINUTE);
+                .isEqualTo(PER_MINUTE + 1);
         JsonNode account = ApiClient.json(new ApiClient(b.port()).get("/api/v1/account", secret));
         assertThat(account.get("credits").get("balance").asLong()).isEqualTo(100 - PER_MINUTE * 10L);
         var integrity = HttpClient.newHttpClient()
@@ -230,6 +268,16 @@ class MultiNodeIT {
             result.next();
             return result.getString(1);
         }
+    }
+
+    /** A drop-in image request as the OpenAI SDK sends it: no Idempotency-Key, its retry number in a header. */
+    private static HttpRequest dropIn(AppNode node, String key, String body, String retryCount) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/v1/images/generations"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .header("X-Stainless-Retry-Count", retryCount)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     private static long count(String sql, String jdbcUrl, TestDatabase server) throws Exception {

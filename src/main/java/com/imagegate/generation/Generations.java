@@ -1,6 +1,7 @@
 package com.imagegate.generation;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** The one generation path: the API, the studio and the OpenAI drop-in all create and read tasks here. */
@@ -53,6 +54,13 @@ public interface Generations {
 
     /** A task of this workspace ({@link GenerationException.Reason#NOT_FOUND} for anyone else's). */
     TaskView get(String workspaceId, String taskId);
+
+    /**
+     * The task an earlier attempt of the same request made: the newest task this API key created without an
+     * Idempotency-Key within {@code within} with this request digest (as passed to {@link #accept}), unless it failed
+     * or was canceled. Read from the database, so a retry finds it whichever node accepted the first attempt.
+     */
+    Optional<TaskView> retried(String workspaceId, String apiKeyId, String requestHash, Duration within);
 
     /** Cancels a pending or processing task and releases its credits. */
     TaskView cancel(String workspaceId, String taskId);

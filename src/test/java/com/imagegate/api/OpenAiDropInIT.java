@@ -423,7 +423,7 @@ class OpenAiDropInIT {
         var alice = ApiUsers.signUpWithKey(port, "live");
         var bob = ApiUsers.signUpWithKey(port, "live");
         String body = "{\"prompt\":\"Same words\"}";
-        // Alice's keyed call and her keyless call (remembered for SDK retries on this node).
+        // Alice's keyed call and her keyless call (which an SDK retry of hers would find).
         var hers = generate(alice.secret(), body, "Idempotency-Key", "shared-key");
         var hersKeyless = generate(alice.secret(), body, "X-Stainless-Retry-Count", "0");
         // Bob uses the same Idempotency-Key, and sends what looks like a retry of her keyless call.

@@ -10,7 +10,6 @@ import com.imagegate.generation.Generations;
 import com.imagegate.generation.ImageFiles;
 import com.imagegate.generation.ImageInput;
 import com.imagegate.generation.InvalidRequestException;
-import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.TaskView;
 import jakarta.annotation.PreDestroy;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -73,7 +71,6 @@ class OpenAiImagesController {
     private final ImagesController images;
     private final ApiProperties api;
     private final OpenAiProperties openai;
-    private final SdkRetries retries;
     private final ExecutorService answers = Executors.newVirtualThreadPerTaskExecutor();
 
     OpenAiImagesController(
@@ -81,14 +78,12 @@ class OpenAiImagesController {
             ImageFiles files,
             ImagesController images,
             ApiProperties api,
-            OpenAiProperties openai,
-            Clock clock) {
+            OpenAiProperties openai) {
         this.generations = generations;
         this.files = files;
         this.images = images;
         this.api = api;
         this.openai = openai;
-        this.retries = new SdkRetries(clock, openai.maxWait().plusMinutes(1));
     }
 
     @PreDestroy
@@ -216,10 +211,9 @@ class OpenAiImagesController {
         String keyId = caller.getPrincipal().keyId();
         TaskView task = null;
         if (idempotencyKey == null && SdkRetries.isRetry(retryCount)) {
-            // An SDK retry of a request this node accepted: wait for that task unless it failed or was canceled.
-            task = retries.firstAttempt(keyId, hash)
-                    .map(id -> generations.get(workspaceId, id))
-                    .filter(t -> t.status() != TaskStatus.FAILED && t.status() != TaskStatus.CANCELED)
+            // An SDK retry: wait for the first attempt's task (accepted by any node) unless it failed or was canceled.
+            task = generations
+                    .retried(workspaceId, keyId, hash, SdkRetries.window(openai.maxWait()))
                     .orElse(null);
         }
         if (task == null) {
@@ -227,9 +221,6 @@ class OpenAiImagesController {
             task = inputs.isEmpty()
                     ? generations.accept(who, parsed.request(), idempotencyKey, hash)
                     : generations.accept(who, parsed.request(), inputs, "image", mask, idempotencyKey, hash);
-            if (idempotencyKey == null) {
-                retries.remember(keyId, hash, task.id());
-            }
         }
         response.setHeader(TASK_HEADER, task.id());
         var result = new DeferredResult<ResponseEntity<Object>>(

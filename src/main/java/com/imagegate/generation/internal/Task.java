@@ -95,6 +95,9 @@ class Task extends AssignedIdEntity<String> {
     @Column(name = "request_id")
     private String requestId;
 
+    @Column(name = "request_hash")
+    private String requestHash;
+
     @Column(name = "enhance_scale")
     private Integer enhanceScale;
 
@@ -125,8 +128,10 @@ class Task extends AssignedIdEntity<String> {
             String provider,
             String modelSnapshot,
             List<String> referenceKeys,
+            String requestHash,
             Instant now) {
         this.id = id;
+        this.requestHash = requestHash;
         this.referenceKeys = referenceKeys.isEmpty() ? null : String.join("\n", referenceKeys);
         this.workspaceId = spec.workspaceId();
         this.apiKeyId = spec.apiKeyId();

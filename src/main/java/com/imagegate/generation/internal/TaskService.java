@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.PageRequest;
@@ -246,7 +247,12 @@ class TaskService implements Generations {
         String provider = caller.testMode() || properties.provider() == GenerationProperties.Provider.SANDBOX
                 ? "sandbox"
                 : "openai";
-        Task task = new Task(taskId, spec, price, provider, properties.openai().model(), referenceKeys, now);
+        // Only a request without an Idempotency-Key keeps its digest on the task: an SDK's keyless retry can only be
+        // the
+        // retry of a keyless first attempt (a keyed one is replayed through its key).
+        String retryDigest = idempotencyKey == null ? requestHash : null;
+        Task task =
+                new Task(taskId, spec, price, provider, properties.openai().model(), referenceKeys, retryDigest, now);
         if (price > 0) {
             reserve(caller, task, price);
         }
@@ -316,6 +322,24 @@ class TaskService implements Generations {
     public TaskView get(String workspaceId, String taskId) {
         requirePlausibleId(taskId);
         return views.read(workspaceId, taskId).orElseThrow(TaskService::notFound);
+    }
+
+    @Override
+    public Optional<TaskView> retried(String workspaceId, String apiKeyId, String requestHash, Duration within) {
+        if (apiKeyId == null || requestHash == null) {
+            return Optional.empty();
+        }
+        return tasks
+                .findRetried(
+                        workspaceId,
+                        apiKeyId,
+                        requestHash,
+                        clock.instant().minus(within),
+                        List.of(TaskStatus.FAILED, TaskStatus.CANCELED),
+                        PageRequest.of(0, 1))
+                .stream()
+                .findFirst()
+                .flatMap(id -> views.read(workspaceId, id));
     }
 
     @Override

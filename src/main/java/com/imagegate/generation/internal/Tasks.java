@@ -20,6 +20,18 @@ interface Tasks extends JpaRepository<Task, String> {
     @Query("select t from Task t where t.id = :id and t.workspaceId = :workspaceId")
     Optional<Task> findByIdAndWorkspaceId(String id, String workspaceId);
 
+    /** The newest task a key created for this request digest since then, leaving out tasks in these states. */
+    @Query("select t.id from Task t where t.apiKeyId = :apiKeyId and t.requestHash = :requestHash"
+            + " and t.workspaceId = :workspaceId and t.createdAt >= :since and t.status not in :excluded"
+            + " order by t.createdAt desc")
+    List<String> findRetried(
+            String workspaceId,
+            String apiKeyId,
+            String requestHash,
+            Instant since,
+            Collection<TaskStatus> excluded,
+            Pageable limit);
+
     @Query("select count(t) from Task t where t.workspaceId = :workspaceId and t.status in :statuses")
     long countByWorkspaceIdAndStatusIn(String workspaceId, Collection<TaskStatus> statuses);
 
