@@ -73,7 +73,12 @@ public class ChannelRegistry implements UpstreamChannels {
     }
 
     /**
-     * Picks a channel.
+     * Picks a channel: of the enabled channels that are not cooling down, the highest priority whose backoff for this
+     * call has passed, by weight. When every enabled channel is cooling down, they are all candidates again ("panic
+     * mode", as a load balancer falls back to all hosts when too few are healthy): a cool-down steers calls to healthy
+     * channels, it never stops every call. Without that, one channel's run of bad luck (three random failures in a
+     * row among many calls) would hold every task for the whole cool-down, past its deadline; the calls themselves
+     * stay bounded by their retries, backoff and {@code retry-after}.
      *
      * @param notBefore per channel name, the earliest time the current call may use it again (its backoff)
      */
@@ -84,11 +89,15 @@ public class ChannelRegistry implements UpstreamChannels {
         if (enabled.isEmpty()) {
             return new Choice(null, null);
         }
+        List<Slot> healthy = enabled.stream()
+                .filter(s -> s.cooledDownUntil() == null || !s.cooledDownUntil().isAfter(now))
+                .toList();
+        List<Slot> candidates = healthy.isEmpty() ? enabled : healthy;
         Instant readyAt = null;
         int bestPriority = Integer.MIN_VALUE;
         List<Slot> best = new java.util.ArrayList<>();
-        for (Slot slot : enabled) {
-            Instant ready = later(slot.cooledDownUntil(), notBefore.get(slot.config.name()));
+        for (Slot slot : candidates) {
+            Instant ready = notBefore.get(slot.config.name());
             if (ready != null && ready.isAfter(now)) {
                 readyAt = readyAt == null || ready.isBefore(readyAt) ? ready : readyAt;
                 continue;
@@ -195,13 +204,6 @@ public class ChannelRegistry implements UpstreamChannels {
                 .filter(s -> s.config.name().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No upstream channel is named " + name));
-    }
-
-    private static Instant later(Instant a, Instant b) {
-        if (a == null) {
-            return b;
-        }
-        return b == null || a.isAfter(b) ? a : b;
     }
 
     /** One channel's configuration and this node's counters. */

@@ -122,6 +122,37 @@ class ChannelRegistryTests {
     }
 
     @Test
+    void whenEveryChannelIsCoolingDownTheyAreCalledAnywayNotWaitedFor() {
+        var registry = registry(Map.ofEntries(channel("a", 1, 5), channel("b", 1, 0)));
+        var random = new SplittableRandom(1);
+        Instant now = clock.instant();
+        for (int i = 0; i < 3; i++) {
+            registry.failed("a", SERVER_ERROR);
+        }
+        // One healthy channel left, but in this call's backoff: its backoff is waited for, the cooling one is not used.
+        var wait = registry.choose(Map.of("b", now.plusSeconds(1)), now, random);
+        assertThat(wait.channel()).isNull();
+        assertThat(wait.readyAt()).isEqualTo(now.plusSeconds(1));
+
+        for (int i = 0; i < 3; i++) {
+            registry.failed("b", SERVER_ERROR);
+        }
+        assertThat(registry.channels()).extracting(ChannelHealth::state).containsOnly(ChannelHealth.State.COOLING_DOWN);
+        // Every channel cooling down: priority and backoff still choose among them; nobody waits out the cool-down.
+        assertThat(registry.choose(Map.of(), now, random).channel().name()).isEqualTo("a");
+        assertThat(registry.choose(Map.of("a", now.plusSeconds(2)), now, random)
+                        .channel()
+                        .name())
+                .isEqualTo("b");
+        var backoff = registry.choose(Map.of("a", now.plusSeconds(2), "b", now.plusSeconds(3)), now, random);
+        assertThat(backoff.channel()).isNull();
+        assertThat(backoff.readyAt()).isEqualTo(now.plusSeconds(2));
+        // A disabled channel stays out even then.
+        registry.setEnabled("a", false);
+        assertThat(registry.choose(Map.of(), now, random).channel().name()).isEqualTo("b");
+    }
+
+    @Test
     void aRejectedRequestIsNotTheChannelsFault() {
         var registry = registry(Map.ofEntries(channel("a", 1, 0)));
         for (int i = 0; i < 5; i++) {
