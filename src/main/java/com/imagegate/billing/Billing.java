@@ -27,10 +27,24 @@ public interface Billing {
     URI portal(Member member);
 
     /**
-     * Moves the workspace's live subscription to another plan: a new billing period starts now (Stripe prorates the
-     * unused time), and the new plan's allowance is granted when that invoice is paid.
+     * What moving the workspace's live subscription to {@code plan} costs now and when it takes effect, as Stripe
+     * quotes it; nothing changes.
      */
-    void changePlan(Member member, String plan);
+    PlanChange previewPlanChange(Member member, String plan);
+
+    /**
+     * Moves the workspace's live subscription to another plan. An upgrade takes effect at once and Stripe charges the
+     * prorated difference now (the change is applied only if that payment succeeds; its credits come with the paid
+     * invoice); a downgrade takes effect at the end of the period; choosing the current plan again cancels a pending
+     * downgrade.
+     *
+     * @param quotedAt the {@link PlanChange#quotedAt()} the customer saw, or {@code null} for now; a quote older than
+     *     15 minutes is refused
+     */
+    PlanChange changePlan(Member member, String plan, Long quotedAt);
+
+    /** Ends the plan at the end of the period ({@code cancel}) or keeps it renewing ({@code !cancel}). */
+    void cancelAtPeriodEnd(Member member, boolean cancel);
 
     /** The state of a Checkout this workspace started; empty for another workspace's or an unknown session. */
     Optional<CheckoutState> checkoutState(String workspaceId, String sessionId);

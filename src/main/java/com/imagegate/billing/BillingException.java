@@ -12,6 +12,8 @@ public class BillingException extends RuntimeException {
         ALREADY_SUBSCRIBED,
         NO_SUBSCRIPTION,
         NO_CUSTOMER,
+        QUOTE_EXPIRED,
+        PAYMENT_FAILED,
         STRIPE_UNAVAILABLE
     }
 

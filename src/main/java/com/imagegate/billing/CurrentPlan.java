@@ -12,6 +12,7 @@ import java.time.Instant;
  * @param cancelAtPeriodEnd the plan ends at {@code periodEnd} and is not renewed
  * @param paymentFailed the last renewal payment failed and Stripe is retrying (the plan stays meanwhile)
  * @param failedInvoiceUrl Stripe's page where the failed invoice can be paid, if known
+ * @param scheduledPlan the catalog id of the plan the subscription changes to at {@code periodEnd} (a downgrade), if any
  */
 public record CurrentPlan(
         String id,
@@ -21,7 +22,8 @@ public record CurrentPlan(
         Instant periodEnd,
         boolean cancelAtPeriodEnd,
         boolean paymentFailed,
-        String failedInvoiceUrl) {
+        String failedInvoiceUrl,
+        String scheduledPlan) {
 
     public static final String FREE = "free";
 

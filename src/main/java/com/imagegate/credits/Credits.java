@@ -34,6 +34,15 @@ public interface Credits {
     /** A chargeback: takes back up to the credits asked for, as far as they are still spendable (never below zero). */
     LedgerEntry clawback(Clawback clawback);
 
+    /**
+     * Writes off what is still available in the lot that the grant {@code writeOff.grantReference()} added (a plan
+     * allowance replaced by the next one): one {@link EntryKind#PLAN_CHANGE} entry. Credits held by running tasks stay
+     * held. A replayed reference returns the first entry.
+     *
+     * @return the entry, or empty when the lot had nothing available (nothing is written then)
+     */
+    java.util.Optional<LedgerEntry> writeOff(WriteOff writeOff);
+
     /** Spendable and reserved credits now, and the lots they sit in. */
     Balance balance(String workspaceId);
 

@@ -10,5 +10,7 @@ public enum EntryKind {
     RELEASE,
     ADJUSTMENT,
     EXPIRY,
-    CLAWBACK
+    CLAWBACK,
+    /** The rest of a plan allowance written off because a new allowance of the same subscription replaced it. */
+    PLAN_CHANGE
 }

@@ -218,30 +218,55 @@ class StripeBillingIT {
         assertThat(send("invoice.paid", renewal).statusCode()).isEqualTo(200);
         assertThat(spendable(buyer)).isEqualTo(25_000);
 
-        // Upgrade to Max: a new period starts now, Max's allowance comes with its invoice.
+        // Upgrade to Max, 3 days into the 30-day period: at once, within the period; the customer sees the quote
+        // first: the prorated difference now, and the credits it adds.
         clock.advance(Duration.ofDays(3));
         STRIPE.now(clock.instant().getEpochSecond());
-        var upgrade = buyer.http().submitForm("/app/billing", "/app/billing/plan", Map.of("plan", "max"));
+        String quote = buyer.http().get("/app/billing/plan?plan=max").body();
+        assertThat(quote).contains("takes effect <strong>at once</strong>", "63.00 USD", "67,500");
+        Matcher quotedAt =
+                Pattern.compile("name=\"quoted_at\" value=\"(\\d+)\"").matcher(quote);
+        assertThat(quotedAt.find()).isTrue();
+        var upgrade = buyer.http()
+                .submitForm(
+                        "/app/billing/plan?plan=max",
+                        "/app/billing/plan",
+                        Map.of("plan", "max", "quoted_at", quotedAt.group(1)));
         assertThat(upgrade.statusCode()).isEqualTo(302);
         assertThat(STRIPE.requests()).contains("POST /v1/subscriptions/" + subscription);
         String upgradeInvoice = (String) STRIPE.object(subscription).get("latest_invoice");
+        assertThat(STRIPE.object(upgradeInvoice))
+                .containsEntry("billing_reason", "subscription_update")
+                .containsEntry("amount_paid", 6300L);
         assertThat(send("customer.subscription.updated", subscription).statusCode())
                 .isEqualTo(200);
         assertThat(send("invoice.paid", upgradeInvoice).statusCode()).isEqualTo(200);
-        assertThat(spendable(buyer)).isEqualTo(25_000 + 100_000);
+        assertThat(spendable(buyer))
+                .as("the period's Pro allowance is replaced by one holding its rest plus what the upgrade paid for")
+                .isEqualTo(25_000 + 67_500);
+        assertThat(count(
+                        "select count(*) from credit_entry where workspace_id = ? and kind = 'PLAN_CHANGE'",
+                        buyer.workspaceId()))
+                .isEqualTo(1);
+        assertThat(send("invoice.paid", upgradeInvoice).statusCode()).isEqualTo(200);
+        assertThat(spendable(buyer)).as("a replay grants nothing").isEqualTo(92_500);
         account = account(buyer.key());
         assertThat(account.get("plan").asString()).isEqualTo("max");
         assertThat(account.get("rate_limits").get("requests_per_minute").asInt())
                 .isEqualTo(300);
         assertThat(account.get("rate_limits").get("concurrent_tasks").asInt()).isEqualTo(32);
 
-        // Cancel (in the portal): the plan stays until the period ends, then the workspace is on Free.
-        STRIPE.setSubscription(subscription, "cancel_at_period_end", true);
+        // Cancel: the plan stays until the period ends, then the workspace is on Free.
+        assertThat(buyer.http()
+                        .submitForm("/app/billing", "/app/billing/cancel", Map.of("cancel", "true"))
+                        .statusCode())
+                .isEqualTo(302);
+        assertThat(STRIPE.object(subscription)).containsEntry("cancel_at_period_end", true);
         assertThat(send("customer.subscription.updated", subscription).statusCode())
                 .isEqualTo(200);
         assertThat(account(buyer.key()).get("plan").asString()).isEqualTo("max");
         assertThat(buyer.http().get("/app/billing").body()).contains("Ends on");
-        clock.advance(Duration.ofDays(30).plusMinutes(1));
+        clock.advance(Duration.ofDays(27).plusMinutes(1));
         assertThat(account(buyer.key()).get("plan").asString())
                 .as("the plan ends at the period end even before Stripe's deleted event")
                 .isEqualTo("free");
@@ -271,11 +296,16 @@ class StripeBillingIT {
         assertThat(account(buyer.key()).get("plan").asString()).isEqualTo("pro");
         long before = spendable(buyer);
 
-        STRIPE.setSubscription(subscription, "status", "active");
-        STRIPE.object(failed).put("status", "paid");
+        assertThat(STRIPE.payOpenInvoice(failed)).isTrue();
         assertThat(send("invoice.paid", failed).statusCode()).isEqualTo(200);
         assertThat(buyer.http().get("/app").body()).doesNotContain("id=\"payment-failed\"");
-        assertThat(spendable(buyer)).isEqualTo(before + 25_000);
+        assertThat(spendable(buyer))
+                .as("the new period's allowance replaces the previous period's")
+                .isEqualTo(before);
+        assertThat(credits.balance(buyer.workspaceId()).lots().stream()
+                        .filter(lot -> lot.source() == LotSource.PLAN)
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test

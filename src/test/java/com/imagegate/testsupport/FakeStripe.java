@@ -107,7 +107,7 @@ public final class FakeStripe implements AutoCloseable {
 
     /**
      * The customer paid a subscription-mode Checkout: the subscription is active for a month from {@code now} and its
-     * first invoice is paid.
+     * first invoice (less any credit on the customer's balance) is paid.
      *
      * @return the invoice id
      */
@@ -117,29 +117,108 @@ public final class FakeStripe implements AutoCloseable {
         subscription.put("customer", session.get("customer"));
         subscription.put("status", "active");
         subscription.put("cancel_at_period_end", false);
+        subscription.put("schedule", null);
+        subscription.put("pending_update", null);
         subscription.put("metadata", session.get("subscription_metadata"));
         subscription.put("items", list(new ArrayList<>(List.of(item((String) session.get("price"), now)))));
         session.put("status", "complete");
         session.put("payment_status", "paid");
         session.put("subscription", subscription.get("id"));
-        return invoice((String) subscription.get("id"), now, "subscription_create");
+        String invoice = invoice(
+                (String) subscription.get("id"), "subscription_create", List.of(periodLine(subscription)), true);
+        subscription.put("latest_invoice", invoice);
+        return invoice;
     }
 
-    /** A new period starts at {@code now} and its invoice is paid; returns the invoice id. */
+    /**
+     * The period ends at {@code now}: a subscription set to cancel at its end is canceled (no invoice, returns null); a
+     * schedule's next phase takes over (a downgrade); otherwise a new period starts with its invoice, which carries
+     * pending proration items and is paid from the customer's balance first, then by card. Returns the invoice id.
+     */
     public String renew(String subscriptionId, long now, String reason) {
         var subscription = objects.get(subscriptionId);
+        if (Boolean.TRUE.equals(subscription.get("cancel_at_period_end"))) {
+            subscription.put("status", "canceled");
+            return null;
+        }
         var item = firstItem(subscription);
+        String scheduleId = (String) subscription.get("schedule");
+        if (scheduleId != null) {
+            var schedule = objects.get(scheduleId);
+            @SuppressWarnings("unchecked")
+            var phases = (List<Map<String, Object>>) schedule.get("phases");
+            if (phases.size() > 1) {
+                item.put("price", objects.get((String) phases.get(1).get("price")));
+            }
+            schedule.put("status", "released");
+            schedule.put("released_subscription", subscriptionId);
+            subscription.put("schedule", null);
+        }
         item.put("current_period_start", now);
         item.put("current_period_end", now + Duration.ofDays(30).toSeconds());
-        return invoice(subscriptionId, now, reason);
+        List<Map<String, Object>> lines = new ArrayList<>();
+        lines.add(periodLine(subscription));
+        @SuppressWarnings("unchecked")
+        var pending = (List<Map<String, Object>>) subscription.remove("pending_items");
+        if (pending != null) {
+            lines.addAll(pending);
+        }
+        String invoice = invoice(subscriptionId, reason, lines, true);
+        subscription.put("latest_invoice", invoice);
+        if (!"paid".equals(objects.get(invoice).get("status"))) {
+            subscription.put("status", "past_due");
+        } else if ("past_due".equals(subscription.get("status"))) {
+            subscription.put("status", "active");
+        }
+        return invoice;
     }
 
     /** A renewal whose payment failed: the subscription is past due and the invoice open. */
     public String failRenewal(String subscriptionId, long now) {
-        String invoiceId = renew(subscriptionId, now, "subscription_cycle");
-        objects.get(invoiceId).put("status", "open");
-        objects.get(subscriptionId).put("status", "past_due");
-        return invoiceId;
+        var customer = (String) objects.get(subscriptionId).get("customer");
+        boolean declining = declines.contains(customer);
+        declines.add(customer);
+        try {
+            return renew(subscriptionId, now, "subscription_cycle");
+        } finally {
+            if (!declining) {
+                declines.remove(customer);
+            }
+        }
+    }
+
+    /** From now on the customer's card is declined ({@code true}) or accepted again. */
+    public void declineCards(String customerId, boolean decline) {
+        if (decline) {
+            declines.add(customerId);
+        } else {
+            declines.remove(customerId);
+        }
+    }
+
+    /** The customer pays an open invoice (after a failed attempt); returns whether it is paid now. */
+    public boolean payOpenInvoice(String invoiceId) {
+        var invoice = objects.get(invoiceId);
+        if (!"open".equals(invoice.get("status")) || declines.contains((String) invoice.get("customer"))) {
+            return false;
+        }
+        long due = ((Number) invoice.get("amount_due")).longValue();
+        settle(invoice, due);
+        var subscription = objects.get(subscriptionOf(invoice));
+        if (subscription != null && "past_due".equals(subscription.get("status"))) {
+            subscription.put("status", "active");
+        }
+        return true;
+    }
+
+    /** The customer's balance in cents: negative is credit that Stripe applies to the next invoices. */
+    public long customerBalance(String customerId) {
+        return ((Number) objects.get(customerId).getOrDefault("balance", 0L)).longValue();
+    }
+
+    /** Money actually charged to cards for an invoice (0 when the balance paid it). */
+    public long moneyPaid(String invoiceId) {
+        return ((Number) objects.get(invoiceId).get("amount_paid")).longValue();
     }
 
     public void setSubscription(String subscriptionId, String key, Object value) {
@@ -156,6 +235,7 @@ public final class FakeStripe implements AutoCloseable {
 
     public String dispute(String chargeId) {
         var charge = objects.get(chargeId);
+        charge.put("disputed", true);
         var dispute = obj("dispute", next("dp"));
         dispute.put("charge", chargeId);
         dispute.put("payment_intent", charge.get("payment_intent"));
@@ -168,6 +248,59 @@ public final class FakeStripe implements AutoCloseable {
     /** The charge of an invoice's payment. */
     public String chargeOfInvoice(String invoiceId) {
         return (String) objects.get(invoiceId).get("charge_id");
+    }
+
+    /**
+     * A change the customer makes in a Stripe-hosted page (a customer portal that allows plan switches): the same
+     * update as {@code POST /v1/subscriptions/{id}}; returns the HTTP status Stripe would answer.
+     */
+    public int portalUpdate(String subscriptionId, Map<String, String> form) {
+        try {
+            updateSubscription(objects.get(subscriptionId), new LinkedHashMap<>(form));
+            return 200;
+        } catch (StripeError refused) {
+            return refused.status;
+        }
+    }
+
+    public String itemOf(String subscriptionId) {
+        return (String) firstItem(objects.get(subscriptionId)).get("id");
+    }
+
+    public long periodEnd(String subscriptionId) {
+        return ((Number) firstItem(objects.get(subscriptionId)).get("current_period_end")).longValue();
+    }
+
+    public List<String> invoicesOf(String customerId) {
+        return ofCustomer("invoice", customerId);
+    }
+
+    public List<String> chargesOf(String customerId) {
+        return ofCustomer("charge", customerId);
+    }
+
+    private List<String> ofCustomer(String type, String customerId) {
+        return objects.values().stream()
+                .filter(o -> type.equals(o.get("object")) && customerId != null && customerId.equals(o.get("customer")))
+                .map(o -> (String) o.get("id"))
+                .sorted()
+                .toList();
+    }
+
+    public long chargeAmount(String chargeId) {
+        return ((Number) objects.get(chargeId).get("amount")).longValue();
+    }
+
+    public long refunded(String chargeId) {
+        return ((Number) objects.get(chargeId).get("amount_refunded")).longValue();
+    }
+
+    public long refundable(String chargeId) {
+        return disputed(chargeId) ? 0 : chargeAmount(chargeId) - refunded(chargeId);
+    }
+
+    public boolean disputed(String chargeId) {
+        return Boolean.TRUE.equals(objects.get(chargeId).get("disputed"));
     }
 
     // --- events, signed like Stripe signs them
@@ -248,7 +381,17 @@ public final class FakeStripe implements AutoCloseable {
                 return;
             }
             String idempotencyKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-            Object answer = route(method, path, form, idempotencyKey);
+            Object answer;
+            try {
+                answer = route(method, path, form, idempotencyKey);
+            } catch (StripeError error) {
+                respond(
+                        exchange,
+                        error.status,
+                        "application/json",
+                        json(Map.of("error", Map.of("type", "invalid_request_error", "message", error.getMessage()))));
+                return;
+            }
             if (answer == null) {
                 respond(
                         exchange,
@@ -326,16 +469,95 @@ public final class FakeStripe implements AutoCloseable {
             if (subscription == null) {
                 return null;
             }
-            long now = Long.parseLong(form.getOrDefault("proration_date", String.valueOf(clockSeconds)));
-            String price = form.get("items[0][price]");
-            if (price != null) {
-                var item = firstItem(subscription);
-                item.put("price", objects.get(price));
-                item.put("current_period_start", now);
-                item.put("current_period_end", now + Duration.ofDays(30).toSeconds());
-                subscription.put("latest_invoice", invoice(parts[2], now, "subscription_update"));
+            return publicView(updateSubscription(subscription, form));
+        }
+        if ("POST".equals(method) && path.equals("/v1/invoices/create_preview")) {
+            var subscription = objects.get(form.get("subscription"));
+            if (subscription == null) {
+                return null;
             }
-            return subscription;
+            long date = Long.parseLong(form.getOrDefault("subscription_details[proration_date]", "" + clockSeconds));
+            var lines = prorations(subscription, form.get("subscription_details[items][0][price]"), date);
+            var preview = new LinkedHashMap<String, Object>();
+            preview.put("object", "invoice");
+            preview.put("customer", subscription.get("customer"));
+            preview.put("currency", "usd");
+            preview.put("billing_reason", "subscription_update");
+            long total = lines.stream()
+                    .mapToLong(l -> ((Number) l.get("amount")).longValue())
+                    .sum();
+            long balance = customerBalance((String) subscription.get("customer"));
+            long applied = total > 0 && balance < 0 ? Math.min(total, -balance) : 0;
+            preview.put("total", total);
+            preview.put("total_excluding_tax", total);
+            preview.put("subtotal", total);
+            preview.put("amount_due", Math.max(0, total - applied));
+            preview.put("amount_paid", 0L);
+            preview.put("starting_balance", balance);
+            preview.put("lines", list(new ArrayList<>(lines)));
+            return preview;
+        }
+        if ("POST".equals(method) && path.equals("/v1/subscription_schedules")) {
+            var subscription = objects.get(form.get("from_subscription"));
+            if (subscription == null) {
+                return null;
+            }
+            if (subscription.get("schedule") != null) {
+                throw new StripeError(400, "The subscription is already attached to a schedule.");
+            }
+            var schedule = obj("subscription_schedule", next("sub_sched"));
+            var item = firstItem(subscription);
+            @SuppressWarnings("unchecked")
+            var price = (Map<String, Object>) item.get("price");
+            schedule.put("subscription", subscription.get("id"));
+            schedule.put("customer", subscription.get("customer"));
+            schedule.put("status", "active");
+            schedule.put("end_behavior", "release");
+            schedule.put(
+                    "phases",
+                    new ArrayList<>(List.of(Map.of(
+                            "price", price.get("id"),
+                            "start_date", item.get("current_period_start"),
+                            "end_date", item.get("current_period_end")))));
+            subscription.put("schedule", schedule.get("id"));
+            return scheduleView(schedule);
+        }
+        if ("POST".equals(method) && parts.length == 3 && parts[1].equals("subscription_schedules")) {
+            var schedule = objects.get(parts[2]);
+            if (schedule == null) {
+                return null;
+            }
+            var phases = new ArrayList<Map<String, Object>>();
+            for (int i = 0; form.containsKey("phases[" + i + "][items][0][price]"); i++) {
+                var phase = new LinkedHashMap<String, Object>();
+                phase.put("price", form.get("phases[" + i + "][items][0][price]"));
+                phase.put("start_date", form.get("phases[" + i + "][start_date]"));
+                phase.put("end_date", form.get("phases[" + i + "][end_date]"));
+                phases.add(phase);
+            }
+            if (!phases.isEmpty()) {
+                schedule.put("phases", phases);
+            }
+            if (form.containsKey("end_behavior")) {
+                schedule.put("end_behavior", form.get("end_behavior"));
+            }
+            return scheduleView(schedule);
+        }
+        if ("POST".equals(method)
+                && parts.length == 4
+                && parts[1].equals("subscription_schedules")
+                && parts[3].equals("release")) {
+            var schedule = objects.get(parts[2]);
+            if (schedule == null) {
+                return null;
+            }
+            schedule.put("status", "released");
+            var subscription = objects.get((String) schedule.get("subscription"));
+            if (subscription != null && schedule.get("id").equals(subscription.get("schedule"))) {
+                subscription.put("schedule", null);
+            }
+            schedule.put("released_subscription", schedule.get("subscription"));
+            return scheduleView(schedule);
         }
         if ("GET".equals(method) && parts.length == 3) {
             Object found = objects.get(parts[2]);
@@ -354,25 +576,170 @@ public final class FakeStripe implements AutoCloseable {
         clockSeconds = epochSeconds;
     }
 
-    private String invoice(String subscriptionId, long now, String reason) {
-        var subscription = objects.get(subscriptionId);
+    /** Thrown by a route to answer with Stripe's error shape. */
+    static final class StripeError extends RuntimeException {
+        final int status;
+
+        StripeError(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    private final java.util.Set<String> declines = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * {@code POST /v1/subscriptions/{id}} as Stripe does it for what Imagegate and a customer portal send: {@code
+     * cancel_at_period_end}, and a price change with {@code proration_behavior} (create_prorations: items for the next
+     * invoice; always_invoice: invoiced now; none), {@code billing_cycle_anchor=now} (a new period from now, invoiced at
+     * once; a negative total goes to the customer's balance and the invoice is paid) and {@code
+     * payment_behavior=pending_if_incomplete} (the change is applied only if its invoice is paid).
+     */
+    private Map<String, Object> updateSubscription(Map<String, Object> subscription, Map<String, String> form) {
+        if (form.containsKey("cancel_at_period_end")) {
+            subscription.put("cancel_at_period_end", Boolean.parseBoolean(form.get("cancel_at_period_end")));
+        }
+        String price = form.get("items[0][price]");
+        if (price == null) {
+            return subscription;
+        }
+        if (subscription.get("schedule") != null) {
+            throw new StripeError(
+                    400,
+                    "The subscription is managed by the subscription schedule " + subscription.get("schedule")
+                            + ", and updating any cancelation behavior directly is not allowed.");
+        }
+        if (!"active".equals(subscription.get("status")) && !"trialing".equals(subscription.get("status"))) {
+            throw new StripeError(400, "This subscription is " + subscription.get("status") + ".");
+        }
+        long date = Long.parseLong(form.getOrDefault("proration_date", String.valueOf(clockSeconds)));
+        String behavior = form.getOrDefault("proration_behavior", "create_prorations");
+        boolean pendingIfIncomplete = "pending_if_incomplete".equals(form.get("payment_behavior"));
+        var item = firstItem(subscription);
+        @SuppressWarnings("unchecked")
+        var oldPrice = (Map<String, Object>) item.get("price");
+        if ("now".equals(form.get("billing_cycle_anchor"))) {
+            var lines = new ArrayList<Map<String, Object>>();
+            if (!"none".equals(behavior)) {
+                lines.add(line(
+                        subscription,
+                        oldPrice,
+                        -prorated(oldPrice, item, date),
+                        true,
+                        date,
+                        ((Number) item.get("current_period_end")).longValue()));
+            }
+            item.put("price", objects.get(price));
+            item.put("current_period_start", date);
+            item.put("current_period_end", date + Duration.ofDays(30).toSeconds());
+            lines.add(periodLine(subscription));
+            subscription.put(
+                    "latest_invoice", invoice((String) subscription.get("id"), "subscription_update", lines, true));
+            return subscription;
+        }
+        var lines = "none".equals(behavior) ? List.<Map<String, Object>>of() : prorations(subscription, price, date);
+        if ("always_invoice".equals(behavior) && !lines.isEmpty()) {
+            String invoice = invoice((String) subscription.get("id"), "subscription_update", lines, true);
+            subscription.put("latest_invoice", invoice);
+            if (pendingIfIncomplete && !"paid".equals(objects.get(invoice).get("status"))) {
+                objects.get(invoice).put("status", "void");
+                subscription.put("pending_update", Map.of("expires_at", date + 23 * 3600));
+                return subscription;
+            }
+        } else if (!lines.isEmpty()) {
+            @SuppressWarnings("unchecked")
+            var pending = (List<Map<String, Object>>)
+                    subscription.computeIfAbsent("pending_items", k -> new ArrayList<Map<String, Object>>());
+            pending.addAll(lines);
+        }
+        subscription.put("pending_update", null);
+        item.put("price", objects.get(price));
+        return subscription;
+    }
+
+    /** The proration lines of moving the subscription to {@code newPrice} at {@code date}, within its period. */
+    private List<Map<String, Object>> prorations(Map<String, Object> subscription, String newPrice, long date) {
+        var item = firstItem(subscription);
+        @SuppressWarnings("unchecked")
+        var oldPrice = (Map<String, Object>) item.get("price");
+        var next = objects.get(newPrice);
+        long end = ((Number) item.get("current_period_end")).longValue();
+        return List.of(
+                line(subscription, oldPrice, -prorated(oldPrice, item, date), true, date, end),
+                line(subscription, next, prorated(next, item, date), true, date, end));
+    }
+
+    /** Stripe's proration: the price times the unused share of the period, to the second, rounded. */
+    private static long prorated(Map<String, Object> price, Map<String, Object> item, long date) {
+        long start = ((Number) item.get("current_period_start")).longValue();
+        long end = ((Number) item.get("current_period_end")).longValue();
+        long unused = Math.max(0, Math.min(end - start, end - date));
+        return Math.round(((Number) price.get("unit_amount")).longValue() * (double) unused / (end - start));
+    }
+
+    private Map<String, Object> periodLine(Map<String, Object> subscription) {
         var item = firstItem(subscription);
         @SuppressWarnings("unchecked")
         var price = (Map<String, Object>) item.get("price");
-        String intent = next("pi");
-        var charge = obj("charge", next("ch"));
-        charge.put("amount", price.get("unit_amount"));
-        charge.put("amount_refunded", 0L);
-        charge.put("refunded", false);
-        charge.put("currency", "usd");
-        charge.put("customer", subscription.get("customer"));
-        charge.put("payment_intent", intent);
+        return line(
+                subscription,
+                price,
+                ((Number) price.get("unit_amount")).longValue(),
+                false,
+                ((Number) item.get("current_period_start")).longValue(),
+                ((Number) item.get("current_period_end")).longValue());
+    }
+
+    private Map<String, Object> line(
+            Map<String, Object> subscription,
+            Map<String, Object> price,
+            long amount,
+            boolean proration,
+            long start,
+            long end) {
+        var details = new LinkedHashMap<String, Object>();
+        details.put("subscription", subscription.get("id"));
+        details.put("subscription_item", firstItem(subscription).get("id"));
+        details.put("proration", proration);
+        details.put("invoice_item", proration ? next("ii") : null);
+        var line = new LinkedHashMap<String, Object>();
+        line.put("id", next("il"));
+        line.put("object", "line_item");
+        line.put("amount", amount);
+        line.put("currency", "usd");
+        line.put("period", Map.of("start", start, "end", end));
+        line.put(
+                "pricing",
+                Map.of(
+                        "type",
+                        "price_details",
+                        "price_details",
+                        Map.of("price", price.get("id"), "product", "prod_fake")));
+        line.put("parent", Map.of("type", "subscription_item_details", "subscription_item_details", details));
+        return line;
+    }
+
+    /**
+     * An invoice of the subscription for these lines, finalized and paid as Stripe does it: a negative total goes to
+     * the customer's credit balance (the invoice is paid, nothing charged); otherwise the balance pays first and the
+     * card the rest; a declined card leaves the invoice open.
+     */
+    private String invoice(String subscriptionId, String reason, List<Map<String, Object>> lines, boolean charge) {
+        var subscription = objects.get(subscriptionId);
+        String customerId = (String) subscription.get("customer");
+        var customer = objects.get(customerId);
+        long total = lines.stream()
+                .mapToLong(l -> ((Number) l.get("amount")).longValue())
+                .sum();
+        long balance = customerBalance(customerId);
         var invoice = obj("invoice", next("in"));
-        invoice.put("customer", subscription.get("customer"));
-        invoice.put("status", "paid");
+        invoice.put("customer", customerId);
         invoice.put("billing_reason", reason);
-        invoice.put("amount_paid", price.get("unit_amount"));
         invoice.put("currency", "usd");
+        invoice.put("subtotal", total);
+        invoice.put("total", total);
+        invoice.put("total_excluding_tax", total);
+        invoice.put("starting_balance", balance);
         invoice.put("hosted_invoice_url", "https://invoice.stripe.test/" + invoice.get("id"));
         invoice.put(
                 "parent",
@@ -381,17 +748,46 @@ public final class FakeStripe implements AutoCloseable {
                         "subscription_details",
                         "subscription_details",
                         Map.of("subscription", subscriptionId, "metadata", Map.of())));
-        invoice.put(
-                "lines",
-                list(new ArrayList<>(List.of(Map.of(
-                        "id",
-                        next("il"),
-                        "object",
-                        "line_item",
-                        "amount",
-                        price.get("unit_amount"),
-                        "period",
-                        Map.of("start", item.get("current_period_start"), "end", item.get("current_period_end")))))));
+        invoice.put("lines", list(new ArrayList<>(lines)));
+        invoice.put("payments", list(new ArrayList<>()));
+        invoice.put("amount_paid", 0L);
+        long due;
+        if (total <= 0) {
+            balance += total;
+            due = 0;
+        } else {
+            long applied = balance < 0 ? Math.min(total, -balance) : 0;
+            balance += applied;
+            due = total - applied;
+        }
+        if (customer != null) {
+            customer.put("balance", balance);
+        }
+        invoice.put("ending_balance", balance);
+        invoice.put("amount_due", due);
+        invoice.put("amount_remaining", due);
+        invoice.put("status", "open");
+        if (due == 0) {
+            invoice.put("status", "paid");
+        } else if (charge && !declines.contains(customerId)) {
+            settle(invoice, due);
+        }
+        return (String) invoice.get("id");
+    }
+
+    /** The card pays {@code due}: a PaymentIntent and its charge exist, the invoice is paid. */
+    private void settle(Map<String, Object> invoice, long due) {
+        String intent = next("pi");
+        var charge = obj("charge", next("ch"));
+        charge.put("amount", due);
+        charge.put("amount_refunded", 0L);
+        charge.put("refunded", false);
+        charge.put("currency", "usd");
+        charge.put("customer", invoice.get("customer"));
+        charge.put("payment_intent", intent);
+        invoice.put("status", "paid");
+        invoice.put("amount_paid", due);
+        invoice.put("amount_remaining", 0L);
         invoice.put(
                 "payments",
                 list(new ArrayList<>(List.of(Map.of(
@@ -404,7 +800,39 @@ public final class FakeStripe implements AutoCloseable {
                         "payment",
                         Map.of("type", "payment_intent", "payment_intent", intent))))));
         invoice.put("charge_id", charge.get("id"));
-        return (String) invoice.get("id");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String subscriptionOf(Map<String, Object> invoice) {
+        var parent = (Map<String, Object>) invoice.get("parent");
+        return (String) ((Map<String, Object>) parent.get("subscription_details")).get("subscription");
+    }
+
+    private static Map<String, Object> scheduleView(Map<String, Object> schedule) {
+        var view = new LinkedHashMap<>(schedule);
+        @SuppressWarnings("unchecked")
+        var phases = (List<Map<String, Object>>) schedule.get("phases");
+        view.put(
+                "phases",
+                phases.stream()
+                        .map(phase -> {
+                            var out = new LinkedHashMap<String, Object>();
+                            out.put(
+                                    "start_date",
+                                    phase.get("start_date") == null
+                                            ? null
+                                            : Long.valueOf(
+                                                    phase.get("start_date").toString()));
+                            out.put(
+                                    "end_date",
+                                    phase.get("end_date") == null
+                                            ? null
+                                            : Long.valueOf(phase.get("end_date").toString()));
+                            out.put("items", List.of(Map.of("price", phase.get("price"), "quantity", 1)));
+                            return (Object) out;
+                        })
+                        .toList());
+        return view;
     }
 
     private Map<String, Object> item(String priceId, long now) {
@@ -440,6 +868,7 @@ public final class FakeStripe implements AutoCloseable {
         view.remove("subscription_metadata");
         view.remove("price");
         view.remove("charge_id");
+        view.remove("pending_items");
         return view;
     }
 

@@ -58,7 +58,8 @@ class AdminReports {
         long spent = total(kinds, EntryKind.CAPTURE).captured();
         long granted = GRANTS.stream().mapToLong(k -> total(kinds, k).credits()).sum();
         long adjusted = total(kinds, EntryKind.ADJUSTMENT).credits();
-        long expired = -total(kinds, EntryKind.EXPIRY).credits();
+        long expired = -total(kinds, EntryKind.EXPIRY).credits()
+                - total(kinds, EntryKind.PLAN_CHANGE).credits();
         long clawedBack = -total(kinds, EntryKind.CLAWBACK).credits();
         TaskAdmin.Totals usage = tasks.totals(from, to);
         return new Period(

@@ -10,12 +10,14 @@ import com.imagegate.billing.BillingFlag;
 import com.imagegate.billing.Catalog;
 import com.imagegate.billing.CheckoutState;
 import com.imagegate.billing.Payment;
+import com.imagegate.billing.PlanChange;
 import com.imagegate.billing.PlanProperties;
 import com.imagegate.billing.PriceMismatch;
 import com.stripe.model.checkout.Session;
 import com.stripe.param.checkout.SessionCreateParams;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -129,8 +131,25 @@ class BillingService implements Billing {
         }
     }
 
+    /** How old a plan-change quote may be when it is confirmed. */
+    static final Duration QUOTE_VALIDITY = Duration.ofMinutes(15);
+
     @Override
-    public void changePlan(Member member, String planId) {
+    public PlanChange previewPlanChange(Member member, String planId) {
+        return planChange(member, planId, clock.instant().getEpochSecond(), false);
+    }
+
+    @Override
+    public PlanChange changePlan(Member member, String planId, Long quotedAt) {
+        long now = clock.instant().getEpochSecond();
+        if (quotedAt != null && (quotedAt > now || quotedAt < now - QUOTE_VALIDITY.toSeconds())) {
+            throw new BillingException(
+                    Reason.QUOTE_EXPIRED, "That quote has expired. Review the change again to see today's price.");
+        }
+        return planChange(member, planId, quotedAt == null ? now : quotedAt, true);
+    }
+
+    private PlanChange planChange(Member member, String planId, long prorationDate, boolean apply) {
         String workspaceId = requireBuyer(member);
         var plan = catalog.subscription(planId)
                 .orElseThrow(() ->
@@ -139,22 +158,123 @@ class BillingService implements Billing {
                 .findFirst()
                 .orElseThrow(() -> new BillingException(
                         Reason.NO_SUBSCRIPTION, "This workspace has no plan to change: subscribe first."));
-        if (planId.equals(live.plan())) {
-            throw new BillingException(Reason.ALREADY_SUBSCRIBED, "This workspace is on " + plan.name() + " already.");
-        }
+        var current = catalog.subscription(live.plan())
+                .orElseThrow(() -> new BillingException(
+                        Reason.NO_SUBSCRIPTION, "This workspace's plan is not in the catalog; contact support."));
         try {
             var subscription = stripe.subscription(live.id());
-            var changed = stripe.changePrice(
-                    live.id(), SubscriptionState.itemId(subscription), stripe.priceId(plan.stripePrice()), planId);
-            var state = SubscriptionState.of(changed, catalog, stripe);
-            store.saveSubscription(
-                    state.id(),
-                    workspaceId,
-                    state.plan() == null ? "unknown" : state.plan(),
-                    state.status(),
+            var state = SubscriptionState.of(subscription, catalog, stripe);
+            if (!"active".equals(state.status()) && !"trialing".equals(state.status())) {
+                throw new BillingException(
+                        Reason.PAYMENT_FAILED,
+                        "The last payment for this plan failed: pay the open invoice before changing plans.");
+            }
+            String itemId = SubscriptionState.itemId(subscription);
+            if (planId.equals(state.plan())) {
+                if (state.schedule() == null) {
+                    throw new BillingException(
+                            Reason.ALREADY_SUBSCRIBED, "This workspace is on " + plan.name() + " already.");
+                }
+                var keep = new PlanChange(
+                        planId,
+                        plan.name(),
+                        PlanChange.Kind.KEEP,
+                        0,
+                        plan.currency(),
+                        0,
+                        null,
+                        plan.priceCents(),
+                        prorationDate);
+                if (apply) {
+                    stripe.releaseSchedule(state.schedule());
+                    store.saveSubscription(
+                            SubscriptionState.of(stripe.subscription(live.id()), catalog, stripe),
+                            workspaceId,
+                            clock.instant());
+                    store.scheduledPlan(live.id(), null);
+                }
+                return keep;
+            }
+            if (plan.priceCents() > current.priceCents()) {
+                String customer = store.customerOf(workspaceId).orElse(subscription.getCustomer());
+                var quote = stripe.previewUpgrade(
+                        customer, live.id(), itemId, stripe.priceId(plan.stripePrice()), prorationDate);
+                long due = java.util.Objects.requireNonNullElse(quote.getAmountDue(), 0L);
+                long untaxed = Math.min(due, java.util.Objects.requireNonNullElse(quote.getTotalExcludingTax(), due));
+                var change = new PlanChange(
+                        planId,
+                        plan.name(),
+                        PlanChange.Kind.UPGRADE,
+                        due,
+                        java.util.Objects.requireNonNullElse(quote.getCurrency(), plan.currency()),
+                        InvoiceCredits.share(
+                                plan.creditsPerPeriod() - current.creditsPerPeriod(),
+                                untaxed,
+                                plan.priceCents() - current.priceCents()),
+                        java.time.Instant.ofEpochSecond(prorationDate),
+                        plan.priceCents(),
+                        prorationDate);
+                if (apply) {
+                    if (state.schedule() != null) {
+                        stripe.releaseSchedule(state.schedule());
+                    }
+                    var changed = stripe.upgrade(live.id(), itemId, stripe.priceId(plan.stripePrice()), prorationDate);
+                    store.saveSubscription(
+                            SubscriptionState.of(changed, catalog, stripe), workspaceId, clock.instant());
+                    store.scheduledPlan(live.id(), null);
+                    if (changed.getPendingUpdate() != null) {
+                        throw new BillingException(
+                                Reason.PAYMENT_FAILED,
+                                "Stripe could not charge the difference, so your plan was not changed. Update your card"
+                                        + " under “Manage billing” and try again.");
+                    }
+                }
+                return change;
+            }
+            var change = new PlanChange(
+                    planId,
+                    plan.name(),
+                    PlanChange.Kind.DOWNGRADE,
+                    0,
+                    plan.currency(),
+                    0,
                     state.periodEnd(),
-                    state.cancelAtPeriodEnd(),
-                    clock.instant());
+                    plan.priceCents(),
+                    prorationDate);
+            if (apply) {
+                stripe.scheduleChange(
+                        live.id(),
+                        state.schedule(),
+                        stripe.priceId(current.stripePrice()),
+                        state.periodStart().getEpochSecond(),
+                        state.periodEnd().getEpochSecond(),
+                        stripe.priceId(plan.stripePrice()));
+                store.saveSubscription(
+                        SubscriptionState.of(stripe.subscription(live.id()), catalog, stripe),
+                        workspaceId,
+                        clock.instant());
+                store.scheduledPlan(live.id(), planId);
+            }
+            return change;
+        } catch (StripeGateway.StripeCallException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public void cancelAtPeriodEnd(Member member, boolean cancel) {
+        String workspaceId = cancel ? requireManagerOf(member) : requireBuyer(member);
+        var live = store.liveSubscriptions(workspaceId).stream()
+                .findFirst()
+                .orElseThrow(() -> new BillingException(Reason.NO_SUBSCRIPTION, "This workspace has no plan."));
+        try {
+            var subscription = stripe.subscription(live.id());
+            if (subscription.getSchedule() != null) {
+                stripe.releaseSchedule(subscription.getSchedule());
+            }
+            var changed = stripe.cancelAtPeriodEnd(live.id(), cancel);
+            store.saveSubscription(SubscriptionState.of(changed, catalog, stripe), workspaceId, clock.instant());
+            store.scheduledPlan(live.id(), null);
         } catch (StripeGateway.StripeCallException e) {
             throw unavailable(e);
         }
@@ -258,6 +378,13 @@ class BillingService implements Billing {
                 throw unavailable(e);
             }
         });
+    }
+
+    /** Cancelling needs no purchase rights beyond managing the workspace: a suspended workspace may still cancel. */
+    private String requireManagerOf(Member member) {
+        requireConfigured();
+        requireManager(member);
+        return member.workspace().id();
     }
 
     private String requireBuyer(Member member) {

@@ -193,37 +193,37 @@ class BillingStore {
             Instant currentPeriodEnd,
             boolean cancelAtPeriodEnd,
             Instant paymentFailedAt,
-            String failedInvoiceUrl) {}
+            String failedInvoiceUrl,
+            String scheduledPlan) {}
 
     private static final String SUBSCRIPTION_COLUMNS = "id, workspace_id, plan, status, current_period_end,"
-            + " cancel_at_period_end, payment_failed_at, failed_invoice_url";
+            + " cancel_at_period_end, payment_failed_at, failed_invoice_url, scheduled_plan";
 
-    /** Writes the subscription as Stripe has it now (re-read), whatever order its events came in. */
-    void saveSubscription(
-            String id,
-            String workspaceId,
-            String plan,
-            String status,
-            Instant currentPeriodEnd,
-            boolean cancelAtPeriodEnd,
-            Instant now) {
+    /**
+     * Writes the subscription as Stripe has it now (re-read), whatever order its events came in. A subscription that
+     * no schedule manages any more has no pending plan change.
+     */
+    void saveSubscription(SubscriptionState state, String workspaceId, Instant now) {
+        String plan = state.plan() == null ? "unknown" : state.plan();
         jdbc.update(
                 "insert into billing_subscriptions (id, workspace_id, plan, status, current_period_end,"
                         + " cancel_at_period_end, updated_at) values (?, ?, ?, ?, ?, ?, ?)"
                         + " on duplicate key update plan = ?, status = ?, current_period_end = ?,"
-                        + " cancel_at_period_end = ?, updated_at = ?",
-                id,
+                        + " cancel_at_period_end = ?, updated_at = ?,"
+                        + " scheduled_plan = case when ? then scheduled_plan else null end",
+                state.id(),
                 workspaceId,
                 plan,
-                status,
-                ts(currentPeriodEnd),
-                cancelAtPeriodEnd,
+                state.status(),
+                ts(state.periodEnd()),
+                state.cancelAtPeriodEnd(),
                 ts(now),
                 plan,
-                status,
-                ts(currentPeriodEnd),
-                cancelAtPeriodEnd,
-                ts(now));
+                state.status(),
+                ts(state.periodEnd()),
+                state.cancelAtPeriodEnd(),
+                ts(now),
+                state.schedule() != null);
     }
 
     void paymentFailed(String subscriptionId, String invoiceUrl, Instant now) {
@@ -253,8 +253,82 @@ class BillingStore {
                         instant(rs, 5),
                         rs.getBoolean(6),
                         instant(rs, 7),
-                        rs.getString(8)),
+                        rs.getString(8),
+                        rs.getString(9)),
                 workspaceId);
+    }
+
+    // --- billing periods: one plan entitlement per (subscription, period)
+
+    record PeriodRow(
+            String subscriptionId,
+            Instant periodEnd,
+            String workspaceId,
+            Instant periodStart,
+            String plan,
+            long ceiling,
+            long entitled,
+            String lotReference) {}
+
+    private static final String PERIOD_COLUMNS =
+            "subscription_id, period_end, workspace_id, period_start, plan, ceiling, entitled, lot_reference";
+
+    /** Every period of the subscription, the latest first, locked for this transaction. */
+    List<PeriodRow> lockPeriods(String subscriptionId) {
+        return jdbc.query(
+                "select " + PERIOD_COLUMNS + " from billing_periods where subscription_id = ?"
+                        + " order by period_end desc for update",
+                (rs, i) -> new PeriodRow(
+                        rs.getString(1),
+                        instant(rs, 2),
+                        rs.getString(3),
+                        instant(rs, 4),
+                        rs.getString(5),
+                        rs.getLong(6),
+                        rs.getLong(7),
+                        rs.getString(8)),
+                subscriptionId);
+    }
+
+    void insertPeriod(PeriodRow row, Instant now) {
+        jdbc.update(
+                "insert into billing_periods (" + PERIOD_COLUMNS + ", created_at, updated_at)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row.subscriptionId(),
+                ts(row.periodEnd()),
+                row.workspaceId(),
+                ts(row.periodStart()),
+                row.plan(),
+                row.ceiling(),
+                row.entitled(),
+                row.lotReference(),
+                ts(now),
+                ts(now));
+    }
+
+    void updatePeriod(PeriodRow row, Instant now) {
+        jdbc.update(
+                "update billing_periods set plan = ?, ceiling = ?, entitled = ?, lot_reference = ?, updated_at = ?"
+                        + " where subscription_id = ? and period_end = ?",
+                row.plan(),
+                row.ceiling(),
+                row.entitled(),
+                row.lotReference(),
+                ts(now),
+                row.subscriptionId(),
+                ts(row.periodEnd()));
+    }
+
+    /** Takes the workspace's billing lock: every grant of plan credits to one workspace runs one after the other. */
+    void lockWorkspace(String workspaceId) {
+        jdbc.queryForList(
+                "select workspace_id from billing_customers where workspace_id = ? for update",
+                String.class,
+                workspaceId);
+    }
+
+    void scheduledPlan(String subscriptionId, String plan) {
+        jdbc.update("update billing_subscriptions set scheduled_plan = ? where id = ?", plan, subscriptionId);
     }
 
     // --- events processed

@@ -44,7 +44,8 @@ class PlansService implements Plans {
                         row.currentPeriodEnd(),
                         row.cancelAtPeriodEnd(),
                         row.paymentFailedAt() != null,
-                        row.failedInvoiceUrl());
+                        row.failedInvoiceUrl(),
+                        row.cancelAtPeriodEnd() ? null : row.scheduledPlan());
             }
         }
         var free = catalog.free();
@@ -56,6 +57,7 @@ class PlansService implements Plans {
                 null,
                 false,
                 false,
+                null,
                 null);
     }
 }

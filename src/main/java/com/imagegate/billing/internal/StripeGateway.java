@@ -10,11 +10,15 @@ import com.stripe.model.Dispute;
 import com.stripe.model.Invoice;
 import com.stripe.model.Price;
 import com.stripe.model.Subscription;
+import com.stripe.model.SubscriptionSchedule;
 import com.stripe.model.checkout.Session;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.CustomerCreateParams;
+import com.stripe.param.InvoiceCreatePreviewParams;
 import com.stripe.param.InvoiceRetrieveParams;
 import com.stripe.param.PriceListParams;
+import com.stripe.param.SubscriptionScheduleCreateParams;
+import com.stripe.param.SubscriptionScheduleUpdateParams;
 import com.stripe.param.SubscriptionUpdateParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import java.util.Map;
@@ -150,8 +154,12 @@ public class StripeGateway {
                 .getUrl();
     }
 
-    /** Moves the subscription's one item to another price; a new billing period starts now, prorated. */
-    Subscription changePrice(String subscriptionId, String itemId, String priceId, String plan) {
+    /**
+     * An upgrade: the subscription's one item moves to another price at once, within the current period; Stripe
+     * invoices the prorated difference now and applies the change only if that invoice is paid ({@code
+     * payment_behavior=pending_if_incomplete}; otherwise the subscription keeps its price and shows a pending update).
+     */
+    Subscription upgrade(String subscriptionId, String itemId, String priceId, long prorationDate) {
         return call(
                 "update subscription " + subscriptionId,
                 () -> client().v1()
@@ -163,10 +171,102 @@ public class StripeGateway {
                                                 .setId(itemId)
                                                 .setPrice(priceId)
                                                 .build())
-                                        .setBillingCycleAnchor(SubscriptionUpdateParams.BillingCycleAnchor.NOW)
+                                        .setProrationBehavior(SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE)
+                                        .setProrationDate(prorationDate)
+                                        .setPaymentBehavior(
+                                                SubscriptionUpdateParams.PaymentBehavior.PENDING_IF_INCOMPLETE)
+                                        .build()));
+    }
+
+    /** What {@link #upgrade} would invoice now, as Stripe computes it. */
+    Invoice previewUpgrade(
+            String customerId, String subscriptionId, String itemId, String priceId, long prorationDate) {
+        return call(
+                "preview invoice of " + subscriptionId,
+                () -> client().v1()
+                        .invoices()
+                        .createPreview(InvoiceCreatePreviewParams.builder()
+                                .setCustomer(customerId)
+                                .setSubscription(subscriptionId)
+                                .setSubscriptionDetails(InvoiceCreatePreviewParams.SubscriptionDetails.builder()
+                                        .addItem(InvoiceCreatePreviewParams.SubscriptionDetails.Item.builder()
+                                                .setId(itemId)
+                                                .setPrice(priceId)
+                                                .build())
                                         .setProrationBehavior(
-                                                SubscriptionUpdateParams.ProrationBehavior.CREATE_PRORATIONS)
-                                        .putMetadata("plan", plan)
+                                                InvoiceCreatePreviewParams.SubscriptionDetails.ProrationBehavior
+                                                        .ALWAYS_INVOICE)
+                                        .setProrationDate(prorationDate)
+                                        .build())
+                                .build()));
+    }
+
+    /**
+     * A downgrade at the period's end: a subscription schedule (made from the subscription, or its existing one) keeps
+     * the current price until {@code periodEnd}, then moves to {@code nextPriceId} and releases the subscription.
+     */
+    SubscriptionSchedule scheduleChange(
+            String subscriptionId,
+            String existingSchedule,
+            String currentPriceId,
+            long periodStart,
+            long periodEnd,
+            String nextPriceId) {
+        return call("schedule a change of " + subscriptionId, () -> {
+            String scheduleId = existingSchedule != null
+                    ? existingSchedule
+                    : client().v1()
+                            .subscriptionSchedules()
+                            .create(SubscriptionScheduleCreateParams.builder()
+                                    .setFromSubscription(subscriptionId)
+                                    .build())
+                            .getId();
+            return client().v1()
+                    .subscriptionSchedules()
+                    .update(
+                            scheduleId,
+                            SubscriptionScheduleUpdateParams.builder()
+                                    .setEndBehavior(SubscriptionScheduleUpdateParams.EndBehavior.RELEASE)
+                                    .addPhase(SubscriptionScheduleUpdateParams.Phase.builder()
+                                            .addItem(SubscriptionScheduleUpdateParams.Phase.Item.builder()
+                                                    .setPrice(currentPriceId)
+                                                    .setQuantity(1L)
+                                                    .build())
+                                            .setStartDate(periodStart)
+                                            .setEndDate(periodEnd)
+                                            .build())
+                                    .addPhase(SubscriptionScheduleUpdateParams.Phase.builder()
+                                            .addItem(SubscriptionScheduleUpdateParams.Phase.Item.builder()
+                                                    .setPrice(nextPriceId)
+                                                    .setQuantity(1L)
+                                                    .build())
+                                            .setDuration(SubscriptionScheduleUpdateParams.Phase.Duration.builder()
+                                                    .setInterval(
+                                                            SubscriptionScheduleUpdateParams.Phase.Duration.Interval
+                                                                    .MONTH)
+                                                    .setIntervalCount(1L)
+                                                    .build())
+                                            .build())
+                                    .build());
+        });
+    }
+
+    /** Ends a schedule's control of its subscription, dropping the change it had planned. */
+    void releaseSchedule(String scheduleId) {
+        call(
+                "release schedule " + scheduleId,
+                () -> client().v1().subscriptionSchedules().release(scheduleId));
+    }
+
+    Subscription cancelAtPeriodEnd(String subscriptionId, boolean cancel) {
+        return call(
+                "update subscription " + subscriptionId,
+                () -> client().v1()
+                        .subscriptions()
+                        .update(
+                                subscriptionId,
+                                SubscriptionUpdateParams.builder()
+                                        .setCancelAtPeriodEnd(cancel)
                                         .build()));
     }
 

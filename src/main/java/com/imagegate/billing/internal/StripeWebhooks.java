@@ -72,6 +72,7 @@ public class StripeWebhooks {
     private final Accounts accounts;
     private final Clock clock;
     private final TransactionTemplate transaction;
+    private final PlanAllowances allowances;
 
     StripeWebhooks(
             BillingProperties properties,
@@ -81,7 +82,9 @@ public class StripeWebhooks {
             Credits credits,
             Accounts accounts,
             Clock clock,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions,
+            PlanAllowances allowances) {
+        this.allowances = allowances;
         this.properties = properties.stripe();
         this.stripe = stripe;
         this.store = store;
@@ -276,8 +279,7 @@ public class StripeWebhooks {
             return Step.nothing("no workspace for customer " + invoice.getCustomer());
         }
         String workspaceId = workspace.get();
-        Optional<PlanProperties.Subscription> plan = catalog.subscription(state.plan());
-        Instant periodEnd = periodEnd(invoice, state);
+        InvoiceCredits.Outcome outcome = InvoiceCredits.claim(facts(invoice), catalog.subscriptionsById());
         String paymentIntent = paymentIntentOf(invoice);
         return new Step(workspaceId, () -> {
             Instant now = clock.instant();
@@ -286,47 +288,46 @@ public class StripeWebhooks {
                 return "invoice is " + invoice.getStatus() + "; nothing granted";
             }
             store.paymentSucceeded(subscriptionId);
-            if (plan.isEmpty()) {
-                store.flag(
-                        workspaceId,
-                        "UNKNOWN_PRICE",
-                        "price:" + invoiceId,
-                        "Paid invoice " + invoiceId + " is for a price that is no configured plan; no credits granted",
-                        now);
-                return "price of subscription " + subscriptionId + " is no configured plan; nothing granted";
-            }
-            if (periodEnd == null || !periodEnd.isAfter(now)) {
-                return "the invoice's period is over; no allowance granted";
-            }
-            long allowance = plan.get().creditsPerPeriod();
-            if (!store.paymentExists(invoiceId)) {
-                store.insertPayment(new BillingStore.PaymentRow(
-                        Ids.next("pay"),
-                        workspaceId,
-                        "PLAN",
-                        state.plan(),
-                        invoiceId,
-                        paymentIntent,
-                        Objects.requireNonNullElse(invoice.getAmountPaid(), 0L),
-                        Objects.requireNonNullElse(invoice.getCurrency(), "usd"),
-                        allowance,
-                        periodEnd,
-                        invoice.getHostedInvoiceUrl(),
-                        0,
-                        0,
-                        now));
-            }
-            LedgerEntry entry = credits.grant(new Grant(
-                    workspaceId,
-                    allowance,
-                    LotSource.PLAN,
-                    periodEnd,
-                    "stripe:" + invoiceId,
-                    "stripe",
-                    plan.get().name() + " allowance, invoice " + invoiceId));
             store.planCheckoutsPaid(workspaceId, now);
-            return "granted " + entry.credits() + " credits of " + plan.get().name() + " until " + periodEnd;
+            if (outcome instanceof InvoiceCredits.Refusal refusal) {
+                store.flag(workspaceId, refusal.flag(), "invoice:" + invoiceId, refusal.detail(), now);
+                return refusal.detail();
+            }
+            return allowances.grant(
+                    workspaceId, subscriptionId, invoice, paymentIntent, (InvoiceCredits.Claim) outcome, now);
         });
+    }
+
+    /** The invoice as {@link InvoiceCredits} reads it: its reason, the money paid (no tax, no balance) and lines. */
+    private InvoiceCredits.Invoice facts(Invoice invoice) {
+        long paid = Objects.requireNonNullElse(invoice.getAmountPaid(), 0L);
+        long offStripe = Objects.requireNonNullElse(invoice.getAmountPaidOffStripe(), 0L);
+        long total = Objects.requireNonNullElse(invoice.getTotal(), 0L);
+        long tax = invoice.getTotalExcludingTax() == null ? 0 : Math.max(0, total - invoice.getTotalExcludingTax());
+        java.util.List<InvoiceCredits.Line> lines = new java.util.ArrayList<>();
+        if (invoice.getLines() != null && invoice.getLines().getData() != null) {
+            for (InvoiceLineItem line : invoice.getLines().getData()) {
+                String price = line.getPricing() == null || line.getPricing().getPriceDetails() == null
+                        ? null
+                        : line.getPricing().getPriceDetails().getPrice();
+                boolean proration = line.getParent() != null
+                        && line.getParent().getSubscriptionItemDetails() != null
+                        && Boolean.TRUE.equals(
+                                line.getParent().getSubscriptionItemDetails().getProration());
+                lines.add(new InvoiceCredits.Line(
+                        price == null ? null : SubscriptionState.planOfPriceId(price, catalog, stripe),
+                        Objects.requireNonNullElse(line.getAmount(), 0L),
+                        proration,
+                        line.getPeriod() == null || line.getPeriod().getStart() == null
+                                ? null
+                                : Instant.ofEpochSecond(line.getPeriod().getStart()),
+                        line.getPeriod() == null || line.getPeriod().getEnd() == null
+                                ? null
+                                : Instant.ofEpochSecond(line.getPeriod().getEnd())));
+            }
+        }
+        return new InvoiceCredits.Invoice(
+                invoice.getId(), invoice.getBillingReason(), Math.max(0, paid - offStripe - tax), lines);
     }
 
     private Step invoicePaymentFailed(String invoiceId) {
@@ -364,14 +365,7 @@ public class StripeWebhooks {
     }
 
     private void saveSubscription(SubscriptionState state, String workspaceId) {
-        store.saveSubscription(
-                state.id(),
-                workspaceId,
-                state.plan() == null ? "unknown" : state.plan(),
-                state.status(),
-                state.periodEnd(),
-                state.cancelAtPeriodEnd(),
-                clock.instant());
+        store.saveSubscription(state, workspaceId, clock.instant());
     }
 
     // --- refunds and disputes
@@ -493,21 +487,6 @@ public class StripeWebhooks {
             return null;
         }
         return invoice.getParent().getSubscriptionDetails().getSubscription();
-    }
-
-    /** The latest end of the invoice's lines' periods (an upgrade's invoice also has a proration line). */
-    private static Instant periodEnd(Invoice invoice, SubscriptionState state) {
-        Long end = null;
-        if (invoice.getLines() != null && invoice.getLines().getData() != null) {
-            for (InvoiceLineItem line : invoice.getLines().getData()) {
-                if (line.getPeriod() != null && line.getPeriod().getEnd() != null) {
-                    end = end == null
-                            ? line.getPeriod().getEnd()
-                            : Math.max(end, line.getPeriod().getEnd());
-                }
-            }
-        }
-        return end != null ? Instant.ofEpochSecond(end) : state.periodEnd();
     }
 
     private static String paymentIntentOf(Invoice invoice) {

@@ -22,6 +22,7 @@ import com.imagegate.credits.Reservation;
 import com.imagegate.credits.Reserve;
 import com.imagegate.credits.Settlement;
 import com.imagegate.credits.UnknownReservationException;
+import com.imagegate.credits.WriteOff;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -299,6 +300,38 @@ class Ledger implements Credits {
                     clawback.actor(),
                     clawback.reason(),
                     now);
+        });
+    }
+
+    @Override
+    public Optional<LedgerEntry> writeOff(WriteOff writeOff) {
+        return write(writeOff.reference(), () -> {
+            Instant now = now();
+            accounts.lockOrCreate(writeOff.workspaceId(), now);
+            Optional<LedgerEntry> existing = entries.byReference(writeOff.reference());
+            if (existing.isPresent()) {
+                return Optional.of(replay(existing.get(), writeOff.workspaceId(), EntryKind.PLAN_CHANGE, null));
+            }
+            LedgerEntry grant = entries.byReference(writeOff.grantReference())
+                    .filter(entry -> entry.workspaceId().equals(writeOff.workspaceId()))
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "no grant " + writeOff.grantReference() + " in workspace " + writeOff.workspaceId()));
+            List<Allocation> added = entries.allocationsOf(grant.reference());
+            if (added.size() != 1 || grant.credits() <= 0) {
+                throw new IllegalArgumentException(writeOff.grantReference() + " is not a grant of one lot");
+            }
+            Lot lot = lots.lock(added.get(0).lotId()).orElseThrow();
+            if (lot.available() <= 0 || lot.expiredAt(now)) {
+                return Optional.<LedgerEntry>empty(); // spent, or the expiry job writes it off
+            }
+            return Optional.of(debit(
+                    writeOff.workspaceId(),
+                    EntryKind.PLAN_CHANGE,
+                    List.of(new Spending.Take(lot.id(), lot.available())),
+                    writeOff.reference(),
+                    writeOff.actor(),
+                    writeOff.reason(),
+                    now));
         });
     }
 

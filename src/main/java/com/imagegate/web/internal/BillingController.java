@@ -5,6 +5,7 @@ import com.imagegate.billing.Billing;
 import com.imagegate.billing.BillingException;
 import com.imagegate.billing.Catalog;
 import com.imagegate.billing.CheckoutState;
+import com.imagegate.billing.PlanChange;
 import com.imagegate.billing.Plans;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
@@ -73,14 +74,55 @@ class BillingController {
         }
     }
 
-    @PostMapping("/plan")
-    String changePlan(Member member, @RequestParam(defaultValue = "") String plan, RedirectAttributes redirect) {
+    /** The quote for a plan change: what it costs now and when it takes effect, with a button to confirm it. */
+    @GetMapping("/plan")
+    String reviewPlanChange(
+            Member member, @RequestParam(defaultValue = "") String plan, Model model, RedirectAttributes redirect) {
         try {
-            billing.changePlan(member, plan);
+            model.addAttribute("member", member);
+            model.addAttribute("change", billing.previewPlanChange(member, plan));
+            model.addAttribute("current", plans.current(member.workspace().id()));
+            return "billing/plan-change";
+        } catch (BillingException refused) {
+            redirect.addFlashAttribute("errorMessage", refused.getMessage());
+            return "redirect:/app/billing";
+        }
+    }
+
+    @PostMapping("/plan")
+    String changePlan(
+            Member member,
+            @RequestParam(defaultValue = "") String plan,
+            @RequestParam(name = "quoted_at", required = false) Long quotedAt,
+            RedirectAttributes redirect) {
+        try {
+            PlanChange change = billing.changePlan(member, plan, quotedAt);
             redirect.addFlashAttribute(
                     "noticeMessage",
-                    "Plan changed. Stripe charges the new plan now, less the unused time of the old one; its credits"
-                            + " arrive as soon as the payment is confirmed.");
+                    switch (change.kind()) {
+                        case UPGRADE ->
+                            "You are on " + change.planName() + " now. Its extra credits arrive as soon as"
+                                    + " Stripe confirms the payment.";
+                        case DOWNGRADE ->
+                            "Your plan changes to " + change.planName() + " at the end of this period;"
+                                    + " until then nothing changes.";
+                        case KEEP -> "The pending change is canceled: you stay on " + change.planName() + ".";
+                    });
+        } catch (BillingException refused) {
+            redirect.addFlashAttribute("errorMessage", refused.getMessage());
+        }
+        return "redirect:/app/billing";
+    }
+
+    @PostMapping("/cancel")
+    String cancel(Member member, @RequestParam(defaultValue = "true") boolean cancel, RedirectAttributes redirect) {
+        try {
+            billing.cancelAtPeriodEnd(member, cancel);
+            redirect.addFlashAttribute(
+                    "noticeMessage",
+                    cancel
+                            ? "Your plan ends at the end of this period; it will not renew."
+                            : "Your plan renews again at the end of this period.");
         } catch (BillingException refused) {
             redirect.addFlashAttribute("errorMessage", refused.getMessage());
         }

@@ -87,7 +87,7 @@ class HtmxFragmentsTest {
         @Bean
         com.imagegate.billing.Plans plans() {
             return workspaceId ->
-                    new com.imagegate.billing.CurrentPlan("free", "Free", 10, 2, null, false, false, null);
+                    new com.imagegate.billing.CurrentPlan("free", "Free", 10, 2, null, false, false, null, null);
         }
     }
 
