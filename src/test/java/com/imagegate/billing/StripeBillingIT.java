@@ -223,7 +223,7 @@ class StripeBillingIT {
         clock.advance(Duration.ofDays(3));
         STRIPE.now(clock.instant().getEpochSecond());
         String quote = buyer.http().get("/app/billing/plan?plan=max").body();
-        assertThat(quote).contains("takes effect <strong>at once</strong>", "63.00 USD", "67,500");
+        assertThat(quote).contains("takes effect <strong>at once</strong>", "63.00 USD", "63,636");
         Matcher quotedAt =
                 Pattern.compile("name=\"quoted_at\" value=\"(\\d+)\"").matcher(quote);
         assertThat(quotedAt.find()).isTrue();
@@ -243,13 +243,13 @@ class StripeBillingIT {
         assertThat(send("invoice.paid", upgradeInvoice).statusCode()).isEqualTo(200);
         assertThat(spendable(buyer))
                 .as("the period's Pro allowance is replaced by one holding its rest plus what the upgrade paid for")
-                .isEqualTo(25_000 + 67_500);
+                .isEqualTo(25_000 + 63_636);
         assertThat(count(
                         "select count(*) from credit_entry where workspace_id = ? and kind = 'PLAN_CHANGE'",
                         buyer.workspaceId()))
                 .isEqualTo(1);
         assertThat(send("invoice.paid", upgradeInvoice).statusCode()).isEqualTo(200);
-        assertThat(spendable(buyer)).as("a replay grants nothing").isEqualTo(92_500);
+        assertThat(spendable(buyer)).as("a replay grants nothing").isEqualTo(88_636);
         account = account(buyer.key());
         assertThat(account.get("plan").asString()).isEqualTo("max");
         assertThat(account.get("rate_limits").get("requests_per_minute").asInt())

@@ -207,10 +207,12 @@ class BillingService implements Billing {
                         PlanChange.Kind.UPGRADE,
                         due,
                         java.util.Objects.requireNonNullElse(quote.getCurrency(), plan.currency()),
-                        InvoiceCredits.share(
-                                plan.creditsPerPeriod() - current.creditsPerPeriod(),
-                                untaxed,
-                                plan.priceCents() - current.priceCents()),
+                        Math.min(
+                                InvoiceCredits.share(
+                                        plan.creditsPerPeriod() - current.creditsPerPeriod(),
+                                        untaxed,
+                                        plan.priceCents() - current.priceCents()),
+                                InvoiceCredits.share(plan.creditsPerPeriod(), untaxed, plan.priceCents())),
                         java.time.Instant.ofEpochSecond(prorationDate),
                         plan.priceCents(),
                         prorationDate);

@@ -17,9 +17,10 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code subscription_create}, {@code subscription_cycle}: a new period. Its plan's allowance, in proportion to
  *       the money paid when that is less than the plan's price (part paid from the customer's balance).
- *   <li>{@code subscription_update}: an upgrade within the period. The difference of the two plans' allowances in
- *       proportion of the prorated difference of their prices that was paid: {@code (A2 − A1) × paid / (P2 − P1)},
- *       never more than {@code A2 − A1}.
+ *   <li>{@code subscription_update}: an upgrade within the period. What the prorated charge buys at the new plan's
+ *       rate, {@code A2 × paid / P2}, and never more than the difference of the allowances in proportion, {@code (A2 −
+ *       A1) × paid / (P2 − P1)}. So every payment, on its own, buys credits at no better rate than its plan's: a refund
+ *       or dispute of any one payment takes back that payment's share and the rest stays covered by the money kept.
  *   <li>Anything else ({@code manual}, {@code subscription_threshold}, a downgrade's proration, an invoice paid with
  *       no money): nothing, with a reason for the admins.
  * </ul>
@@ -119,7 +120,9 @@ final class InvoiceCredits {
                 up.get().plan(),
                 up.get().periodStart(),
                 up.get().periodEnd(),
-                share(moreCredits, invoice.moneyPaid(), morePrice),
+                Math.min(
+                        share(moreCredits, invoice.moneyPaid(), morePrice),
+                        share(to.creditsPerPeriod(), invoice.moneyPaid(), to.priceCents())),
                 to.creditsPerPeriod(),
                 false);
     }

@@ -346,6 +346,9 @@ public class StripeWebhooks {
             if ("paid".equals(invoice.getStatus())) {
                 return "invoice was paid meanwhile";
             }
+            if ("subscription_update".equals(invoice.getBillingReason())) {
+                return "an upgrade's payment failed; the plan stays as it was";
+            }
             store.paymentFailed(subscriptionId, invoice.getHostedInvoiceUrl(), clock.instant());
             return "renewal payment failed; subscription is " + state.status();
         });
@@ -431,12 +434,14 @@ public class StripeWebhooks {
     private String reclaim(String workspaceId, String paymentIntent, long amountCents, String reference, String why) {
         BillingStore.PaymentRow payment = store.paymentByIntentForUpdate(paymentIntent)
                 .orElseThrow(() -> new RetryLater("payment " + paymentIntent + " not recorded"));
+        // Rounded up: a refund never leaves a fraction of a credit that no money pays for.
         long share = payment.amountCents() <= 0
                 ? payment.credits()
                 : Math.min(
                         payment.credits(),
-                        Math.multiplyExact(payment.credits(), Math.min(amountCents, payment.amountCents()))
-                                / payment.amountCents());
+                        Math.ceilDiv(
+                                Math.multiplyExact(payment.credits(), Math.min(amountCents, payment.amountCents())),
+                                payment.amountCents()));
         long target = Math.max(share, payment.reclaimAsked());
         long asked = target - payment.reclaimAsked();
         if (asked <= 0) {
