@@ -21,6 +21,8 @@ public record BillingProperties(@DefaultValue Stripe stripe) {
      * @param webhookTolerance how old a webhook's signed timestamp may be (replay protection)
      * @param hostedPageOrigins origins of Stripe's hosted pages (Checkout, portal) that our forms redirect to; the
      *     browser's CSP {@code form-action} allows them
+     * @param webhookMaxBodyBytes the largest webhook body accepted (Stripe's events are a few kB); a larger one is
+     *     refused with 413 from its Content-Length, or once a chunked body passes it, before it is read whole
      */
     public record Stripe(
             String secretKey,
@@ -29,7 +31,16 @@ public record BillingProperties(@DefaultValue Stripe stripe) {
             @DefaultValue("5m") Duration webhookTolerance,
 
             @DefaultValue({"https://checkout.stripe.com", "https://billing.stripe.com"})
-            List<String> hostedPageOrigins) {
+            List<String> hostedPageOrigins,
+
+            @DefaultValue("1048576") int webhookMaxBodyBytes) {
+
+        public Stripe {
+            if (webhookMaxBodyBytes < 1024) {
+                throw new IllegalArgumentException(
+                        "imagegate.billing.stripe.webhook-max-body-bytes must be at least 1024");
+            }
+        }
 
         public boolean isConfigured() {
             return secretKey != null && !secretKey.isBlank();

@@ -10,4 +10,21 @@ public interface ImageFiles {
      *     has no such image, or the image was deleted
      */
     byte[] read(String workspaceId, String taskId, int index);
+
+    /**
+     * Image {@code index} of a task of this workspace, opened for streaming (an answer of several 4K images is never
+     * held in memory whole). The caller closes it.
+     *
+     * @throws GenerationException {@link GenerationException.Reason#NOT_FOUND} as for {@link #read}
+     */
+    Opened open(String workspaceId, String taskId, int index);
+
+    /** An open image file and its length in bytes. */
+    record Opened(java.io.InputStream content, long length) implements AutoCloseable {
+
+        @Override
+        public void close() throws java.io.IOException {
+            content.close();
+        }
+    }
 }

@@ -6,6 +6,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 
 /** Small images for tests: solid colours, masks, and decoding what came back. */
@@ -31,6 +33,66 @@ public final class TestImages {
         g.fillRect(0, 0, width / 2, height);
         g.dispose();
         return encode(mask, "png");
+    }
+
+    /**
+     * A real, valid 8-bit greyscale PNG of {@code width} × {@code height} black pixels, made without ever holding the
+     * image: the IDAT is the deflate of {@code (width + 1) × height} zero bytes, streamed through a {@link Deflater}.
+     * 33000 × 33000 gives ~1 MB of file that decodes to ~1 GB of pixels: an image bomb.
+     */
+    public static byte[] pngBomb(int width, int height) {
+        return BOMBS.computeIfAbsent(width + "x" + height, size -> makePngBomb(width, height))
+                .clone();
+    }
+
+    private static final java.util.Map<String, byte[]> BOMBS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static byte[] makePngBomb(int width, int height) {
+        var idat = new ByteArrayOutputStream();
+        var deflater = new Deflater(Deflater.BEST_COMPRESSION);
+        byte[] zeros = new byte[1 << 20];
+        byte[] out = new byte[1 << 16];
+        long remaining = (long) (width + 1) * height;
+        while (remaining > 0) {
+            int chunk = (int) Math.min(zeros.length, remaining);
+            deflater.setInput(zeros, 0, chunk);
+            remaining -= chunk;
+            while (!deflater.needsInput()) {
+                idat.write(out, 0, deflater.deflate(out));
+            }
+        }
+        deflater.finish();
+        while (!deflater.finished()) {
+            idat.write(out, 0, deflater.deflate(out));
+        }
+        deflater.end();
+        var png = new ByteArrayOutputStream();
+        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        var ihdr = java.nio.ByteBuffer.allocate(13)
+                .putInt(width)
+                .putInt(height)
+                .put((byte) 8) // bit depth
+                .put((byte) 0) // greyscale
+                .put((byte) 0) // deflate
+                .put((byte) 0) // adaptive filtering
+                .put((byte) 0) // no interlace
+                .array();
+        chunk(png, "IHDR", ihdr);
+        chunk(png, "IDAT", idat.toByteArray());
+        chunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
+        byte[] name = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        png.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        png.writeBytes(name);
+        png.writeBytes(data);
+        var crc = new CRC32();
+        crc.update(name);
+        crc.update(data);
+        png.writeBytes(
+                java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     public static byte[] encode(BufferedImage image, String format) {

@@ -12,10 +12,12 @@ class AccountController {
 
     private final Plans plans;
     private final com.imagegate.credits.Credits ledger;
+    private final ImagesController images;
 
-    AccountController(Plans plans, com.imagegate.credits.Credits ledger) {
+    AccountController(Plans plans, com.imagegate.credits.Credits ledger, ImagesController images) {
         this.plans = plans;
         this.ledger = ledger;
+        this.images = images;
     }
 
     record AccountBody(
@@ -41,8 +43,9 @@ class AccountController {
 
     /** The caller resolves as the request's principal: the authentication the Bearer filter made. */
     @GetMapping("/api/v1/account")
-    AccountBody account(ApiKeyAuthentication caller) {
+    AccountBody account(ApiKeyAuthentication caller, jakarta.servlet.http.HttpServletResponse response) {
         ApiKeyPrincipal key = caller.getPrincipal();
+        images.readLimit(key, response);
         var workspace = caller.workspace();
         var plan = plans.current(workspace.id());
         long balance = ledger.balance(workspace.id()).spendable();

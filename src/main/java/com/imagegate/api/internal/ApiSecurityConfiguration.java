@@ -1,6 +1,8 @@
 package com.imagegate.api.internal;
 
+import com.imagegate.BoundedBodyFilter;
 import com.imagegate.account.Accounts;
+import com.imagegate.api.ApiProperties;
 import com.imagegate.apikey.ApiKeys;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -47,6 +49,35 @@ class ApiSecurityConfiguration {
                         .accessDeniedHandler((request, response, e) ->
                                 errors.write(response, 403, ApiError.forStatus(403, request.getMethod(), null))))
                 .build();
+    }
+
+    /**
+     * Right after the request id, before Spring Security and anything else: an API body over
+     * {@code imagegate.api.max-body-bytes} is refused with 413 {@code payload_too_large} from its Content-Length, or as
+     * soon as a chunked body passes the limit, never read whole. Uploads to {@code /v1/images/edits} are multipart and
+     * bounded by the multipart limits instead, after the key and the rate limit are checked.
+     */
+    @Bean
+    FilterRegistrationBean<BoundedBodyFilter> apiBodyLimit(ApiProperties properties, ApiErrorWriter errors) {
+        var filter = new BoundedBodyFilter(
+                properties.maxBodyBytes(),
+                request -> ApiPaths.isApi(request) && !isUpload(request),
+                (request, response, maxBytes) -> errors.write(
+                        response,
+                        413,
+                        ApiError.invalidRequest(
+                                "The request body is larger than " + maxBytes + " bytes.", null, "payload_too_large")));
+        var registration = new FilterRegistrationBean<>(filter);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.addUrlPatterns("/api/*", "/v1/*");
+        return registration;
+    }
+
+    private static boolean isUpload(jakarta.servlet.http.HttpServletRequest request) {
+        String type = request.getContentType();
+        return ApiPaths.path(request).equals("/v1/images/edits")
+                && type != null
+                && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/");
     }
 
     /** The request id comes first, before Spring Security, so every response carries one. */

@@ -100,6 +100,15 @@ class ImagesController {
 
     /** Counts the creation against the plan's per-minute limit and says who is asking. */
     Caller admit(ApiKeyAuthentication caller, HttpServletResponse response) {
+        return caller(caller, limit(caller, response));
+    }
+
+    /**
+     * Counts a creation request against the plan's per-minute limit (429 once the window is spent) and returns the
+     * plan's limits. The OpenAI drop-in calls it before it reads the request's body or parts, for every request
+     * (an SDK's retry too).
+     */
+    com.imagegate.billing.CurrentPlan limit(ApiKeyAuthentication caller, HttpServletResponse response) {
         ApiKeyPrincipal key = caller.getPrincipal();
         var plan = plans.current(key.workspaceId());
         var usage = limiter.creation(key.workspaceId(), plan.requestsPerMinute());
@@ -110,6 +119,12 @@ class ImagesController {
                     "Rate limit reached: " + usage.limit() + " task creations per minute on your plan. Try again in "
                             + seconds(usage.reset()) + " s.");
         }
+        return plan;
+    }
+
+    /** Who is asking, with the limits of the plan {@link #limit} counted against. */
+    Caller caller(ApiKeyAuthentication caller, com.imagegate.billing.CurrentPlan plan) {
+        ApiKeyPrincipal key = caller.getPrincipal();
         return new Caller(
                 key.workspaceId(),
                 key.keyId(),
@@ -142,8 +157,10 @@ class ImagesController {
         return generations.awaitEnd(key.workspaceId(), id, waitFor).thenApply(TaskBody::of);
     }
 
+    /** Counted against the read limit: a cancel loop is a read loop that also takes a row lock. */
     @PostMapping("/api/v1/images/tasks/{id}/cancel")
-    TaskBody cancel(ApiKeyAuthentication caller, @PathVariable String id) {
+    TaskBody cancel(ApiKeyAuthentication caller, @PathVariable String id, HttpServletResponse response) {
+        readLimit(caller.getPrincipal(), response);
         return TaskBody.of(generations.cancel(caller.getPrincipal().workspaceId(), id));
     }
 

@@ -4,18 +4,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.imagegate.api.ApiProperties;
 import com.imagegate.api.OpenAiProperties;
+import com.imagegate.billing.CurrentPlan;
 import com.imagegate.generation.Caller;
 import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.Generations;
 import com.imagegate.generation.ImageFiles;
+import com.imagegate.generation.ImageGuard;
 import com.imagegate.generation.ImageInput;
 import com.imagegate.generation.InvalidRequestException;
 import com.imagegate.generation.TaskView;
 import jakarta.annotation.PreDestroy;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import javax.imageio.ImageIO;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -40,11 +40,13 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
 import org.springframework.web.util.WebUtils;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.annotation.JsonSerialize;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -71,19 +73,25 @@ class OpenAiImagesController {
     private final ImagesController images;
     private final ApiProperties api;
     private final OpenAiProperties openai;
+    private final ImageGuard guard;
     private final ExecutorService answers = Executors.newVirtualThreadPerTaskExecutor();
+    /** Answers with {@code b64_json} being written at once; more wait (on a virtual thread) for a permit. */
+    private final Semaphore b64Answers;
 
     OpenAiImagesController(
             Generations generations,
             ImageFiles files,
             ImagesController images,
             ApiProperties api,
-            OpenAiProperties openai) {
+            OpenAiProperties openai,
+            ImageGuard guard) {
         this.generations = generations;
         this.files = files;
         this.images = images;
         this.api = api;
         this.openai = openai;
+        this.guard = guard;
+        this.b64Answers = new Semaphore(openai.concurrentB64Answers(), true);
     }
 
     @PreDestroy
@@ -103,7 +111,9 @@ class OpenAiImagesController {
     /** One image: inline ({@code b64_json}) or a signed link ({@code url}). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Datum(
-            @JsonProperty("b64_json") String b64Json,
+            @JsonProperty("b64_json") @JsonSerialize(using = StreamedBase64.Serializer.class)
+            StreamedBase64 b64Json,
+
             String url,
             @JsonProperty("revised_prompt") String revisedPrompt) {}
 
@@ -115,6 +125,8 @@ class OpenAiImagesController {
             @RequestHeader(name = "X-Stainless-Retry-Count", required = false) String retryCount,
             HttpServletResponse response) {
         checkIdempotencyKey(idempotencyKey);
+        // Every request counts against the plan's rate limit before its body is looked at, an SDK's retry too.
+        CurrentPlan plan = images.limit(caller, response);
         if (body == null || body.length == 0) {
             throw new InvalidRequestException(null, "invalid_json", "The request body must be a JSON object.");
         }
@@ -126,7 +138,7 @@ class OpenAiImagesController {
         var digest = digest("POST /v1/images/generations");
         digest.update(body);
         String hash = HexFormat.of().formatHex(digest.digest());
-        return run(caller, parsed, List.of(), null, hash, idempotencyKey, retryCount, response);
+        return run(caller, plan, parsed, List.of(), null, hash, idempotencyKey, retryCount, response);
     }
 
     @PostMapping("/v1/images/edits")
@@ -137,6 +149,8 @@ class OpenAiImagesController {
             @RequestHeader(name = "X-Stainless-Retry-Count", required = false) String retryCount,
             HttpServletResponse response) {
         checkIdempotencyKey(idempotencyKey);
+        // Counted before the parts are read (multipart is resolved lazily): a caller over its limit costs no upload.
+        CurrentPlan plan = images.limit(caller, response);
         var multipart = WebUtils.getNativeRequest(request, MultipartHttpServletRequest.class);
         if (multipart == null) {
             throw new InvalidRequestException(
@@ -179,10 +193,12 @@ class OpenAiImagesController {
         var digest = digest("POST /v1/images/edits");
         fields.forEach((name, value) -> digest.update((name + "=" + value + "\n").getBytes(StandardCharsets.UTF_8)));
         List<ImageInput> inputs = new ArrayList<>();
-        List<byte[]> bytes = new ArrayList<>();
+        List<ImageGuard.Header> headers = new ArrayList<>();
         for (MultipartFile upload : uploads) {
             byte[] content = read(upload);
-            bytes.add(content);
+            String param = uploads.size() == 1 ? "image" : "image[" + inputs.size() + "]";
+            // Width, height and frames from the header, before anything is decoded: an image bomb stops here.
+            headers.add(guard.check(content, param).orElse(null));
             inputs.add(ImageInput.upload(content));
             digest.update(("image:" + content.length + "\n").getBytes(StandardCharsets.UTF_8));
             digest.update(content);
@@ -190,16 +206,17 @@ class OpenAiImagesController {
         byte[] maskBytes = null;
         if (mask != null) {
             maskBytes = read(mask);
-            checkMask(maskBytes, bytes.getFirst());
+            checkMask(maskBytes, headers.getFirst());
             digest.update(("mask:" + maskBytes.length + "\n").getBytes(StandardCharsets.UTF_8));
             digest.update(maskBytes);
         }
         String hash = HexFormat.of().formatHex(digest.digest());
-        return run(caller, parsed, inputs, maskBytes, hash, idempotencyKey, retryCount, response);
+        return run(caller, plan, parsed, inputs, maskBytes, hash, idempotencyKey, retryCount, response);
     }
 
     private DeferredResult<ResponseEntity<Object>> run(
             ApiKeyAuthentication caller,
+            CurrentPlan plan,
             OpenAiImageRequests.Parsed parsed,
             List<ImageInput> inputs,
             byte[] mask,
@@ -217,7 +234,7 @@ class OpenAiImagesController {
                     .orElse(null);
         }
         if (task == null) {
-            Caller who = images.admit(caller, response);
+            Caller who = images.caller(caller, plan);
             task = inputs.isEmpty()
                     ? generations.accept(who, parsed.request(), idempotencyKey, hash)
                     : generations.accept(who, parsed.request(), inputs, "image", mask, idempotencyKey, hash);
@@ -227,9 +244,14 @@ class OpenAiImagesController {
                 openai.maxWait().plusSeconds(30).toMillis());
         String taskId = task.id();
         boolean idempotent = idempotencyKey != null;
+        var held = new HeldAnswer();
+        // Once the answer is written (or the request ends otherwise), its files close and its permit is returned.
+        result.onCompletion(held::release);
+        result.onError(failure -> held.release());
+        result.onTimeout(held::release);
         generations
                 .awaitEnd(workspaceId, taskId, openai.maxWait())
-                .thenApplyAsync(view -> answer(workspaceId, view, parsed, idempotent, true), answers)
+                .thenApplyAsync(view -> answer(workspaceId, view, parsed, idempotent, true, held), answers)
                 .whenComplete((answer, failure) -> {
                     if (failure != null) {
                         result.setErrorResult(
@@ -249,9 +271,10 @@ class OpenAiImagesController {
             TaskView task,
             OpenAiImageRequests.Parsed parsed,
             boolean idempotent,
-            boolean cancelIfRunning) {
+            boolean cancelIfRunning,
+            HeldAnswer held) {
         return switch (task.status()) {
-            case SUCCEEDED -> ResponseEntity.ok().body(images(workspaceId, task, parsed));
+            case SUCCEEDED -> succeeded(workspaceId, task, parsed, held);
             case FAILED -> failed(task, idempotent);
             case CANCELED ->
                 error(
@@ -270,7 +293,7 @@ class OpenAiImagesController {
                     generations.cancel(workspaceId, task.id());
                 } catch (GenerationException ended) {
                     // It ended between the wait and the cancel: answer with how it ended.
-                    yield answer(workspaceId, generations.get(workspaceId, task.id()), parsed, idempotent, false);
+                    yield answer(workspaceId, generations.get(workspaceId, task.id()), parsed, idempotent, false, held);
                 }
                 yield error(
                         504,
@@ -286,16 +309,42 @@ class OpenAiImagesController {
         };
     }
 
-    private ImagesResponse images(String workspaceId, TaskView task, OpenAiImageRequests.Parsed parsed) {
+    /**
+     * A succeeded task's answer. With {@code b64_json} it first takes one of the permits for such answers (waiting up
+     * to {@code b64-answer-wait}, else 503 {@code server_busy}, which an SDK retries without paying again); the files
+     * are streamed into the JSON as it is written, and the permit returns when the request completes.
+     */
+    private ResponseEntity<Object> succeeded(
+            String workspaceId, TaskView task, OpenAiImageRequests.Parsed parsed, HeldAnswer held) {
+        if (parsed.responseFormat() == OpenAiImageRequests.ResponseFormat.B64_JSON) {
+            try {
+                if (!held.acquire(b64Answers, openai.b64AnswerWait())) {
+                    return ResponseEntity.status(503)
+                            .header("retry-after", "1")
+                            .body(ApiError.of(
+                                    "Too many images are being sent right now. Retry the request: its task is done"
+                                            + " and a retry is not charged again.",
+                                    ApiError.SERVER_ERROR,
+                                    null,
+                                    "server_busy"));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting to answer", e);
+            }
+        }
+        return ResponseEntity.ok().body(images(workspaceId, task, parsed, held));
+    }
+
+    private ImagesResponse images(
+            String workspaceId, TaskView task, OpenAiImageRequests.Parsed parsed, HeldAnswer held) {
         List<Datum> data = new ArrayList<>();
         for (int i = 0; i < task.images().size(); i++) {
             data.add(
                     parsed.responseFormat() == OpenAiImageRequests.ResponseFormat.URL
                             ? new Datum(null, task.images().get(i).url(), null)
                             : new Datum(
-                                    Base64.getEncoder().encodeToString(files.read(workspaceId, task.id(), i)),
-                                    null,
-                                    null));
+                                    held.keep(new StreamedBase64(files.open(workspaceId, task.id(), i))), null, null));
         }
         String size = task.size();
         if ("auto".equals(size) && !task.images().isEmpty()) {
@@ -378,28 +427,72 @@ class OpenAiImagesController {
         }
     }
 
-    /** The mask must be a PNG of the first image's size (OpenAI applies it to the first image). */
-    private static void checkMask(byte[] mask, byte[] firstImage) {
+    /**
+     * The mask must be a PNG of the first image's size (OpenAI applies it to the first image). Both sizes come from
+     * the headers, checked against the pixel limit; nothing is decoded.
+     */
+    private void checkMask(byte[] mask, ImageGuard.Header firstImage) {
         if (mask.length < PNG_SIGNATURE.length
                 || !Arrays.equals(Arrays.copyOf(mask, PNG_SIGNATURE.length), PNG_SIGNATURE)) {
             throw new InvalidRequestException("mask", "invalid_value", "mask must be a PNG image.");
         }
-        BufferedImage decoded = decode(mask);
-        if (decoded == null) {
-            throw new InvalidRequestException("mask", "invalid_value", "mask must be a PNG image.");
-        }
-        BufferedImage image = decode(firstImage);
-        if (image != null && (image.getWidth() != decoded.getWidth() || image.getHeight() != decoded.getHeight())) {
+        ImageGuard.Header header = guard.check(mask, "mask")
+                .filter(h -> h.format().equals("png"))
+                .orElseThrow(() -> new InvalidRequestException("mask", "invalid_value", "mask must be a PNG image."));
+        if (firstImage != null && (firstImage.width() != header.width() || firstImage.height() != header.height())) {
             throw new InvalidRequestException(
                     "mask", "invalid_value", "mask must have the same width and height as the (first) image.");
         }
     }
 
-    private static BufferedImage decode(byte[] bytes) {
-        try {
-            return ImageIO.read(new ByteArrayInputStream(bytes));
-        } catch (IOException | RuntimeException e) {
-            return null;
+    /** Upload limits (spring.servlet.multipart.max-file-size and max-request-size), met while the parts are read. */
+    @ExceptionHandler
+    ResponseEntity<Object> tooLarge(MaxUploadSizeExceededException tooLarge) {
+        return error(
+                413,
+                ApiError.invalidRequest(
+                        "The upload is too large: a file or the whole request is over this server's upload limits.",
+                        null,
+                        "payload_too_large"),
+                false);
+    }
+
+    /** The images and permit an answer holds until it is written; released once, whichever way the request ends. */
+    private static final class HeldAnswer {
+
+        private final List<StreamedBase64> files = new ArrayList<>();
+        private Semaphore permits;
+        private boolean released;
+
+        synchronized boolean acquire(Semaphore semaphore, java.time.Duration wait) throws InterruptedException {
+            if (released) {
+                return false;
+            }
+            if (!semaphore.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            permits = semaphore;
+            return true;
+        }
+
+        synchronized StreamedBase64 keep(StreamedBase64 file) {
+            if (released) {
+                file.close();
+            } else {
+                files.add(file);
+            }
+            return file;
+        }
+
+        synchronized void release() {
+            if (released) {
+                return;
+            }
+            released = true;
+            files.forEach(StreamedBase64::close);
+            if (permits != null) {
+                permits.release();
+            }
         }
     }
 

@@ -1,7 +1,11 @@
 package com.imagegate.billing.internal;
 
+import com.imagegate.BoundedBodyFilter;
+import com.imagegate.billing.BillingProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -40,6 +44,26 @@ class StripeWebhookController {
     /** No session, no CSRF token, no sign-in: the signature is checked by the controller. */
     @Configuration(proxyBeanMethods = false)
     static class WebhookSecurity {
+
+        /**
+         * Before Spring Security and the controller: anyone can post here, so a body over the limit is refused with
+         * 413 from its Content-Length, or as soon as a chunked body passes it, without being read whole.
+         */
+        @Bean
+        FilterRegistrationBean<BoundedBodyFilter> stripeWebhookBodyLimit(BillingProperties properties) {
+            var filter = new BoundedBodyFilter(
+                    properties.stripe().webhookMaxBodyBytes(), request -> true, (request, response, maxBytes) -> {
+                        response.setStatus(413);
+                        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+                        response.setCharacterEncoding("UTF-8");
+                        response.getWriter()
+                                .write("{\"message\":\"The webhook body is larger than " + maxBytes + " bytes.\"}");
+                    });
+            var registration = new FilterRegistrationBean<>(filter);
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+            registration.addUrlPatterns(PATH);
+            return registration;
+        }
 
         @Bean
         @Order(45)

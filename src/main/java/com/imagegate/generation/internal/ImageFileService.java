@@ -22,6 +22,15 @@ class ImageFileService implements ImageFiles {
 
     @Override
     public byte[] read(String workspaceId, String taskId, int index) {
+        try (var file = open(workspaceId, taskId, index)) {
+            return file.content().readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read image " + index + " of " + taskId, e);
+        }
+    }
+
+    @Override
+    public Opened open(String workspaceId, String taskId, int index) {
         if (taskId == null || tasks.findByIdAndWorkspaceId(taskId, workspaceId).isEmpty()) {
             throw notFound();
         }
@@ -30,11 +39,7 @@ class ImageFileService implements ImageFiles {
                 .findFirst()
                 .orElseThrow(ImageFileService::notFound);
         var file = store.open(image.storageKey()).orElseThrow(ImageFileService::notFound);
-        try (var content = file.content()) {
-            return content.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not read image " + image.storageKey(), e);
-        }
+        return new Opened(file.content(), file.length());
     }
 
     private static GenerationException notFound() {

@@ -2,6 +2,8 @@ package com.imagegate.generation.internal;
 
 import com.imagegate.generation.FetchProperties;
 import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.ImageGuard;
+import com.imagegate.generation.ImageProperties;
 import com.imagegate.generation.provider.ImageProvider;
 import com.imagegate.generation.provider.SandboxProvider;
 import com.imagegate.generation.upstream.AttemptLog;
@@ -39,8 +41,14 @@ class ProviderConfiguration {
 
     /** The sandbox renderer: the default, and always the one for test keys. */
     @Bean
-    ImageProvider sandboxProvider(GenerationProperties properties) {
-        return new SandboxProvider(properties.sandbox());
+    ImageProvider sandboxProvider(GenerationProperties properties, ImageGuard guard) {
+        return new SandboxProvider(properties.sandbox(), guard);
+    }
+
+    /** The pixel limit every image passes before it is decoded, shared by every module that reads images. */
+    @Bean
+    ImageGuard imageGuard(ImageProperties properties) {
+        return new ImageGuard(properties);
     }
 
     @Bean
@@ -61,8 +69,8 @@ class ProviderConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "imagegate.generation.provider", havingValue = "openai")
-    OpenAiClient openAiClient(GenerationProperties properties, FetchProperties fetch, Clock clock) {
-        return new OpenAiClient(properties.openai().connectTimeout(), fetch.allowPrivateHosts(), clock);
+    OpenAiClient openAiClient(GenerationProperties properties, FetchProperties fetch, Clock clock, ImageGuard guard) {
+        return new OpenAiClient(properties.openai().connectTimeout(), fetch.allowPrivateHosts(), clock, guard);
     }
 
     /** The OpenAI-compatible upstream, for live keys when {@code imagegate.generation.provider=openai}. */

@@ -1,21 +1,19 @@
 package com.imagegate.generation.internal;
 
 import com.imagegate.generation.FetchProperties;
+import com.imagegate.generation.ImageGuard;
 import com.imagegate.generation.ImageInput;
 import com.imagegate.generation.InvalidRequestException;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.fetch.FetchException;
 import com.imagegate.generation.fetch.SafeFetcher;
 import com.imagegate.generation.storage.ImageStore;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import javax.imageio.ImageIO;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -37,8 +35,10 @@ class ReferenceImages implements DisposableBean {
     private final ImageStore store;
     private final Tasks tasks;
     private final TaskImages images;
+    private final ImageGuard guard;
 
-    ReferenceImages(FetchProperties properties, ImageStore store, Tasks tasks, TaskImages images) {
+    ReferenceImages(FetchProperties properties, ImageStore store, Tasks tasks, TaskImages images, ImageGuard guard) {
+        this.guard = guard;
         this.fetcher = new SafeFetcher(properties.allowPrivateHosts(), Duration.ofSeconds(10));
         this.store = store;
         this.tasks = tasks;
@@ -79,7 +79,7 @@ class ReferenceImages implements DisposableBean {
                     throw new InvalidRequestException(
                             name, "payload_too_large", name + ": the image is larger than 20 MB.");
                 }
-                String format = formatOf(bytes);
+                String format = formatOf(bytes, name);
                 if (format == null) {
                     throw new InvalidRequestException(
                             name, "invalid_value", name + ": the content is not a PNG, JPEG or WebP image.");
@@ -89,7 +89,7 @@ class ReferenceImages implements DisposableBean {
                 keys.add(key);
             }
             if (mask != null) {
-                if (!"png".equals(formatOf(mask))) {
+                if (!"png".equals(formatOf(mask, "mask"))) {
                     throw new InvalidRequestException("mask", "invalid_value", "mask must be a PNG image.");
                 }
                 String key = "refs/" + taskId + "/" + MASK;
@@ -142,7 +142,7 @@ class ReferenceImages implements DisposableBean {
                             e.tooLarge() ? "payload_too_large" : "invalid_value",
                             name + ": " + e.getMessage() + ".");
                 }
-                String format = formatOf(bytes);
+                String format = formatOf(bytes, name);
                 if (format == null) {
                     throw new InvalidRequestException(
                             name, "invalid_value", name + ": the content is not a PNG, JPEG or WebP image.");
@@ -190,25 +190,16 @@ class ReferenceImages implements DisposableBean {
         keys.forEach(store::delete);
     }
 
-    /** The image format, if the bytes decode as one we accept. */
-    static String formatOf(byte[] bytes) {
-        try (var in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            var readers = ImageIO.getImageReaders(in);
-            while (readers.hasNext()) {
-                var reader = readers.next();
-                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
-                format = format.equals("jpg") ? "jpeg" : format;
-                if (FORMATS.contains(format)) {
-                    reader.setInput(in);
-                    boolean ok = reader.getWidth(0) > 0 && reader.getHeight(0) > 0;
-                    reader.dispose();
-                    return ok ? format : null;
-                }
-            }
-            return null;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+    /**
+     * The image format, if the header reads as one we accept; nothing is decoded. An image whose header claims more
+     * pixels than the limit is refused ({@link ImageGuard.TooLarge}, 400 {@code image_too_large}) before anything is
+     * stored or charged.
+     */
+    String formatOf(byte[] bytes, String param) {
+        return guard.check(bytes, param)
+                .map(ImageGuard.Header::format)
+                .filter(FORMATS::contains)
+                .orElse(null);
     }
 
     @Override

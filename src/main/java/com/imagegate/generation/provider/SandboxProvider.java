@@ -1,6 +1,7 @@
 package com.imagegate.generation.provider;
 
 import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.ImageGuard;
 import com.imagegate.generation.ImageSize;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -24,9 +25,11 @@ public class SandboxProvider implements ImageProvider {
     static final int AUTO_SIDE = 1024;
 
     private final GenerationProperties.Sandbox settings;
+    private final ImageGuard guard;
 
-    public SandboxProvider(GenerationProperties.Sandbox settings) {
+    public SandboxProvider(GenerationProperties.Sandbox settings, ImageGuard guard) {
         this.settings = settings;
+        this.guard = guard;
     }
 
     @Override
@@ -98,13 +101,16 @@ public class SandboxProvider implements ImageProvider {
         return new GeneratedImage(ImageEncoder.encode(sharpened, format), width, height, format);
     }
 
-    private static BufferedImage decode(byte[] bytes) {
+    /** Decodes an input only after its header passed the pixel limit (the inputs were checked when accepted too). */
+    private BufferedImage decode(byte[] bytes) {
         try {
-            BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+            BufferedImage image = guard.decode(bytes, null);
             if (image == null) {
                 throw new ProviderException("invalid_image", "The reference image could not be decoded.", false);
             }
             return image;
+        } catch (ImageGuard.TooLarge e) {
+            throw new ProviderException(ImageGuard.TooLarge.CODE, e.getMessage(), false);
         } catch (java.io.IOException e) {
             throw new ProviderException("invalid_image", "The reference image could not be decoded.", false);
         }

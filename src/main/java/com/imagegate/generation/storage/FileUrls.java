@@ -38,7 +38,11 @@ public class FileUrls {
 
     /** True when the signature is ours for this key and expiry, and the expiry has not passed. */
     public boolean verify(String key, long expires, String signature) {
-        if (signature == null || Instant.ofEpochSecond(expires).isBefore(clock.instant())) {
+        // An expiry past Instant.MAX (or before MIN) is no expiry we ever signed: refused (403), never a 500.
+        if (signature == null
+                || expires > Instant.MAX.getEpochSecond()
+                || expires < Instant.MIN.getEpochSecond()
+                || Instant.ofEpochSecond(expires).isBefore(clock.instant())) {
             return false;
         }
         return MessageDigest.isEqual(

@@ -1,14 +1,13 @@
 package com.imagegate.generation.upstream;
 
+import com.imagegate.generation.ImageGuard;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.provider.GeneratedImage;
 import com.imagegate.generation.provider.ImageEncoder;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;
-import javax.imageio.ImageIO;
 
 /**
  * Checks the bytes an upstream delivered: a whole PNG, JPEG or WebP file (not cut short), that decodes, of the size that
@@ -27,7 +26,8 @@ final class ImageChecks {
         }
     }
 
-    static GeneratedImage verify(byte[] bytes, ImageSize size, OutputFormat format) throws BadImage {
+    /** Checks the bytes; the header's pixel count passes {@code guard} before anything is decoded. */
+    static GeneratedImage verify(byte[] bytes, ImageSize size, OutputFormat format, ImageGuard guard) throws BadImage {
         OutputFormat found = formatOf(bytes);
         if (found == null) {
             throw new BadImage("not a PNG, JPEG or WebP image");
@@ -37,7 +37,9 @@ final class ImageChecks {
         }
         BufferedImage image;
         try {
-            image = ImageIO.read(new ByteArrayInputStream(bytes));
+            image = guard.decode(bytes, null);
+        } catch (ImageGuard.TooLarge e) {
+            throw new BadImage("the image is over the pixel limit (" + guard.maxPixels() + " pixels)");
         } catch (IOException | RuntimeException e) {
             throw new BadImage("the " + found.wireValue() + " data does not decode");
         }

@@ -54,6 +54,7 @@ public class OpenAiClient implements AutoCloseable {
     private final HttpClient http;
     private final SafeFetcher downloads;
     private final Clock clock;
+    private final com.imagegate.generation.ImageGuard guard;
 
     /** Delivered images, or why not. */
     sealed interface Outcome {
@@ -72,8 +73,14 @@ public class OpenAiClient implements AutoCloseable {
     /**
      * @param connectTimeout TCP/TLS connect timeout
      * @param allowPrivateHosts test-only: lets {@code url} answers be downloaded from loopback and private hosts
+     * @param guard the pixel limit an answer's image passes before it is decoded
      */
-    public OpenAiClient(Duration connectTimeout, boolean allowPrivateHosts, Clock clock) {
+    public OpenAiClient(
+            Duration connectTimeout,
+            boolean allowPrivateHosts,
+            Clock clock,
+            com.imagegate.generation.ImageGuard guard) {
+        this.guard = guard;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
@@ -204,7 +211,7 @@ public class OpenAiClient implements AutoCloseable {
                 return failed(Failure.Kind.MALFORMED, 200, null, "an item has neither b64_json nor url");
             }
             try {
-                images.add(ImageChecks.verify(bytes, call.size(), call.format()));
+                images.add(ImageChecks.verify(bytes, call.size(), call.format(), guard));
             } catch (ImageChecks.BadImage e) {
                 return failed(Failure.Kind.BAD_IMAGE, 200, null, e.getMessage());
             }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.ImageGuard;
+import com.imagegate.generation.ImageProperties;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.Quality;
+import com.imagegate.testsupport.TestImages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -20,7 +23,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SandboxProviderTests {
 
     private final SandboxProvider sandbox =
-            new SandboxProvider(new GenerationProperties.Sandbox(Duration.ZERO, "[[fail]]"));
+            new SandboxProvider(new GenerationProperties.Sandbox(Duration.ZERO, "[[fail]]"), GUARD);
+
+    static final ImageGuard GUARD = new ImageGuard(new ImageProperties(4096L * 4096));
 
     private static ImageRequest request(String prompt, int n, ImageSize size, OutputFormat format) {
         return new ImageRequest(
@@ -81,5 +86,41 @@ class SandboxProviderTests {
             case JPEG -> bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xD8;
             case WEBP -> new String(bytes, 0, 4).equals("RIFF") && new String(bytes, 8, 4).equals("WEBP");
         };
+    }
+
+    @Test
+    void aReferenceOrMaskOverThePixelLimitFailsTheRenderWithoutBeingDecoded() {
+        byte[] bomb = TestImages.pngBomb(33_000, 33_000);
+        byte[] small = TestImages.png(64, 64, java.awt.Color.RED);
+        var asReference = new ImageRequest(
+                "task_test",
+                "gpt-image-2",
+                "x",
+                List.of(bomb),
+                1,
+                ImageSize.SQUARE_1024,
+                Quality.AUTO,
+                OutputFormat.PNG,
+                null);
+        var asMask = new ImageRequest(
+                "task_test",
+                "gpt-image-2",
+                "x",
+                List.of(small),
+                1,
+                ImageSize.SQUARE_1024,
+                Quality.AUTO,
+                OutputFormat.PNG,
+                null,
+                2,
+                bomb);
+        for (var request : List.of(asReference, asMask)) {
+            assertThatThrownBy(() -> sandbox.generate(request))
+                    .isInstanceOf(ProviderException.class)
+                    .satisfies(e -> assertThat(((ProviderException) e).code()).isEqualTo("image_too_large"));
+        }
+        assertThatThrownBy(() -> sandbox.enhance(asReference))
+                .isInstanceOf(ProviderException.class)
+                .satisfies(e -> assertThat(((ProviderException) e).code()).isEqualTo("image_too_large"));
     }
 }

@@ -51,4 +51,14 @@ class FileUrlsTests {
         var otherKey = new FileUrls("https://img.example.com", "another-key-another-key-another-k".getBytes(), now);
         assertThat(otherKey.verify("a/img_1.png", expires, q.get("sig"))).isFalse();
     }
+
+    @Test
+    void anExpiryPastWhatAnInstantHoldsIsRefusedNotAnError() {
+        String url = urls.url("2026/11/25/img_abc.png", Duration.ofHours(1));
+        String sig = query(url).get("sig");
+        assertThat(urls.verify("2026/11/25/img_abc.png", 9_000_000_000_000_000_000L, sig))
+                .isFalse();
+        assertThat(urls.verify("2026/11/25/img_abc.png", Long.MAX_VALUE, sig)).isFalse();
+        assertThat(urls.verify("2026/11/25/img_abc.png", Long.MIN_VALUE, sig)).isFalse();
+    }
 }

@@ -25,7 +25,11 @@ class OpenAiClientTests {
 
     static final FakeOpenAiImages UPSTREAM = FakeOpenAiImages.start("sk-right-key-1234");
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
-    final OpenAiClient client = new OpenAiClient(Duration.ofSeconds(2), true, CLOCK);
+    final OpenAiClient client = new OpenAiClient(
+            Duration.ofSeconds(2),
+            true,
+            CLOCK,
+            new com.imagegate.generation.ImageGuard(new com.imagegate.generation.ImageProperties(4096L * 4096)));
 
     @AfterAll
     static void stop() {
