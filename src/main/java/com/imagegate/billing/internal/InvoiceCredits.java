@@ -15,7 +15,8 @@ import java.util.Optional;
  * than the money paid buys.
  *
  * <ul>
- *   <li>{@code subscription_create}, {@code subscription_cycle}: a new period. Its plan's allowance, in proportion to
+ *   <li>{@code subscription_create}, {@code subscription_cycle}, and a {@code subscription_update} that restarted the
+ *       period ({@code billing_cycle_anchor=now}, as a customer portal may do): a new period. Its plan's allowance, in proportion to
  *       the money paid when that is less than the plan's price (part paid from the customer's balance).
  *   <li>{@code subscription_update}: an upgrade within the period. What the prorated charge buys at the new plan's
  *       rate, {@code A2 × paid / P2}, and never more than the difference of the allowances in proportion, {@code (A2 −
@@ -57,7 +58,11 @@ final class InvoiceCredits {
         }
         return switch (reason) {
             case "subscription_create", "subscription_cycle" -> newPeriod(invoice, plans);
-            case "subscription_update" -> upgrade(invoice, plans);
+            case "subscription_update" ->
+                // A change that restarted the period (billing_cycle_anchor=now) bills the new period in full.
+                invoice.lines().stream().anyMatch(line -> !line.proration() && line.amount() > 0)
+                        ? newPeriod(invoice, plans)
+                        : upgrade(invoice, plans);
             default ->
                 new Refusal(
                         "UNEXPECTED_INVOICE",

@@ -53,6 +53,7 @@ class PlanAllowances {
             return "invoice " + invoiceId + " was granted already";
         }
         if (!claim.periodEnd().isAfter(now)) {
+            recordPayment(workspaceId, invoice, paymentIntent, claim, 0, now);
             return "the invoice's period is over; no allowance granted";
         }
         store.lockWorkspace(workspaceId);
@@ -120,6 +121,31 @@ class PlanAllowances {
         }
         return "granted " + granted + " credits of " + name + " until " + claim.periodEnd()
                 + (carried > 0 ? ", " + carried + " carried over" : "");
+    }
+
+    /**
+     * Records a paid invoice that grants nothing (refused, or for no configured plan), so a refund or dispute of its
+     * charge finds it and takes nothing back instead of waiting for it.
+     */
+    void recordWithoutCredits(String workspaceId, Invoice invoice, String paymentIntent, String plan, Instant now) {
+        if (paymentIntent == null || store.paymentExists(invoice.getId())) {
+            return;
+        }
+        store.insertPayment(new BillingStore.PaymentRow(
+                Ids.next("pay"),
+                workspaceId,
+                "PLAN",
+                plan == null ? "unknown" : plan,
+                invoice.getId(),
+                paymentIntent,
+                Objects.requireNonNullElse(invoice.getAmountPaid(), 0L),
+                Objects.requireNonNullElse(invoice.getCurrency(), "usd"),
+                0,
+                null,
+                invoice.getHostedInvoiceUrl(),
+                0,
+                0,
+                now));
     }
 
     private void recordPayment(

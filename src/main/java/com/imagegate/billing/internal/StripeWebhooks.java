@@ -291,6 +291,7 @@ public class StripeWebhooks {
             store.planCheckoutsPaid(workspaceId, now);
             if (outcome instanceof InvoiceCredits.Refusal refusal) {
                 store.flag(workspaceId, refusal.flag(), "invoice:" + invoiceId, refusal.detail(), now);
+                allowances.recordWithoutCredits(workspaceId, invoice, paymentIntent, state.plan(), now);
                 return refusal.detail();
             }
             return allowances.grant(
@@ -409,6 +410,11 @@ public class StripeWebhooks {
             return Step.nothing("not a charge of a workspace here");
         }
         String workspaceId = workspace.get();
+        if (paymentIntent != null
+                && store.workspaceOfPaymentIntent(paymentIntent).isEmpty()) {
+            // The dispute came before the payment's own event: take the credits back once that is recorded.
+            throw new RetryLater("the payment of dispute " + disputeId + " is not recorded yet");
+        }
         long amount = Objects.requireNonNullElse(dispute.getAmount(), 0L);
         return new Step(workspaceId, () -> {
             store.flag(

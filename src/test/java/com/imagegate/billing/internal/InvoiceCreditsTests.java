@@ -60,6 +60,15 @@ class InvoiceCreditsTests {
     }
 
     @Test
+    void aChangeThatRestartedThePeriodIsANewPeriodPaidWithTheMoneyCharged() {
+        // billing_cycle_anchor=now: Pro's unused month credited, Max's new month billed: 70.00 charged.
+        var claim =
+                (InvoiceCredits.Claim) claim("subscription_update", 7000, proration("pro", -2900), period("max", 9900));
+        assertThat(claim.newPeriod()).isTrue();
+        assertThat(claim.credits()).isEqualTo(100_000L * 7000 / 9900);
+    }
+
+    @Test
     void invoicesSettledWithoutMoneyGrantNothing() {
         assertThat(claim("subscription_update", 0, proration("max", -6000), period("pro", 2900)))
                 .isInstanceOfSatisfying(
