@@ -15,6 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     at {@code /admin/abuse}
  * @param disposableEmailDomains default list of email domains refused at sign-up; admins change it at
  *     {@code /admin/abuse}
+ * @param invitationsPerWorkspacePerDay invitations one team workspace may send per 24 h (re-invitations count too)
+ * @param invitationsPerAddressPerDay invitations one email address may receive per 24 h, from all workspaces
+ * @param signIn password sign-in throttling
  */
 @ConfigurationProperties("imagegate.accounts")
 public record AccountProperties(
@@ -34,7 +37,11 @@ public record AccountProperties(
             "dispostable.com",
             "getnada.com"
         })
-        List<String> disposableEmailDomains) {
+        List<String> disposableEmailDomains,
+
+        @DefaultValue("50") int invitationsPerWorkspacePerDay,
+        @DefaultValue("5") int invitationsPerAddressPerDay,
+        @DefaultValue SignIn signIn) {
 
     public AccountProperties {
         if (signupCredits < 0) {
@@ -47,5 +54,48 @@ public record AccountProperties(
             throw new IllegalArgumentException("imagegate.accounts.signups-per-ip-per-day must not be negative");
         }
         disposableEmailDomains = disposableEmailDomains == null ? List.of() : List.copyOf(disposableEmailDomains);
+        if (invitationsPerWorkspacePerDay < 1 || invitationsPerAddressPerDay < 1) {
+            throw new IllegalArgumentException("imagegate.accounts.invitations-per-workspace-per-day and"
+                    + " .invitations-per-address-per-day must be at least 1");
+        }
+    }
+
+    /**
+     * Password sign-in throttling. Every attempt is counted before its password is checked (an atomic, locked
+     * counter in the database shared by all nodes), in three scopes: the account from one client, the client (all
+     * accounts), and the account from every client. A scope that exceeds its attempts within {@code window} is refused
+     * for {@code lockout}, doubling with each further lockout up to {@code maxLockout}. A client is its IPv4 address
+     * or its IPv6 /64 network.
+     *
+     * @param window the period attempts are counted in
+     * @param accountClientAttempts attempts on one account from one client per window
+     * @param clientAttempts failed attempts from one client on any accounts per window (a successful sign-in gives
+     *     its attempt back)
+     * @param accountAttempts attempts on one account from all clients per window; the backstop against guessing from
+     *     many addresses, which does lock the owner out too, so it is far above the per-client limits (0: off)
+     * @param lockout the first lockout of a scope that exceeded its attempts
+     * @param maxLockout the longest lockout
+     */
+    public record SignIn(
+            @DefaultValue("15m") Duration window,
+            @DefaultValue("5") int accountClientAttempts,
+            @DefaultValue("20") int clientAttempts,
+            @DefaultValue("100") int accountAttempts,
+            @DefaultValue("1m") Duration lockout,
+            @DefaultValue("1h") Duration maxLockout) {
+
+        public SignIn {
+            if (window.isNegative() || window.isZero() || lockout.isNegative() || lockout.isZero()) {
+                throw new IllegalArgumentException("imagegate.accounts.sign-in.window and .lockout must be positive");
+            }
+            if (maxLockout.compareTo(lockout) < 0) {
+                throw new IllegalArgumentException(
+                        "imagegate.accounts.sign-in.max-lockout must not be shorter than .lockout");
+            }
+            if (accountClientAttempts < 1 || clientAttempts < 1 || accountAttempts < 0) {
+                throw new IllegalArgumentException("imagegate.accounts.sign-in.account-client-attempts and"
+                        + " .client-attempts must be at least 1, .account-attempts at least 0");
+            }
+        }
     }
 }

@@ -6,6 +6,12 @@ import java.util.Optional;
 public interface Accounts {
 
     /**
+     * The OAuth2 error code of a provider sign-in refused because an existing account has the same email but never
+     * verified it (linking would share that account with whoever registered it).
+     */
+    String UNVERIFIED_ACCOUNT_ERROR = "account_email_not_verified";
+
+    /**
      * Creates a user with a personal workspace and publishes {@link UserSignedUp}. When mail is configured the new user
      * must verify their email before signing in, and a verification link is sent.
      *
@@ -60,6 +66,12 @@ public interface Accounts {
      * workspace when the selection is missing or no longer theirs.
      */
     Optional<Member> member(String email, String selectedWorkspaceId);
+
+    /**
+     * True when this signed-in name (an email) belongs to a live, enabled account whose platform role is admin right
+     * now in the database. Checked on every admin request, so a demoted admin's open session loses the console at once.
+     */
+    boolean isActiveAdmin(String email);
 
     /** A workspace by id, if it exists. */
     Optional<WorkspaceSummary> workspace(String workspaceId);

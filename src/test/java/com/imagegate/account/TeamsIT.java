@@ -16,9 +16,16 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Team workspaces, invitations by email and roles, over real HTTP (no SMTP: invitation mail goes to the log). */
+/**
+ * Team workspaces, invitations by email and roles, over real HTTP (no SMTP: invitation mail is kept in the outbox, and
+ * the log only says so).
+ */
 @ExtendWith(OutputCaptureExtension.class)
-@MariaDbIntegrationTest
+@MariaDbIntegrationTest(
+        properties = {
+            "imagegate.accounts.invitations-per-workspace-per-day=6",
+            "imagegate.accounts.invitations-per-address-per-day=3"
+        })
 class TeamsIT {
 
     @LocalServerPort
@@ -45,15 +52,19 @@ class TeamsIT {
                         name);
     }
 
+    /** The newest invitation link kept in the outbox for this address; the log must not carry it. */
     String invitationLink(CapturedOutput output, String email) {
-        Matcher m = Pattern.compile("Mail \\(no SMTP configured\\) to " + Pattern.quote(email)
-                        + "[^\\n]*\\n(?:[^\\n]*\\n)*?[^\\n]*(/invitations/accept\\?token=[A-Za-z0-9_-]+)")
-                .matcher(output.getAll());
-        String link = null;
-        while (m.find()) {
-            link = m.group(1);
-        }
-        assertThat(link).as("invitation link for " + email + " in the log").isNotNull();
+        var bodies = new JdbcTemplate(dataSource)
+                .queryForList(
+                        "select body from mail_outbox where recipient = ? order by created_at desc, id desc",
+                        String.class,
+                        email);
+        assertThat(bodies).as("invitation mail for " + email + " in the outbox").isNotEmpty();
+        Matcher m =
+                Pattern.compile("(/invitations/accept\\?token=[A-Za-z0-9_-]+)").matcher(bodies.getFirst());
+        assertThat(m.find()).as("invitation link in the mail").isTrue();
+        String link = m.group(1);
+        assertThat(output.getAll()).doesNotContain(link.substring(link.indexOf('=') + 1));
         return link;
     }
 
@@ -161,5 +172,94 @@ class TeamsIT {
 
         assertThat(new JdbcTemplate(dataSource).queryForObject("select count(*) from workspaces", Integer.class))
                 .isEqualTo(before);
+    }
+
+    @Test
+    void aRemovedMembersApiKeysOfThatWorkspaceStopWorkingAndTheRevocationIsAudited(CapturedOutput output) {
+        var owner = signedUp("owner6@example.com");
+        String team = teamOf("owner6@example.com", owner, "Keys Team");
+        owner.submitForm("/app/members", "/app/members/invite", Map.of("email", "frank6@example.com", "role", "ADMIN"));
+        String link = invitationLink(output, "frank6@example.com");
+        var frank = signedUp("frank6@example.com");
+        frank.submitForm(link, "/invitations/accept", Map.of("token", link.substring(link.indexOf('=') + 1)));
+        frank.submitForm("/app", "/app/workspace", Map.of("workspaceId", team));
+        var created = frank.submitForm("/app/keys", "/app/keys", Map.of("name", "frank's key", "mode", "test"));
+        Matcher secret = Pattern.compile("ig_test_[0-9A-Za-z]{43}").matcher(created.body());
+        assertThat(secret.find()).as("secret shown").isTrue();
+        var api = new com.imagegate.testsupport.ApiClient(port);
+        assertThat(api.get("/api/v1/account", secret.group()).statusCode()).isEqualTo(200);
+        var jdbc = new JdbcTemplate(dataSource);
+        String frankId = jdbc.queryForObject("select id from users where email = 'frank6@example.com'", String.class);
+
+        var removed = owner.submitForm("/app/members", "/app/members/" + frankId + "/remove", Map.of());
+        assertThat(removed.statusCode()).isEqualTo(302);
+
+        assertThat(api.get("/api/v1/account", secret.group()).statusCode()).isEqualTo(401);
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from admin_audit_log where action = 'apikey.revoke_removed_member'"
+                                + " and target_id = ? and workspace_id = ? and admin_email = 'owner6@example.com'",
+                        Integer.class,
+                        frankId,
+                        team))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aReInvitationReplacesThePreviousOneAndAnAddressGetsAFewPerDay(CapturedOutput output) {
+        var owner = signedUp("owner7@example.com");
+        String team = teamOf("owner7@example.com", owner, "Invite Team");
+        var jdbc = new JdbcTemplate(dataSource);
+
+        owner.submitForm("/app/members", "/app/members/invite", Map.of("email", "gina7@example.com", "role", "MEMBER"));
+        String first = invitationLink(output, "gina7@example.com");
+        owner.submitForm("/app/members", "/app/members/invite", Map.of("email", "Gina7@example.com", "role", "ADMIN"));
+        String second = invitationLink(output, "gina7@example.com");
+        assertThat(second).isNotEqualTo(first);
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from invitations where workspace_id = ? and email = 'gina7@example.com'"
+                                + " and accepted_at is null and revoked_at is null",
+                        Integer.class,
+                        team))
+                .as("one live invitation per address")
+                .isEqualTo(1);
+        owner.submitForm("/app/members", "/app/members/invite", Map.of("email", "gina7@example.com", "role", "ADMIN"));
+        String third = invitationLink(output, "gina7@example.com");
+
+        var fourth = owner.submitForm(
+                "/app/members", "/app/members/invite", Map.of("email", "gina7@example.com", "role", "ADMIN"));
+        assertThat(fourth.statusCode()).isEqualTo(302);
+        assertThat(owner.get("/app/members").body()).contains("as many invitations as it may");
+        assertThat(invitationLink(output, "gina7@example.com"))
+                .as("no new link")
+                .isEqualTo(third);
+
+        var gina = signedUp("gina7@example.com");
+        var old =
+                gina.submitForm(first, "/invitations/accept", Map.of("token", first.substring(first.indexOf('=') + 1)));
+        assertThat(old.statusCode()).as("a replaced link is dead").isEqualTo(422);
+        var current =
+                gina.submitForm(third, "/invitations/accept", Map.of("token", third.substring(third.indexOf('=') + 1)));
+        assertThat(current.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/app"));
+    }
+
+    @Test
+    void aWorkspaceSendsAFewInvitationsPerDay() {
+        var owner = signedUp("owner8@example.com");
+        String team = teamOf("owner8@example.com", owner, "Busy Team");
+        for (int i = 0; i < 6; i++) {
+            owner.submitForm(
+                    "/app/members",
+                    "/app/members/invite",
+                    Map.of("email", "guest" + i + "-8@example.com", "role", "MEMBER"));
+        }
+        var seventh = owner.submitForm(
+                "/app/members", "/app/members/invite", Map.of("email", "guest6-8@example.com", "role", "MEMBER"));
+
+        assertThat(seventh.statusCode()).isEqualTo(302);
+        assertThat(owner.get("/app/members").body()).contains("6 invitations in the last 24 hours");
+        assertThat(new JdbcTemplate(dataSource)
+                        .queryForObject("select count(*) from invitations where workspace_id = ?", Integer.class, team))
+                .isEqualTo(6);
     }
 }

@@ -25,12 +25,29 @@ public final class Http {
     private final CookieManager cookies = new CookieManager();
 
     public Http(int port) {
-        this.baseUrl = "http://localhost:" + port;
-        this.client = HttpClient.newBuilder()
+        this(port, null);
+    }
+
+    /**
+     * A client whose connections come from this local address (e.g. {@code 127.0.0.2}: on Linux the whole of
+     * 127.0.0.0/8 is the loopback), so the server sees another client address.
+     */
+    public Http(int port, java.net.InetAddress localAddress) {
+        // With a local address, connect over IPv4 (localhost may resolve to ::1 first).
+        this.baseUrl = (localAddress == null ? "http://localhost:" : "http://127.0.0.1:") + port;
+        var builder = HttpClient.newBuilder()
                 .cookieHandler(cookies)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
+                .connectTimeout(Duration.ofSeconds(5));
+        if (localAddress != null) {
+            builder.localAddress(localAddress);
+        }
+        this.client = builder.build();
+    }
+
+    /** A GET of an absolute URL (another server's, e.g. an OIDC provider's), with this client's cookies. */
+    public HttpResponse<String> getUrl(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET().build());
     }
 
     public HttpResponse<String> get(String path) {

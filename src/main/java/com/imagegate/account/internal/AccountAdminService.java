@@ -3,6 +3,7 @@ package com.imagegate.account.internal;
 import com.imagegate.account.AccountAdmin;
 import com.imagegate.account.AccountException;
 import com.imagegate.account.Role;
+import com.imagegate.account.SessionsRevoked;
 import com.imagegate.account.SignupPolicy;
 import com.imagegate.account.WorkspaceMember;
 import com.imagegate.account.WorkspaceRole;
@@ -36,8 +37,10 @@ class AccountAdminService implements AccountAdmin {
     private final SignupPolicies policies;
     private final Clock clock;
     private final WorkspaceSummaries summaries;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     AccountAdminService(
+            org.springframework.context.ApplicationEventPublisher events,
             JdbcClient jdbc,
             Users users,
             Workspaces workspaces,
@@ -45,6 +48,7 @@ class AccountAdminService implements AccountAdmin {
             Clock clock,
             WorkspaceSummaries summaries) {
         this.summaries = summaries;
+        this.events = events;
         this.jdbc = jdbc;
         this.users = users;
         this.workspaces = workspaces;
@@ -154,6 +158,10 @@ class AccountAdminService implements AccountAdmin {
             throw new AccountException("role", LAST_ADMIN);
         }
         user.changeRole(role, clock.instant());
+        if (before == Role.ADMIN && role != Role.ADMIN) {
+            // Their open sessions carry the admin authority: they end now, on every node.
+            events.publishEvent(new SessionsRevoked(user.id(), user.email(), "admin-role-removed"));
+        }
         return before;
     }
 

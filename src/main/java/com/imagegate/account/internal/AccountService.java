@@ -5,6 +5,7 @@ import com.imagegate.account.AccountException;
 import com.imagegate.account.AccountProperties;
 import com.imagegate.account.Accounts;
 import com.imagegate.account.Member;
+import com.imagegate.account.SessionsRevoked;
 import com.imagegate.account.SignUp;
 import com.imagegate.account.UserDeleted;
 import com.imagegate.account.UserSignedUp;
@@ -196,6 +197,8 @@ class AccountService implements Accounts {
         user.changePasswordHash(passwordEncoder.encode(newPassword), clock.instant());
         // Whoever could read the reset mail controls the address.
         user.markEmailVerified(clock.instant());
+        // Whoever knew the old password (or held a session) is signed out everywhere.
+        events.publishEvent(new SessionsRevoked(user.id(), user.email(), "password-reset"));
     }
 
     @Override
@@ -219,6 +222,8 @@ class AccountService implements Accounts {
         }
         SignUp.checkPassword(newPassword, user.email());
         user.changePasswordHash(passwordEncoder.encode(newPassword), clock.instant());
+        // Every other session ends; the one that changed it stays signed in.
+        events.publishEvent(new SessionsRevoked(user.id(), user.email(), "password-changed"));
     }
 
     @Override
@@ -230,7 +235,9 @@ class AccountService implements Accounts {
         }
         String personalWorkspaceId =
                 workspaces.findPersonal(user.id()).map(Workspace::id).orElse(null);
+        String email = user.email();
         user.delete(clock.instant());
+        events.publishEvent(new SessionsRevoked(user.id(), email, "account-deleted"));
         events.publishEvent(new UserDeleted(user.id(), personalWorkspaceId));
     }
 
@@ -264,6 +271,20 @@ class AccountService implements Accounts {
                     role,
                     all.stream().map(Workspace::summary).toList()));
         });
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public boolean isActiveAdmin(String email) {
+        String normalized;
+        try {
+            normalized = SignUp.normalizeEmail(email);
+        } catch (AccountException notAnEmail) {
+            return false;
+        }
+        return users.findByEmail(normalized)
+                .filter(user -> !user.deleted() && user.enabled() && user.role() == com.imagegate.account.Role.ADMIN)
+                .isPresent();
     }
 
     /**

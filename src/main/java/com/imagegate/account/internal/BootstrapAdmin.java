@@ -3,12 +3,14 @@ package com.imagegate.account.internal;
 import com.imagegate.account.AccountException;
 import com.imagegate.account.BootstrapProperties;
 import com.imagegate.account.Role;
+import com.imagegate.account.SessionsRevoked;
 import com.imagegate.account.SignUp;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
@@ -30,14 +32,17 @@ class BootstrapAdmin implements ApplicationRunner {
     private final PasswordEncoder passwordEncoder;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     BootstrapAdmin(
+            ApplicationEventPublisher events,
             BootstrapProperties properties,
             Users users,
             AccountService accounts,
             PasswordEncoder passwordEncoder,
             TransactionTemplate transactions,
             Clock clock) {
+        this.events = events;
         this.properties = properties;
         this.users = users;
         this.accounts = accounts;
@@ -65,9 +70,23 @@ class BootstrapAdmin implements ApplicationRunner {
         }
         String email = SignUp.normalizeEmail(properties.adminEmail());
         var existing = users.findByEmail(email);
-        if (existing.isPresent()) {
+        if (existing.isPresent() && existing.get().emailVerified()) {
             existing.get().promoteToAdmin(clock.instant());
             log.info("Promoted existing user {} to admin (their password is unchanged)", email);
+            return;
+        }
+        if (existing.isPresent()) {
+            // Whoever registered this address never proved they own it (it may be someone who signed up as the
+            // operator first): the account gets the operator's password, and every session of it ends.
+            User user = existing.get();
+            user.changePasswordHash(passwordEncoder.encode(properties.adminPassword()), clock.instant());
+            user.markEmailVerified(clock.instant());
+            user.promoteToAdmin(clock.instant());
+            events.publishEvent(new SessionsRevoked(user.id(), user.email(), "bootstrap-takeover"));
+            log.warn(
+                    "Promoted existing user {} to admin: its email was never verified, so its password was replaced"
+                            + " with the bootstrap admin password and its sessions ended",
+                    email);
             return;
         }
         User admin = User.admin(email, passwordEncoder.encode(properties.adminPassword()), clock.instant());

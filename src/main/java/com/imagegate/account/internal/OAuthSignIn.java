@@ -13,8 +13,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Turns a provider identity into one of our users: the identity already linked; else the account with the same
- * verified email (linked, not duplicated, so nobody gets sign-up credits twice); else a new account. An unverified
- * email is refused: linking on it would let anyone who registers that address at a provider take over the account.
+ * email, when both the provider and we have verified that email (linked, not duplicated, so nobody gets sign-up
+ * credits twice); else a new account. An email the provider did not verify is refused: linking on it would let anyone
+ * who registers that address at a provider take over the account. An existing account whose email we never verified
+ * is refused too: whoever registered it need not own the address (an attacker may have signed up as the victim
+ * first), and linking would share the account — its password and sessions — with the provider's owner.
  */
 @Component
 class OAuthSignIn {
@@ -82,7 +85,11 @@ class OAuthSignIn {
             return accounts.register(created);
         });
         if (!user.emailVerified()) {
-            user.markEmailVerified(clock.instant());
+            log.info("Refused to link a {} identity to user {}, whose email was never verified", provider, user.id());
+            throw refused(
+                    com.imagegate.account.Accounts.UNVERIFIED_ACCOUNT_ERROR,
+                    "An account already uses this email address, but the address was never confirmed, so this sign-in"
+                            + " cannot be linked to it.");
         }
         identities.saveAndFlush(new Identity(user.id(), provider, subject, email, clock.instant()));
         log.info("Linked {} identity to user {}", provider, user.id());

@@ -1,6 +1,8 @@
 package com.imagegate.account.internal;
 
 import com.imagegate.account.AccountException;
+import com.imagegate.account.AccountProperties;
+import com.imagegate.account.MemberRemoved;
 import com.imagegate.account.PendingInvitation;
 import com.imagegate.account.SignUp;
 import com.imagegate.account.Teams;
@@ -8,11 +10,13 @@ import com.imagegate.account.WorkspaceMember;
 import com.imagegate.account.WorkspaceRole;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -30,6 +34,8 @@ class TeamService implements Teams {
     private final Mailer mailer;
     private final AccountService accounts;
     private final Clock clock;
+    private final AccountProperties properties;
+    private final ApplicationEventPublisher events;
 
     TeamService(
             Users users,
@@ -38,7 +44,11 @@ class TeamService implements Teams {
             Invitations invitations,
             Mailer mailer,
             AccountService accounts,
-            Clock clock) {
+            Clock clock,
+            AccountProperties properties,
+            ApplicationEventPublisher events) {
+        this.properties = properties;
+        this.events = events;
         this.users = users;
         this.workspaces = workspaces;
         this.memberships = memberships;
@@ -85,6 +95,8 @@ class TeamService implements Teams {
     @Override
     @Transactional
     public void invite(String actorUserId, String workspaceId, String email, WorkspaceRole role) {
+        // Serializes invitations of one workspace: the limit and the one-live-invitation rule hold under concurrency.
+        workspaces.lock(workspaceId);
         Membership actor = manager(actorUserId, workspaceId);
         Workspace workspace = workspaces.findById(workspaceId).orElseThrow();
         if (workspace.personal()) {
@@ -105,6 +117,21 @@ class TeamService implements Teams {
                         .isPresent()) {
             throw new AccountException("email", "That person is already a member.");
         }
+        Instant now = clock.instant();
+        Instant dayAgo = now.minus(Duration.ofDays(1));
+        if (invitations.countByWorkspaceIdAndCreatedAtAfter(workspaceId, dayAgo)
+                >= properties.invitationsPerWorkspacePerDay()) {
+            throw new AccountException(
+                    "email",
+                    "This workspace has sent " + properties.invitationsPerWorkspacePerDay()
+                            + " invitations in the last 24 hours, the most it may. Try again later.");
+        }
+        if (invitations.countByEmailAndCreatedAtAfter(address, dayAgo) >= properties.invitationsPerAddressPerDay()) {
+            throw new AccountException(
+                    "email", "This address has received as many invitations as it may in 24 hours. Try again later.");
+        }
+        // One live invitation per address and workspace: a new one replaces (withdraws) the previous link.
+        invitations.findOpenFor(workspaceId, address, now).forEach(previous -> previous.revoke(now));
         String token = Secrets.newToken();
         invitations.save(new Invitation(
                 workspaceId,
@@ -199,6 +226,8 @@ class TeamService implements Teams {
             keepAnOwner(workspaceId);
         }
         memberships.delete(target);
+        // The keys they made here stop working with the removal (the API-key module revokes them, audited).
+        events.publishEvent(new MemberRemoved(workspaceId, memberUserId, actorUserId));
     }
 
     private void keepAnOwner(String workspaceId) {

@@ -4,12 +4,14 @@ import com.imagegate.AuthCache;
 import com.imagegate.Ids;
 import com.imagegate.ImagegateProperties;
 import com.imagegate.account.Member;
+import com.imagegate.account.MemberRemoved;
 import com.imagegate.account.UserDeleted;
 import com.imagegate.apikey.ApiKeyException;
 import com.imagegate.apikey.ApiKeyPrincipal;
 import com.imagegate.apikey.ApiKeySummary;
 import com.imagegate.apikey.ApiKeys;
 import com.imagegate.apikey.CreatedApiKey;
+import com.imagegate.apikey.MemberKeysRevoked;
 import com.imagegate.apikey.NewApiKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
@@ -36,7 +39,15 @@ class ApiKeyService implements ApiKeys {
     /** Keys recently found by their secret's hash; any revocation forgets them all on this node. */
     private final AuthCache<String, ApiKeyStore.StoredKey> recent;
 
-    ApiKeyService(ApiKeyStore store, LastUse lastUse, Clock clock, ImagegateProperties properties) {
+    private final ApplicationEventPublisher events;
+
+    ApiKeyService(
+            ApiKeyStore store,
+            LastUse lastUse,
+            Clock clock,
+            ImagegateProperties properties,
+            ApplicationEventPublisher events) {
+        this.events = events;
         this.store = store;
         this.lastUse = lastUse;
         this.clock = clock;
@@ -168,6 +179,32 @@ class ApiKeyService implements ApiKeys {
         recent.invalidateAllAfterCommit();
         int revoked = store.revokeAllOf(deleted.userId(), deleted.personalWorkspaceId(), clock.instant());
         log.info("Revoked {} API key(s) of deleted user {}", revoked, deleted.userId());
+    }
+
+    /**
+     * A member who leaves or is removed from a workspace can no longer act for it: the keys they created there are
+     * revoked in the removing transaction (their secrets may still be in the member's hands), and the revocation is
+     * announced for the audit log.
+     */
+    @EventListener
+    @Transactional
+    public void on(MemberRemoved removed) {
+        List<String> keyIds = store.liveKeysCreatedBy(removed.workspaceId(), removed.userId());
+        if (keyIds.isEmpty()) {
+            return;
+        }
+        recent.invalidateAllAfterCommit();
+        Instant now = clock.instant();
+        List<String> revoked = keyIds.stream()
+                .filter(keyId -> store.revoke(removed.workspaceId(), keyId, now) == 1)
+                .toList();
+        log.info(
+                "Revoked {} API key(s) of user {} removed from workspace {}",
+                revoked.size(),
+                removed.userId(),
+                removed.workspaceId());
+        events.publishEvent(
+                new MemberKeysRevoked(removed.workspaceId(), removed.userId(), removed.actorUserId(), revoked));
     }
 
     /** The key works through the whole chosen day in UTC: it expires at the next midnight. */

@@ -97,6 +97,15 @@ class ApiKeyStore {
                 workspaceId);
     }
 
+    /** The ids of the live (not revoked) keys this user created in this workspace. */
+    List<String> liveKeysCreatedBy(String workspaceId, String userId) {
+        return jdbc.queryForList(
+                "select id from api_keys where workspace_id = ? and created_by = ? and revoked_at is null",
+                String.class,
+                workspaceId,
+                userId);
+    }
+
     /** Revokes every live key the user created, anywhere, and every live key of their personal workspace. */
     int revokeAllOf(String userId, String personalWorkspaceId, Instant now) {
         return jdbc.update(

@@ -8,7 +8,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** Refuses password sign-in attempts while the account or the address is throttled, before any password check. */
+/**
+ * Counts every password sign-in attempt before its password is checked, and refuses it (no check) when the account from
+ * this client, the client, or the account is over its limit.
+ */
 class SignInThrottleFilter extends OncePerRequestFilter {
 
     private final SignInThrottle throttle;
@@ -25,7 +28,7 @@ class SignInThrottleFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (throttle.isBlocked(request.getParameter("username"), request.getRemoteAddr())) {
+        if (!throttle.tryAttempt(request.getParameter("username"), request.getRemoteAddr())) {
             response.sendRedirect(request.getContextPath() + "/login?throttled");
             return;
         }

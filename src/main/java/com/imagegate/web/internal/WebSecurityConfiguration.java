@@ -2,13 +2,11 @@ package com.imagegate.web.internal;
 
 import com.imagegate.account.SignInThrottle;
 import com.imagegate.billing.BillingProperties;
-import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -21,7 +19,6 @@ import org.springframework.security.oauth2.core.user.OAuth2User;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
-import org.springframework.security.web.authentication.ExceptionMappingAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
 import org.springframework.security.web.util.matcher.RequestHeaderRequestMatcher;
@@ -59,6 +56,7 @@ class WebSecurityConfiguration {
     SecurityFilterChain webSecurity(
             HttpSecurity http,
             SignInThrottle signInThrottle,
+            com.imagegate.account.Accounts accounts,
             com.imagegate.generation.StorageProperties storage,
             ObjectProvider<ClientRegistrationRepository> oauthProviders,
             ObjectProvider<OAuth2UserService<OidcUserRequest, OidcUser>> oidcUsers,
@@ -71,7 +69,7 @@ class WebSecurityConfiguration {
             // Only when providers are configured (spring.security.oauth2.client.registration.*).
             http.oauth2Login(oauth -> oauth.loginPage("/login")
                     .defaultSuccessUrl("/app", false)
-                    .failureUrl("/login?oauth-error")
+                    .failureHandler(WebSecurityConfiguration::providerSignInFailed)
                     .userInfoEndpoint(endpoint ->
                             endpoint.oidcUserService(oidcUsers.getObject()).userService(oauthUsers.getObject())));
         }
@@ -93,7 +91,7 @@ class WebSecurityConfiguration {
                         .requestMatchers("/css/**", "/js/**", "/img/**", "/webjars/**", "/files/**")
                         .permitAll()
                         .requestMatchers("/admin/**")
-                        .hasRole("ADMIN")
+                        .access(adminNow(accounts))
                         .anyRequest()
                         .authenticated())
                 .csrf(csrf -> csrf.ignoringRequestMatchers(WebSecurityConfiguration::sameOriginJobRunrCall))
@@ -124,12 +122,47 @@ class WebSecurityConfiguration {
         return path.startsWith("/admin/jobrunr/api/") && "same-origin".equals(request.getHeader("Sec-Fetch-Site"));
     }
 
-    /** An unverified email gets its own message; every other failure the same one, so accounts cannot be probed. */
+    /**
+     * Every failure gets the same answer — unknown account, wrong password, unconfirmed email — so the sign-in form
+     * cannot tell whether an account exists (the page's message mentions confirming the email).
+     */
     private static AuthenticationFailureHandler signInFailures() {
-        var handler = new ExceptionMappingAuthenticationFailureHandler();
-        handler.setExceptionMappings(Map.of(DisabledException.class.getName(), "/login?unverified"));
+        var handler = new org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler();
         handler.setDefaultFailureUrl("/login?error");
         return handler;
+    }
+
+    /**
+     * A refused provider sign-in: an existing account with this email that never verified it gets its own page (what to
+     * do), every other refusal the general one.
+     */
+    private static void providerSignInFailed(
+            jakarta.servlet.http.HttpServletRequest request,
+            jakarta.servlet.http.HttpServletResponse response,
+            org.springframework.security.core.AuthenticationException failure)
+            throws java.io.IOException {
+        boolean unverifiedAccount =
+                failure instanceof org.springframework.security.oauth2.core.OAuth2AuthenticationException oauth
+                        && com.imagegate.account.Accounts.UNVERIFIED_ACCOUNT_ERROR.equals(
+                                oauth.getError().getErrorCode());
+        response.sendRedirect(request.getContextPath()
+                + (unverifiedAccount ? "/login?oauth-unverified-account" : "/login?oauth-error"));
+    }
+
+    /**
+     * The admin console: the session's admin authority and, on every request, the admin role in the database, so a
+     * demoted admin's still-open session (on any node) loses the console at once. A visitor is sent to sign in.
+     */
+    static AuthorizationManager<RequestAuthorizationContext> adminNow(com.imagegate.account.Accounts accounts) {
+        return (authentication, context) -> {
+            var signedIn = authentication.get();
+            boolean admin = signedIn != null
+                    && signedIn.isAuthenticated()
+                    && signedIn.getAuthorities().stream()
+                            .anyMatch(granted -> "ROLE_ADMIN".equals(granted.getAuthority()))
+                    && accounts.isActiveAdmin(signedIn.getName());
+            return new AuthorizationDecision(admin);
+        };
     }
 
     /** The machine itself, and the monitoring addresses an operator listed. */

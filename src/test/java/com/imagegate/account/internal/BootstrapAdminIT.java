@@ -92,4 +92,38 @@ class BootstrapAdminIT {
 
         assertThat(reread).isEqualTo(precise.truncatedTo(ChronoUnit.MICROS));
     }
+
+    @Autowired
+    org.springframework.security.crypto.password.PasswordEncoder passwordEncoder;
+
+    @Test
+    void anExistingAccountThatNeverVerifiedItsEmailDoesNotKeepItsPassword() {
+        // No admin yet, and the bootstrap address taken by an unverified account (someone signed up as the operator).
+        transactions.executeWithoutResult(status -> {
+            User operator = users.findByEmail("operator@example.com").orElseThrow();
+            operator.changeRole(Role.USER, Instant.now());
+            operator.changePasswordHash(passwordEncoder.encode("squatters-password-1"), Instant.now());
+        });
+        new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+                .update("update users set email_verified = false where email = 'operator@example.com'");
+        var squatter = new Http(port);
+        squatter.submitForm(
+                "/login", "/login", Map.of("username", "operator@example.com", "password", "squatters-password-1"));
+        assertThat(squatter.get("/app").statusCode()).isEqualTo(200);
+
+        bootstrapAdmin.run(null);
+
+        var operator = users.findByEmail("operator@example.com").orElseThrow();
+        assertThat(operator.role()).isEqualTo(Role.ADMIN);
+        assertThat(operator.emailVerified()).isTrue();
+        assertThat(passwordEncoder.matches("squatters-password-1", operator.passwordHash()))
+                .isFalse();
+        assertThat(passwordEncoder.matches(PASSWORD, operator.passwordHash())).isTrue();
+        assertThat(squatter.get("/app").statusCode())
+                .as("the squatter's session ended")
+                .isEqualTo(302);
+    }
+
+    @Autowired
+    javax.sql.DataSource dataSource;
 }
