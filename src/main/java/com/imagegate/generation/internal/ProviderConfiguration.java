@@ -62,7 +62,8 @@ class ProviderConfiguration {
     @Bean
     @ConditionalOnProperty(name = "imagegate.generation.provider", havingValue = "openai")
     OpenAiClient openAiClient(GenerationProperties properties, FetchProperties fetch, Clock clock) {
-        return new OpenAiClient(properties.openai().connectTimeout(), fetch.allowPrivateHosts(), clock);
+        return new OpenAiClient(
+                properties.openai().connectTimeout(), fetch.allowPrivateHosts(), fetch.totalTimeout(), clock);
     }
 
     /** The OpenAI-compatible upstream, for live keys when {@code imagegate.generation.provider=openai}. */

@@ -72,14 +72,15 @@ public class OpenAiClient implements AutoCloseable {
     /**
      * @param connectTimeout TCP/TLS connect timeout
      * @param allowPrivateHosts test-only: lets {@code url} answers be downloaded from loopback and private hosts
+     * @param downloadDeadline the total deadline of downloading one {@code url} answer
      */
-    public OpenAiClient(Duration connectTimeout, boolean allowPrivateHosts, Clock clock) {
+    public OpenAiClient(Duration connectTimeout, boolean allowPrivateHosts, Duration downloadDeadline, Clock clock) {
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.downloads = new SafeFetcher(allowPrivateHosts, Duration.ofSeconds(60));
+        this.downloads = new SafeFetcher(allowPrivateHosts, Duration.ofSeconds(60), downloadDeadline);
         this.clock = clock;
     }
 

@@ -25,7 +25,7 @@ class OpenAiClientTests {
 
     static final FakeOpenAiImages UPSTREAM = FakeOpenAiImages.start("sk-right-key-1234");
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
-    final OpenAiClient client = new OpenAiClient(Duration.ofSeconds(2), true, CLOCK);
+    final OpenAiClient client = new OpenAiClient(Duration.ofSeconds(2), true, Duration.ofSeconds(30), CLOCK);
 
     @AfterAll
     static void stop() {
