@@ -23,8 +23,15 @@ public final class Http {
     private final String baseUrl;
     private final HttpClient client;
     private final CookieManager cookies = new CookieManager();
+    private final Map<String, String> everyRequest;
 
     public Http(int port) {
+        this(port, Map.of());
+    }
+
+    /** A client that sends these headers with every request (e.g. the {@code X-Forwarded-For} a proxy would add). */
+    public Http(int port, Map<String, String> everyRequest) {
+        this.everyRequest = Map.copyOf(everyRequest);
         this.baseUrl = "http://localhost:" + port;
         this.client = HttpClient.newBuilder()
                 .cookieHandler(cookies)
@@ -105,6 +112,11 @@ public final class Http {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
+        if (!everyRequest.isEmpty()) {
+            var withHeaders = HttpRequest.newBuilder(request, (name, value) -> true);
+            everyRequest.forEach(withHeaders::header);
+            request = withHeaders.build();
+        }
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
