@@ -132,7 +132,7 @@ class ReferenceImagesIT {
             assertThat(error.path("param").asString()).isEqualTo("image_urls[0]");
             assertThat(error.path("code").asString()).isEqualTo("invalid_value");
             assertThat(error.path("message").asString())
-                    .isEqualTo("image_urls[0]: the URL did not answer completely within 3 s.");
+                    .isEqualTo("image_urls[0]: the URL did not answer completely in time (3 s).");
             assertThat(took).as(path).isBetween(Duration.ofMillis(2900), Duration.ofSeconds(8));
         }
         assertNothingCharged(user.secret());

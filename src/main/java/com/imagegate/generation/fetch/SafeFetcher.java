@@ -196,8 +196,8 @@ public class SafeFetcher implements AutoCloseable {
 
     private FetchException tooSlow() {
         long millis = totalTimeout.toMillis();
-        return new FetchException("the URL did not answer completely within "
-                + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms"));
+        return new FetchException("the URL did not answer completely in time ("
+                + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms") + ")");
     }
 
     /** Where a redirect leads, resolved against the URL that answered; a malformed Location is a refusal. */
