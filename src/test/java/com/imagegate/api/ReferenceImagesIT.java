@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.ApiUsers;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
+import com.imagegate.testsupport.TricklingServer;
 import com.sun.net.httpserver.HttpServer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -28,10 +29,15 @@ import tools.jackson.databind.JsonNode;
  * here ({@code imagegate.fetch.allow-private-hosts}); {@code ImagesApiIT} checks it refuses loopback by default.
  */
 @MariaDbIntegrationTest(
-        properties = {"imagegate.fetch.allow-private-hosts=true", "imagegate.generation.sandbox.delay=0ms"})
+        properties = {
+            "imagegate.fetch.allow-private-hosts=true",
+            "imagegate.generation.sandbox.delay=0ms",
+            "imagegate.fetch.total-timeout=3s"
+        })
 class ReferenceImagesIT {
 
     static final HttpServer ORIGIN = startOrigin();
+    static final TricklingServer TRICKLING = TricklingServer.start();
 
     @LocalServerPort
     int port;
@@ -39,6 +45,7 @@ class ReferenceImagesIT {
     @AfterAll
     static void stopOrigin() {
         ORIGIN.stop(0);
+        TRICKLING.close();
     }
 
     static String origin(String path) {
@@ -101,6 +108,74 @@ class ReferenceImagesIT {
             assertThat(ApiClient.json(created).path("error").path("param").asString())
                     .isEqualTo("image_urls[0]");
         }
+    }
+
+    /**
+     * A reference server that sends one byte every 500 ms would hold the request for as long as it likes under a
+     * per-read timeout alone; the total deadline ({@code imagegate.fetch.total-timeout}, 3 s here) ends it: a 400
+     * naming the reference, no task, no credits reserved.
+     */
+    @Test
+    void aTricklingReferenceIsCutOffAtTheTotalDeadlineAndChargesNothing() {
+        var user = ApiUsers.signUpWithKey(port, "live");
+        for (String path : List.of("/trickle-body", "/trickle-head", "/redirect-to-trickle")) {
+            long started = System.nanoTime();
+
+            var created = post(
+                    user.secret(),
+                    "/api/v1/images/generations",
+                    "{\"prompt\":\"x\",\"image_urls\":[\"" + TRICKLING.url(path) + "\"]}");
+
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(created.statusCode()).as(path + ": " + created.body()).isEqualTo(400);
+            JsonNode error = ApiClient.json(created).path("error");
+            assertThat(error.path("param").asString()).isEqualTo("image_urls[0]");
+            assertThat(error.path("code").asString()).isEqualTo("invalid_value");
+            assertThat(error.path("message").asString())
+                    .isEqualTo("image_urls[0]: the URL did not answer completely in time (3 s).");
+            assertThat(took).as(path).isBetween(Duration.ofMillis(2900), Duration.ofSeconds(8));
+        }
+        assertNothingCharged(user.secret());
+        var enhancement = post(
+                user.secret(),
+                "/api/v1/images/enhancements",
+                "{\"image_url\":\"" + TRICKLING.url("/trickle-body") + "\"}");
+        assertThat(enhancement.statusCode()).as(enhancement.body()).isEqualTo(400);
+        assertThat(ApiClient.json(enhancement).path("error").path("param").asString())
+                .isEqualTo("image_url");
+        assertNothingCharged(user.secret());
+    }
+
+    /** A redirect whose Location is not a URI at all is the caller's bad reference (400), not our crash (500). */
+    @Test
+    void aRedirectToAMalformedLocationIsA400() {
+        var user = ApiUsers.signUpWithKey(port, "live");
+        for (String path : List.of("/bad-location-bracket", "/bad-location-scheme")) {
+            var created = post(
+                    user.secret(),
+                    "/api/v1/images/generations",
+                    "{\"prompt\":\"x\",\"image_urls\":[\"" + TRICKLING.url(path) + "\"]}");
+
+            assertThat(created.statusCode()).as(path + ": " + created.body()).isEqualTo(400);
+            JsonNode error = ApiClient.json(created).path("error");
+            assertThat(error.path("type").asString()).isEqualTo("invalid_request_error");
+            assertThat(error.path("code").asString()).isEqualTo("invalid_value");
+            assertThat(error.path("param").asString()).isEqualTo("image_urls[0]");
+            assertThat(error.path("message").asString())
+                    .isEqualTo("image_urls[0]: the URL redirects to a malformed address.");
+        }
+        assertNothingCharged(user.secret());
+    }
+
+    private void assertNothingCharged(String secret) {
+        var client = new ApiClient(port);
+        assertThat(ApiClient.json(client.get("/api/v1/account", secret))
+                        .path("credits")
+                        .path("balance")
+                        .asLong())
+                .isEqualTo(100);
+        assertThat(ApiClient.json(client.get("/api/v1/images/tasks", secret)).path("data"))
+                .isEmpty();
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.Http;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
+import com.imagegate.testsupport.TricklingServer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -58,6 +59,8 @@ class WebhooksIT {
     /** Every request the receiver got, per path. */
     static final Map<String, List<Received>> RECEIVED = new ConcurrentHashMap<>();
 
+    static final TricklingServer TRICKLING = TricklingServer.start();
+
     static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
     static final HttpServer RECEIVER = startReceiver();
 
@@ -81,6 +84,7 @@ class WebhooksIT {
     @AfterAll
     static void stopReceiver() {
         RECEIVER.stop(0);
+        TRICKLING.close();
     }
 
     /**
@@ -394,6 +398,35 @@ class WebhooksIT {
         assertThat(owner.browser().get("/app/webhooks").body())
                 .contains(deliveryId)
                 .contains("HTTP 500");
+    }
+
+    /**
+     * A receiver that sends its status line one byte every 500 ms never lets a single read wait past the timeout; the
+     * attempt still ends at {@code imagegate.webhooks.timeout} (1 s here) as a whole, failed and due for a retry, so it
+     * cannot outlive its claim.
+     */
+    @Test
+    void aReceiverThatTricklesItsAnswerIsCutOffAtTheAttemptTimeout() {
+        Account account = signUp();
+        String taskId = ApiClient.json(create(account, "a trickle", TRICKLING.url("/trickle-head")))
+                .path("id")
+                .asString();
+
+        var attempt = await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> jdbc().queryForList(
+                                        "select status_code, duration_ms, error, next_retry_at from webhook_attempts"
+                                                + " where task_id = ? and attempt = 1",
+                                        taskId),
+                        rows -> !rows.isEmpty())
+                .getFirst();
+
+        assertThat(attempt.get("status_code")).isNull();
+        assertThat((String) attempt.get("error"))
+                .isEqualTo("Not delivered: the URL did not answer completely in time (1 s).");
+        assertThat(((Number) attempt.get("duration_ms")).longValue()).isBetween(900L, 3000L);
+        assertThat(attempt.get("next_retry_at")).isNotNull();
     }
 
     @Test

@@ -23,9 +23,10 @@ public final class Http {
     private final String baseUrl;
     private final HttpClient client;
     private final CookieManager cookies = new CookieManager();
+    private final Map<String, String> everyRequest;
 
     public Http(int port) {
-        this(port, null);
+        this(port, null, Map.of());
     }
 
     /**
@@ -33,6 +34,16 @@ public final class Http {
      * 127.0.0.0/8 is the loopback), so the server sees another client address.
      */
     public Http(int port, java.net.InetAddress localAddress) {
+        this(port, localAddress, Map.of());
+    }
+
+    /** A client that sends these headers with every request (e.g. the {@code X-Forwarded-For} a proxy would add). */
+    public Http(int port, Map<String, String> everyRequest) {
+        this(port, null, everyRequest);
+    }
+
+    private Http(int port, java.net.InetAddress localAddress, Map<String, String> everyRequest) {
+        this.everyRequest = Map.copyOf(everyRequest);
         // With a local address, connect over IPv4 (localhost may resolve to ::1 first).
         this.baseUrl = (localAddress == null ? "http://localhost:" : "http://127.0.0.1:") + port;
         var builder = HttpClient.newBuilder()
@@ -122,6 +133,11 @@ public final class Http {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
+        if (!everyRequest.isEmpty()) {
+            var withHeaders = HttpRequest.newBuilder(request, (name, value) -> true);
+            everyRequest.forEach(withHeaders::header);
+            request = withHeaders.build();
+        }
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -4,13 +4,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -24,7 +33,9 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * Fetches a URL on a caller's behalf without letting the caller reach our network: http(s) only; every host is resolved
  * once, all its addresses must be public ({@link AddressPolicy}), and the connection goes to those very addresses (no
- * second lookup to rebind); at most 3 redirects, each checked the same way; a size cap; connect and read timeouts.
+ * second lookup to rebind); at most 3 redirects, each checked the same way; a size cap; connect and read timeouts; and
+ * one total deadline for the whole fetch (connect, redirects and body), so a server that trickles a byte now and then
+ * cannot hold a fetch longer than that.
  */
 public class SafeFetcher implements AutoCloseable {
 
@@ -32,13 +43,23 @@ public class SafeFetcher implements AutoCloseable {
 
     private final CloseableHttpClient client;
     private final boolean allowPrivateHosts;
+    private final Duration readTimeout;
+    private final Duration totalTimeout;
+    /** Each exchange runs here so the caller can stop waiting at the deadline, whatever the socket is doing. */
+    private final ExecutorService exchanges = Executors.newVirtualThreadPerTaskExecutor();
 
     /**
      * @param allowPrivateHosts test-only: lets fetches reach loopback and private addresses
-     * @param timeout connect and read budget
+     * @param readTimeout connect budget, and the longest wait for any one read
+     * @param totalTimeout the deadline of a whole fetch or post, from the call to its last byte
      */
-    public SafeFetcher(boolean allowPrivateHosts, java.time.Duration timeout) {
+    public SafeFetcher(boolean allowPrivateHosts, Duration readTimeout, Duration totalTimeout) {
+        if (readTimeout.isNegative() || readTimeout.isZero() || totalTimeout.isNegative() || totalTimeout.isZero()) {
+            throw new IllegalArgumentException("fetch timeouts must be positive");
+        }
         this.allowPrivateHosts = allowPrivateHosts;
+        this.readTimeout = readTimeout;
+        this.totalTimeout = totalTimeout;
         DnsResolver checked = new DnsResolver() {
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {
@@ -54,7 +75,7 @@ public class SafeFetcher implements AutoCloseable {
                 return host;
             }
         };
-        Timeout budget = Timeout.of(timeout);
+        Timeout budget = Timeout.of(readTimeout);
         this.client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(checked)
@@ -74,46 +95,117 @@ public class SafeFetcher implements AutoCloseable {
     }
 
     /**
-     * The body of {@code uri}, following up to 3 redirects.
+     * The body of {@code uri}, following up to 3 redirects, all within the total deadline.
      *
-     * @throws FetchException when refused, unreachable, not 200, or over {@code maxBytes}
+     * @throws FetchException when refused, unreachable, not 200, over {@code maxBytes}, redirected to a malformed
+     *     address, or out of time
      */
     public byte[] fetch(URI uri, long maxBytes) {
+        long deadline = System.nanoTime() + totalTimeout.toNanos();
         URI current = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             check(current);
-            try {
-                var outcome = client.execute(new HttpGet(current), response -> read(response, maxBytes));
-                if (outcome.redirect() == null) {
-                    return outcome.body();
-                }
-                current = current.resolve(outcome.redirect());
-            } catch (FetchException e) {
-                throw e;
-            } catch (IOException e) {
-                throw failure(e);
+            Outcome outcome = exchange(new HttpGet(current), deadline, response -> read(response, maxBytes));
+            if (outcome.redirect() == null) {
+                return outcome.body();
             }
+            current = redirectTarget(current, outcome.redirect());
         }
         throw new FetchException("the URL redirects more than " + MAX_REDIRECTS + " times");
     }
 
     /**
-     * POSTs {@code body} to {@code uri} under the same address rules, following no redirect (a 3xx is an answer like
-     * any other). The answer's body is not read.
+     * POSTs {@code body} to {@code uri} under the same address rules and the same total deadline, following no redirect
+     * (a 3xx is an answer like any other). The answer's body is not read.
      *
      * @return the HTTP status code of the answer
      * @throws FetchException when refused, unreachable or out of time
      */
     public int post(URI uri, byte[] body, String contentType, Map<String, String> headers) {
+        long deadline = System.nanoTime() + totalTimeout.toNanos();
         check(uri);
         HttpPost post = new HttpPost(uri);
         headers.forEach(post::setHeader);
         post.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
-        try (ClassicHttpResponse response = client.executeOpen(null, post, null)) {
-            // Closed without reading the body: a receiver streaming an endless answer cannot hold us.
-            return response.getCode();
-        } catch (IOException e) {
-            throw failure(e);
+        return exchange(post, deadline, ClassicHttpResponse::getCode);
+    }
+
+    private interface Handler<T> {
+        T handle(ClassicHttpResponse response) throws IOException;
+    }
+
+    /**
+     * Runs one request and its handler, giving up at {@code deadline}: the caller stops waiting then, and the request
+     * is cancelled, which closes its connection and so ends whatever read or write it was blocked in. The connection
+     * is never drained or reused: a body the handler did not read is dropped with it.
+     */
+    private <T> T exchange(HttpUriRequestBase request, long deadline, Handler<T> handler) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw tooSlow();
+        }
+        request.setConfig(RequestConfig.custom()
+                .setRedirectsEnabled(false)
+                .setResponseTimeout(Timeout.of(Math.min(readTimeout.toNanos(), left), TimeUnit.NANOSECONDS))
+                .build());
+        Future<T> running = exchanges.submit(() -> {
+            ClassicHttpResponse response = client.executeOpen(null, request, null);
+            try {
+                return handler.handle(response);
+            } finally {
+                request.cancel(); // drop the connection before close() could drain an endless body
+                closeQuietly(response);
+            }
+        });
+        try {
+            return running.get(left, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            request.cancel();
+            running.cancel(true);
+            throw tooSlow();
+        } catch (InterruptedException e) {
+            request.cancel();
+            running.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new FetchException("the fetch was interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (System.nanoTime() - deadline >= 0) {
+                throw tooSlow(); // whatever broke, the deadline passed first
+            }
+            if (cause instanceof FetchException refused) {
+                throw refused;
+            }
+            if (cause instanceof IOException io) {
+                throw failure(io);
+            }
+            if (cause instanceof RuntimeException unexpected) {
+                throw unexpected;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private static void closeQuietly(ClassicHttpResponse response) {
+        try {
+            response.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the connection was cancelled just before: closing it can only fail
+        }
+    }
+
+    private FetchException tooSlow() {
+        long millis = totalTimeout.toMillis();
+        return new FetchException("the URL did not answer completely in time ("
+                + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms") + ")");
+    }
+
+    /** Where a redirect leads, resolved against the URL that answered; a malformed Location is a refusal. */
+    static URI redirectTarget(URI current, String location) {
+        try {
+            return current.resolve(new URI(location.strip()));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new FetchException("the URL redirects to a malformed address");
         }
     }
 
@@ -145,13 +237,13 @@ public class SafeFetcher implements AutoCloseable {
         if (response.getEntity().getContentLength() > maxBytes) {
             throw new FetchException("the image is larger than " + (maxBytes / (1024 * 1024)) + " MB", true);
         }
-        try (InputStream in = response.getEntity().getContent()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (body.length > maxBytes) {
-                throw new FetchException("the image is larger than " + (maxBytes / (1024 * 1024)) + " MB", true);
-            }
-            return new Outcome(body, null);
+        // Not closed here (closing drains what is left): the exchange drops the connection afterwards.
+        InputStream in = response.getEntity().getContent();
+        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        if (body.length > maxBytes) {
+            throw new FetchException("the image is larger than " + (maxBytes / (1024 * 1024)) + " MB", true);
         }
+        return new Outcome(body, null);
     }
 
     private void check(URI uri) {
@@ -172,6 +264,7 @@ public class SafeFetcher implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        exchanges.shutdownNow();
         client.close();
     }
 }

@@ -70,7 +70,8 @@ class ProviderConfiguration {
     @Bean
     @ConditionalOnProperty(name = "imagegate.generation.provider", havingValue = "openai")
     OpenAiClient openAiClient(GenerationProperties properties, FetchProperties fetch, Clock clock, ImageGuard guard) {
-        return new OpenAiClient(properties.openai().connectTimeout(), fetch.allowPrivateHosts(), clock, guard);
+        return new OpenAiClient(
+                properties.openai().connectTimeout(), fetch.allowPrivateHosts(), fetch.totalTimeout(), clock, guard);
     }
 
     /** The OpenAI-compatible upstream, for live keys when {@code imagegate.generation.provider=openai}. */

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reference images named by {@code image_urls}: fetched at request time through the SSRF-guarded fetcher (≤ 20 MB
- * each, 10 s), checked to decode as PNG, JPEG or WebP, and kept in storage for the render job on whatever node runs
+ * each, 10 s a read, {@code imagegate.fetch.total-timeout} in all), checked to decode as PNG, JPEG or WebP, and kept in storage for the render job on whatever node runs
  * it. A failure is a 400 naming the index ({@code image_urls[2]}), or 413 when too large.
  */
 @Component
@@ -39,7 +39,8 @@ class ReferenceImages implements DisposableBean {
 
     ReferenceImages(FetchProperties properties, ImageStore store, Tasks tasks, TaskImages images, ImageGuard guard) {
         this.guard = guard;
-        this.fetcher = new SafeFetcher(properties.allowPrivateHosts(), Duration.ofSeconds(10));
+        this.fetcher =
+                new SafeFetcher(properties.allowPrivateHosts(), Duration.ofSeconds(10), properties.totalTimeout());
         this.store = store;
         this.tasks = tasks;
         this.images = images;

@@ -96,7 +96,8 @@ public class WebhookDeliverer implements DisposableBean {
         this.transactions = transactions;
         this.properties = properties;
         this.clock = clock;
-        this.sender = new SafeFetcher(fetch.allowPrivateHosts(), properties.timeout());
+        // The attempt's timeout is its whole budget: a receiver that trickles its answer cannot hold the claim past it.
+        this.sender = new SafeFetcher(fetch.allowPrivateHosts(), properties.timeout(), properties.timeout());
     }
 
     /** Call after the delivery's transaction committed: schedules its first attempt, due now. */

@@ -73,11 +73,13 @@ public class OpenAiClient implements AutoCloseable {
     /**
      * @param connectTimeout TCP/TLS connect timeout
      * @param allowPrivateHosts test-only: lets {@code url} answers be downloaded from loopback and private hosts
+     * @param downloadDeadline the total deadline of downloading one {@code url} answer
      * @param guard the pixel limit an answer's image passes before it is decoded
      */
     public OpenAiClient(
             Duration connectTimeout,
             boolean allowPrivateHosts,
+            Duration downloadDeadline,
             Clock clock,
             com.imagegate.generation.ImageGuard guard) {
         this.guard = guard;
@@ -86,7 +88,7 @@ public class OpenAiClient implements AutoCloseable {
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.downloads = new SafeFetcher(allowPrivateHosts, Duration.ofSeconds(60));
+        this.downloads = new SafeFetcher(allowPrivateHosts, Duration.ofSeconds(60), downloadDeadline);
         this.clock = clock;
     }
 

@@ -28,6 +28,7 @@ class OpenAiClientTests {
     final OpenAiClient client = new OpenAiClient(
             Duration.ofSeconds(2),
             true,
+            Duration.ofSeconds(30),
             CLOCK,
             new com.imagegate.generation.ImageGuard(new com.imagegate.generation.ImageProperties(4096L * 4096)));
 
