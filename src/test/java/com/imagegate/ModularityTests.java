@@ -10,7 +10,7 @@ import org.springframework.modulith.core.ApplicationModules;
 import org.springframework.modulith.docs.Documenter;
 
 /**
- * Keeps the module boundaries of ARCHITECTURE.md true and the README's module diagram current. When a module's
+ * Keeps the module boundaries of docs/architecture.md true and the README's module diagram current. When a module's
  * dependencies change on purpose, copy {@code target/spring-modulith-docs/components.puml} to
  * {@code docs/modules.puml}.
  */

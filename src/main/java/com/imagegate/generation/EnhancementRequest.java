@@ -3,8 +3,8 @@ package com.imagegate.generation;
 import java.net.URI;
 
 /**
- * A validated request to enhance one image (API.md's "Image Enhancement"): the image is fetched, enhanced, stored as a
- * task's result.
+ * A validated request to enhance one image (docs/api.md, {@code POST /api/v1/images/enhancements}): the image is
+ * fetched, enhanced, stored as a task's result.
  *
  * @param imageUrl the image to enhance (http/https)
  * @param format the output format

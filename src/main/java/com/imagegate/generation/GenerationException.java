@@ -2,7 +2,10 @@ package com.imagegate.generation;
 
 import java.time.Duration;
 
-/** A well-formed request that cannot be carried out now; {@link Reason} says why, in API.md's terms. */
+/**
+ * A well-formed request that cannot be carried out now; {@link Reason} says why, in the API's terms (docs/api.md,
+ * "Errors").
+ */
 public class GenerationException extends RuntimeException {
 
     public enum Reason {

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * A validated request to generate images: typed values only, every API.md rule already checked (see {@link
+ * A validated request to generate images: typed values only, every rule of docs/api.md already checked (see {@link
  * GenerationRequests}).
  *
  * @param model the model as asked for ({@code gpt-image-2} or an alias)

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The API's request rules (API.md), in one place: the API, the studio and the docs page all read them from here.
+ * The API's request rules (docs/api.md), in one place: the API, the studio and the docs page all read them from here.
  * Parsing turns a JSON body into a {@link GenerationRequest} or throws {@link InvalidRequestException} naming the field.
  */
 public final class GenerationRequests {

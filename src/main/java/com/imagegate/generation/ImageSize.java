@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The output sizes the API accepts (API.md). {@code ×} (U+00D7) is read as {@code x}. */
+/** The output sizes the API accepts (docs/api.md). {@code ×} (U+00D7) is read as {@code x}. */
 public enum ImageSize {
     SQUARE_1024("1024x1024", 1024, 1024, SizeClass.STANDARD),
     LANDSCAPE_1536("1536x1024", 1536, 1024, SizeClass.STANDARD),

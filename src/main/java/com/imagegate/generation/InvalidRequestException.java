@@ -1,8 +1,8 @@
 package com.imagegate.generation;
 
 /**
- * A request the API rules refuse (API.md): {@code code} is {@code invalid_value}, {@code missing_required_parameter}
- * or {@code unknown_parameter}, {@code param} the field at fault.
+ * A request the API rules refuse (docs/api.md): {@code code} is {@code invalid_value},
+ * {@code missing_required_parameter} or {@code unknown_parameter}, {@code param} the field at fault.
  */
 public class InvalidRequestException extends RuntimeException {
 

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Rendering quality (API.md: {@code high} or {@code auto}). */
+/** Rendering quality (docs/api.md: {@code high} or {@code auto}). */
 public enum Quality {
     HIGH("high"),
     AUTO("auto");

@@ -1,6 +1,6 @@
 package com.imagegate.generation;
 
-/** Price classes of output sizes (API.md's credit table). */
+/** Price classes of output sizes (docs/api.md, "Credits and prices"). */
 public enum SizeClass {
     /** About one megapixel: 1024x1024, 1536x1024, 1024x1536 and auto. */
     STANDARD,

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * A task in API.md's wire shape: the body of {@code GET /api/v1/images/tasks/{id}} and of the webhook POSTed when the
- * task ends. Beyond API.md, a succeeded task says what it was charged ({@code credits_captured}: less than {@code
- * credits} when only some of its images could be made).
+ * A task in the API's wire shape (docs/api.md, "The task"): the body of {@code GET /api/v1/images/tasks/{id}} and of
+ * the webhook POSTed when the task ends. Beyond the original design, a succeeded task says what it was charged
+ * ({@code credits_captured}: less than {@code credits} when only some of its images could be made).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskBody(

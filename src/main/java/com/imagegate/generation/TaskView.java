@@ -4,12 +4,12 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A task as callers see it (API.md's task body). Image URLs are signed and expire; a new read gives fresh ones.
+ * A task as callers see it (docs/api.md, "The task"). Image URLs are signed and expire; a new read gives fresh ones.
  *
  * @param images the stored images, in order (empty until the task succeeded)
  * @param error the failure, or null
  * @param kind {@code generation} or {@code enhancement}
- * @param prompt the prompt as given (null for an enhancement); shown to its workspace, not in API.md's task body
+ * @param prompt the prompt as given (null for an enhancement); shown to its workspace, not in the API's task body
  */
 public record TaskView(
         String id,

@@ -35,7 +35,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The async image API (API.md): create a task, read it (or wait for it), cancel it, list them. */
+/** The async image API (docs/api.md): create a task, read it (or wait for it), cancel it, list them. */
 @RestController
 class ImagesController {
 

@@ -50,11 +50,11 @@ import tools.jackson.databind.annotation.JsonSerialize;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The OpenAI drop-in (API.md): {@code POST /v1/images/generations} and {@code /v1/images/edits} in the OpenAI Images
- * API's shapes, synchronous. Each request accepts a task through the one generation path (same prices, credits,
- * limits, ledger and refunds as {@code /api/v1}) and answers when the task ends. The wait is a {@link DeferredResult}
- * completed by the task's end, so no thread is held while a request waits; only building the answer (reading the
- * image for {@code b64_json}) runs on a virtual thread.
+ * The OpenAI drop-in (docs/api.md, "The OpenAI drop-in"): {@code POST /v1/images/generations} and
+ * {@code /v1/images/edits} in the OpenAI Images API's shapes, synchronous. Each request accepts a task through the one
+ * generation path (same prices, credits, limits, ledger and refunds as {@code /api/v1}) and answers when the task
+ * ends. The wait is a {@link DeferredResult} completed by the task's end, so no thread is held while a request waits;
+ * only building the answer (reading the image for {@code b64_json}) runs on a virtual thread.
  */
 @RestController
 class OpenAiImagesController {

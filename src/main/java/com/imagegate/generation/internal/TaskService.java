@@ -209,7 +209,7 @@ class TaskService implements Generations {
             }
         }
         webhooks.checkCallbackUrl(spec.callbackUrl() == null ? null : URI.create(spec.callbackUrl()));
-        // Test keys render in the sandbox and are never billed (API.md): their tasks cost nothing.
+        // Test keys render in the sandbox and are never billed (docs/api.md): their tasks cost nothing.
         long price = caller.testMode() ? 0 : listPrice;
         String taskId = Ids.next("task");
         // Fetched before the transaction: a slow or bad URL never holds a lock, and a bad one writes nothing.

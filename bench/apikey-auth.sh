@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Key-authentication overhead per API request, measured with wrk against a running Imagegate.
 #
-#   BASE=http://localhost:18080 docs/bench/apikey-auth.sh
+#   BASE=http://localhost:18080 bench/apikey-auth.sh
 #
 # Signs up a throwaway user, creates a live key through the settings page (as a browser would, with CSRF), then
 # compares requests that go through the same filters:

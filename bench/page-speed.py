@@ -6,7 +6,7 @@ Runs against an Imagegate started as for task-latency.py (MariaDB, sandbox delay
     --spring.datasource.url=jdbc:mariadb://127.0.0.1:3306/imagegate_bench --spring.datasource.username=root \
     --server.port=18080 --imagegate.generation.sandbox.delay=0ms \
     --imagegate.plans.free.requests-per-minute=100000 --imagegate.plans.free.concurrent-tasks=1000
-then:  python3 docs/bench/page-speed.py --base http://127.0.0.1:18080 --requests 200
+then:  python3 bench/page-speed.py --base http://127.0.0.1:18080 --requests 200
 
 It signs up a fresh user, makes 100 images with a test key (10 tasks of 10, sandbox, free), then times full-page GETs
 of /app/studio and /app/gallery (first page: 24 tasks = up to 240 images shown... here 10 tasks of 10 images = 100

@@ -7,7 +7,7 @@ Runs against an Imagegate started on the mysql profile (MariaDB) with the sandbo
     --spring.datasource.url=jdbc:mariadb://127.0.0.1:3306/imagegate_bench --spring.datasource.username=root \
     --server.port=18080 --imagegate.generation.sandbox.delay=0ms \
     --imagegate.plans.free.requests-per-minute=100000 --imagegate.plans.free.concurrent-tasks=1000
-then:  python3 docs/bench/task-latency.py --base http://127.0.0.1:18080 --db imagegate_bench --tasks 200 --concurrency 8
+then:  python3 bench/task-latency.py --base http://127.0.0.1:18080 --db imagegate_bench --tasks 200 --concurrency 8
 
 It signs up a fresh user, creates a test key (sandbox, free), creates the tasks from N threads, waits for all to end,
 and reads the microsecond timestamps of the tasks from the database (the API reports seconds only).
