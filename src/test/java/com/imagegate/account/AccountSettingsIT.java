@@ -8,17 +8,21 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** Without SMTP (the embedded default): accounts are active at once and mail goes to the log. */
+/** Without SMTP (the embedded default): accounts are active at once and mail is kept in the outbox. */
 @ExtendWith(OutputCaptureExtension.class)
 @MariaDbIntegrationTest
 class AccountSettingsIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    MailOutbox outbox;
 
     Http signedUp(String email, String password) {
         var http = new Http(port);
@@ -72,14 +76,19 @@ class AccountSettingsIT {
     }
 
     @Test
-    void withoutSmtpTheResetLinkIsWrittenToTheLogAndWorks(CapturedOutput output) {
+    void withoutSmtpTheResetLinkIsKeptInTheOutboxNotTheLogAndWorks(CapturedOutput output) {
         signedUp("logged@example.com", "first-password");
 
         new Http(port).submitForm("/forgot-password", "/forgot-password", Map.of("email", "logged@example.com"));
 
+        var kept = outbox.recent(50).stream()
+                .filter(mail -> mail.recipient().equals("logged@example.com"))
+                .findFirst()
+                .orElseThrow();
         var matcher =
-                Pattern.compile("/reset-password\\?token=([A-Za-z0-9_-]+)").matcher(output.getAll());
-        assertThat(matcher.find()).as("reset link in the log").isTrue();
+                Pattern.compile("/reset-password\\?token=([A-Za-z0-9_-]+)").matcher(kept.body());
+        assertThat(matcher.find()).as("reset link in the outbox").isTrue();
+        assertThat(output.getAll()).as("the log").doesNotContain(matcher.group(1));
         var reset = new Http(port)
                 .submitForm(
                         "/reset-password?token=" + matcher.group(1),
