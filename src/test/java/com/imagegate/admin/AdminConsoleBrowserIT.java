@@ -141,7 +141,7 @@ class AdminConsoleBrowserIT {
                 .pollingEvery(Duration.ofSeconds(2))
                 .until(driver -> {
                     driver.get(base + "/admin/jobrunr/dashboard/jobs/" + jobId);
-                    String text = driver.findElement(By.tagName("body")).getText();
+                    String text = jobPageText(driver);
                     return text.contains(task) && text.contains("This job has succeeded");
                 });
         com.imagegate.testsupport.Screenshots.save(browser, "admin-jobrunr");
@@ -154,6 +154,21 @@ class AdminConsoleBrowserIT {
                 .map(org.openqa.selenium.logging.LogEntry::getMessage)
                 .filteredOn(message -> message.contains("Content Security Policy"))
                 .allSatisfy(message -> assertThat(message).contains("api.jobrunr.io"));
+    }
+
+    /**
+     * The text of a JobRunr job page once its script has rendered the job (it fetches it after the page has loaded, so
+     * right after {@code get} the page shows only a spinner); empty when it has not within 10 s.
+     */
+    private static String jobPageText(org.openqa.selenium.WebDriver driver) {
+        try {
+            return new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> {
+                String text = d.findElement(By.tagName("body")).getText();
+                return text.contains("Job Id") ? text : null;
+            });
+        } catch (org.openqa.selenium.TimeoutException notRendered) {
+            return "";
+        }
     }
 
     private void signInAsAdmin(String base) {
