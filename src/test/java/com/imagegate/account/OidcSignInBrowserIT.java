@@ -2,7 +2,7 @@ package com.imagegate.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imagegate.testsupport.Browsers;
+import com.imagegate.testsupport.ChromiumBrowser;
 import com.imagegate.testsupport.Http;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import java.time.Duration;
@@ -12,9 +12,9 @@ import javax.sql.DataSource;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -49,20 +49,16 @@ class OidcSignInBrowserIT {
     @Autowired
     DataSource dataSource;
 
+    @RegisterExtension
+    final ChromiumBrowser chromium = new ChromiumBrowser();
+
     ChromeDriver browser;
     WebDriverWait wait;
 
     @BeforeEach
     void openBrowser() {
-        browser = Browsers.headlessChromium();
+        browser = chromium.driver();
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
     }
 
     @AfterAll

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.ApiUsers;
-import com.imagegate.testsupport.Browsers;
+import com.imagegate.testsupport.ChromiumBrowser;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -28,20 +28,16 @@ class AdminConsoleBrowserIT {
     @LocalServerPort
     int port;
 
+    @RegisterExtension
+    final ChromiumBrowser chromium = new ChromiumBrowser();
+
     ChromeDriver browser;
     WebDriverWait wait;
 
     @BeforeEach
     void openBrowser() {
-        browser = Browsers.headlessChromium();
+        browser = chromium.driver();
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
     }
 
     @Test
@@ -145,7 +141,7 @@ class AdminConsoleBrowserIT {
                 .pollingEvery(Duration.ofSeconds(2))
                 .until(driver -> {
                     driver.get(base + "/admin/jobrunr/dashboard/jobs/" + jobId);
-                    String text = driver.findElement(By.tagName("body")).getText();
+                    String text = jobPageText(driver);
                     return text.contains(task) && text.contains("This job has succeeded");
                 });
         com.imagegate.testsupport.Screenshots.save(browser, "admin-jobrunr");
@@ -158,6 +154,21 @@ class AdminConsoleBrowserIT {
                 .map(org.openqa.selenium.logging.LogEntry::getMessage)
                 .filteredOn(message -> message.contains("Content Security Policy"))
                 .allSatisfy(message -> assertThat(message).contains("api.jobrunr.io"));
+    }
+
+    /**
+     * The text of a JobRunr job page once its script has rendered the job (it fetches it after the page has loaded, so
+     * right after {@code get} the page shows only a spinner); empty when it has not within 10 s.
+     */
+    private static String jobPageText(org.openqa.selenium.WebDriver driver) {
+        try {
+            return new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> {
+                String text = d.findElement(By.tagName("body")).getText();
+                return text.contains("Job Id") ? text : null;
+            });
+        } catch (org.openqa.selenium.TimeoutException notRendered) {
+            return "";
+        }
     }
 
     private void signInAsAdmin(String base) {

@@ -4,35 +4,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PricingTests {
 
-    private final Pricing seedPrices = new Pricing(new GenerationProperties(
-            GenerationProperties.Provider.SANDBOX,
-            new GenerationProperties.Sandbox(java.time.Duration.ofMillis(1500), "[[fail]]"),
-            new GenerationProperties.OpenAi(
-                    java.net.URI.create("https://api.openai.com"),
-                    null,
-                    "m",
-                    null,
-                    10,
-                    java.time.Duration.ofSeconds(10),
-                    java.time.Duration.ofMinutes(5),
-                    java.time.Duration.ofMinutes(8),
-                    6,
-                    java.time.Duration.ofSeconds(1),
-                    java.time.Duration.ofSeconds(30),
-                    3,
-                    java.time.Duration.ofSeconds(60),
-                    "enhance",
-                    "edit"),
-            new GenerationProperties.Prices(10, 20, 30, 10),
-            new GenerationProperties.Tasks(
-                    8,
-                    java.time.Duration.ofSeconds(60),
-                    java.time.Duration.ofMinutes(10),
-                    java.time.Duration.ofDays(30),
-                    java.time.Duration.ofSeconds(20))));
+    private final Pricing seedPrices = pricing(new GenerationProperties.Prices(10, 20, 30, 10));
+
+    /** Four different prices, so a size priced from the wrong setting shows. */
+    private final Pricing distinctPrices = pricing(new GenerationProperties.Prices(3, 5, 7, 11));
+
+    private static Pricing pricing(GenerationProperties.Prices prices) {
+        return new Pricing(new GenerationProperties(
+                GenerationProperties.Provider.SANDBOX,
+                new GenerationProperties.Sandbox(java.time.Duration.ofMillis(1500), "[[fail]]"),
+                new GenerationProperties.OpenAi(
+                        java.net.URI.create("https://api.openai.com"),
+                        null,
+                        "m",
+                        null,
+                        10,
+                        java.time.Duration.ofSeconds(10),
+                        java.time.Duration.ofMinutes(5),
+                        java.time.Duration.ofMinutes(8),
+                        6,
+                        java.time.Duration.ofSeconds(1),
+                        java.time.Duration.ofSeconds(30),
+                        3,
+                        java.time.Duration.ofSeconds(60),
+                        "enhance",
+                        "edit"),
+                prices,
+                new GenerationProperties.Tasks(
+                        8,
+                        java.time.Duration.ofSeconds(60),
+                        java.time.Duration.ofMinutes(10),
+                        java.time.Duration.ofDays(30),
+                        java.time.Duration.ofSeconds(20))));
+    }
 
     @Test
     void seedPriceTableIsTheDefault() {
@@ -57,5 +68,43 @@ class PricingTests {
     @Test
     void nonPositivePricesAreRefusedAtStart() {
         assertThatIllegalArgumentException().isThrownBy(() -> new GenerationProperties.Prices(10, 0, 30, 10));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ImageSize.class)
+    void everySizeIsPricedFromItsOwnSizeClassSetting(ImageSize size) {
+        int expected = switch (size) {
+            case SQUARE_1024, LANDSCAPE_1536, PORTRAIT_1536, AUTO -> 3;
+            case LANDSCAPE_FULL_HD, PORTRAIT_FULL_HD -> 5;
+            case LANDSCAPE_4K, PORTRAIT_4K -> 7;
+        };
+        assertThat(distinctPrices.creditsPerImage(size)).isEqualTo(expected);
+        assertThat(distinctPrices.credits(size, 1)).isEqualTo(expected);
+        assertThat(distinctPrices.credits(size, 10)).isEqualTo(10 * expected);
+    }
+
+    @Test
+    void anEnhancementCostsItsOwnPriceNotAStandardImage() {
+        assertThat(distinctPrices.enhancementCredits()).isEqualTo(11);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {-1, Integer.MIN_VALUE})
+    void negativeImageCountsAreRefused(int n) {
+        assertThatIllegalArgumentException().isThrownBy(() -> seedPrices.credits(ImageSize.SQUARE_1024, n));
+    }
+
+    @Test
+    void aCostThatOverflowsFailsInsteadOfWrappingToACheapOne() {
+        org.assertj.core.api.Assertions.assertThatExceptionOfType(ArithmeticException.class)
+                .isThrownBy(() -> seedPrices.credits(ImageSize.LANDSCAPE_4K, Integer.MAX_VALUE));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0,20,30,10", "10,0,30,10", "10,20,0,10", "10,20,30,0", "-1,20,30,10", "10,20,30,-5"})
+    void everyPriceMustBePositive(int standard, int fullHd, int uhd4k, int enhancement) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new GenerationProperties.Prices(standard, fullHd, uhd4k, enhancement))
+                .withMessageContaining("must all be positive");
     }
 }

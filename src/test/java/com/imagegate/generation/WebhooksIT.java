@@ -88,8 +88,8 @@ class WebhooksIT {
     }
 
     /**
-     * {@code /ok/*} answers 204; {@code /flaky/*} first answers too late (past the 1 s timeout), then 500, then 503,
-     * then 200; {@code /down/*} always 500.
+     * {@code /ok/*} answers 204; {@code /flaky/*} first answers too late (only once the sender has timed out and
+     * retried), then 500, then 503, then 200; {@code /down/*} always 500.
      */
     static HttpServer startReceiver() {
         try {
@@ -106,7 +106,11 @@ class WebhooksIT {
                 if (path.startsWith("/flaky/")) {
                     switch (call) {
                         case 1 -> {
-                            sleep(2500);
+                            // No answer until the sender has given up on this request (its 1 s timeout) and tried
+                            // again: the retry's arrival, not a guessed pause, says the timeout happened.
+                            await().atMost(Duration.ofSeconds(30))
+                                    .pollInterval(Duration.ofMillis(50))
+                                    .until(() -> CALLS.get(path).get() >= 2);
                             answer(exchange, 200);
                         }
                         case 2 -> answer(exchange, 500);
@@ -133,14 +137,6 @@ class WebhooksIT {
             // the sender gave up waiting (the timeout case)
         }
         exchange.close();
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     static String receiver(String path) {

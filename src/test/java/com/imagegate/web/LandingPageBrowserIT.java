@@ -2,12 +2,12 @@ package com.imagegate.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imagegate.testsupport.Browsers;
+import com.imagegate.testsupport.ChromiumBrowser;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -28,20 +28,16 @@ class LandingPageBrowserIT {
     @LocalServerPort
     int port;
 
+    @RegisterExtension
+    final ChromiumBrowser chromium = new ChromiumBrowser();
+
     ChromeDriver browser;
     WebDriverWait wait;
 
     @BeforeEach
     void openBrowser() {
-        browser = Browsers.headlessChromium();
+        browser = chromium.driver();
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
     }
 
     @Test

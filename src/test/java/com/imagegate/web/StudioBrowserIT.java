@@ -3,11 +3,12 @@ package com.imagegate.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imagegate.testsupport.Browsers;
+import com.imagegate.testsupport.ChromiumBrowser;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -22,23 +23,19 @@ class StudioBrowserIT {
     @LocalServerPort
     int port;
 
+    @RegisterExtension
+    final ChromiumBrowser chromium = new ChromiumBrowser();
+
     ChromeDriver browser;
     WebDriverWait wait;
 
     @BeforeEach
     void signUp() {
-        browser = Browsers.headlessChromium();
+        browser = chromium.driver();
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         Browsers.signUp(browser, "http://localhost:" + port, "studio-" + System.nanoTime() + "@example.com");
         browser.findElement(By.linkText("Studio")).click();
         wait.until(ExpectedConditions.titleContains("Studio"));
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.imagegate.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imagegate.testsupport.Browsers;
+import com.imagegate.testsupport.ChromiumBrowser;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import com.imagegate.testsupport.Screenshots;
 import java.io.ByteArrayInputStream;
@@ -14,8 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
@@ -39,20 +41,20 @@ class StudioJourneyBrowserIT {
     @Autowired
     JdbcTemplate jdbc;
 
+    @RegisterExtension
+    final ChromiumBrowser chromium = new ChromiumBrowser();
+
     ChromeDriver browser;
     WebDriverWait wait;
 
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
+    @BeforeEach
+    void openBrowser() {
+        browser = chromium.driver();
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
     }
 
     @Test
     void generateWatchDownloadFindInTheGalleryAndSeeTheUsage() throws Exception {
-        browser = Browsers.headlessChromium();
-        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         browser.get(url("/"));
         Screenshots.save(browser, "landing");
         signUp("journey-" + System.nanoTime() + "@example.com");
@@ -145,8 +147,6 @@ class StudioJourneyBrowserIT {
 
     @Test
     void referenceImagesByUploadAndFromResultsAndEnhance() throws Exception {
-        browser = Browsers.headlessChromium();
-        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         signUp("refs-" + System.nanoTime() + "@example.com");
         browser.get(url("/app/studio"));
 
@@ -204,8 +204,6 @@ class StudioJourneyBrowserIT {
 
     @Test
     void onAPhoneTheStudioFitsTheScreen() {
-        browser = Browsers.headlessChromium();
-        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         browser.manage().window().setSize(new Dimension(390, 844));
         signUp("phone-" + System.nanoTime() + "@example.com");
         browser.get(url("/app/studio"));

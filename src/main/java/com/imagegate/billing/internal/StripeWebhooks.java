@@ -440,14 +440,7 @@ public class StripeWebhooks {
     private String reclaim(String workspaceId, String paymentIntent, long amountCents, String reference, String why) {
         BillingStore.PaymentRow payment = store.paymentByIntentForUpdate(paymentIntent)
                 .orElseThrow(() -> new RetryLater("payment " + paymentIntent + " not recorded"));
-        // Rounded up: a refund never leaves a fraction of a credit that no money pays for.
-        long share = payment.amountCents() <= 0
-                ? payment.credits()
-                : Math.min(
-                        payment.credits(),
-                        Math.ceilDiv(
-                                Math.multiplyExact(payment.credits(), Math.min(amountCents, payment.amountCents())),
-                                payment.amountCents()));
+        long share = reclaimShare(payment.credits(), payment.amountCents(), amountCents);
         long target = Math.max(share, payment.reclaimAsked());
         long asked = target - payment.reclaimAsked();
         if (asked <= 0) {
@@ -465,6 +458,20 @@ public class StripeWebhooks {
                     clock.instant());
         }
         return "took back " + taken + " of " + asked + " credits";
+    }
+
+    /**
+     * The credits a refund or dispute of {@code amountCents} (cumulative) takes back of a payment of {@code paidCents}
+     * that bought {@code credits}: the same share of the credits as of the money, rounded up, so a refund never leaves
+     * a fraction of a credit that no money pays for; never more than the credits. A payment of no money (or a negative
+     * amount) is taken back whole.
+     */
+    static long reclaimShare(long credits, long paidCents, long amountCents) {
+        return paidCents <= 0
+                ? credits
+                : Math.min(
+                        credits,
+                        Math.ceilDiv(Math.multiplyExact(credits, Math.min(amountCents, paidCents)), paidCents));
     }
 
     // --- helpers

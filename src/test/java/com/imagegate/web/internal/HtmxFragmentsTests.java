@@ -64,9 +64,9 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
     CurrentMember.class,
     MemberArgumentResolver.class,
     WebMvcConfiguration.class,
-    HtmxFragmentsTest.Settings.class
+    HtmxFragmentsTests.Settings.class
 })
-class HtmxFragmentsTest {
+class HtmxFragmentsTests {
 
     static final String EMAIL = "ada@example.com";
     static final WorkspaceSummary WORKSPACE = new WorkspaceSummary("ws_1", "Ada's workspace", true, false);
