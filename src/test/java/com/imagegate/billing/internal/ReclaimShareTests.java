@@ -1,6 +1,6 @@
 package com.imagegate.billing.internal;
 
-import static com.imagegate.billing.internal.StripeWebhooks.reclaimShare;
+import static com.imagegate.billing.internal.RefundEvents.reclaimShare;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
