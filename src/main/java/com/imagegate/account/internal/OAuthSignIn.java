@@ -81,9 +81,8 @@ class OAuthSignIn {
             created.recordSignupIp(address);
             return accounts.register(created);
         });
-        if (!user.emailVerified()) {
-            user.markEmailVerified(clock.instant());
-        }
+        // The provider verified the address: confirmed now, with the free credits if this person never had them.
+        accounts.confirmEmail(user);
         identities.saveAndFlush(new Identity(user.id(), provider, subject, email, clock.instant()));
         log.info("Linked {} identity to user {}", provider, user.id());
         return user;
