@@ -72,6 +72,30 @@ class FreeCreditsIT {
                 .isOne();
     }
 
+    @Autowired
+    Accounts accounts;
+
+    @Test
+    void parallelSignUpsOfOnePersonFromManyNetworksGetExactlyOneGrant() {
+        // Not serialized by a shared per-network count row: each comes from its own address.
+        var outcomes = Concurrently.run(
+                12,
+                i -> accounts.signUp(
+                        new SignUp("spread+" + i + "@x.test", "a-good-password"), "198.51.100." + (i + 1)));
+
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.failure()).isNull());
+        String[] emails = new String[12];
+        for (int i = 0; i < 12; i++) {
+            emails[i] = "spread+" + i + "@x.test";
+        }
+        assertThat(signupLots(emails)).isEqualTo(1);
+        long total = 0;
+        for (String email : emails) {
+            total += spendableOf(email);
+        }
+        assertThat(total).isEqualTo(100);
+    }
+
     private void assertFirstAccountGetsThemAndTheSecondNot(String first, String second) {
         String firstDashboard = signUpAndDashboard(first);
         assertThat(firstDashboard).containsPattern("data-testid=\"spendable\">100<");

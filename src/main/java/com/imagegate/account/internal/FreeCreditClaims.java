@@ -29,7 +29,9 @@ class FreeCreditClaims {
      *     anyone, this user too) or by a parallel claim that committed first
      */
     boolean claim(String mailbox, String userId, Instant now) {
-        if (lockedOwner(mailbox).isPresent()) {
+        // A plain read first: a locking read of a missing row would take a gap lock, and two sign-ups of different
+        // people holding gap locks deadlock on their inserts. A claim this read misses is settled by the upsert.
+        if (owner(mailbox).isPresent()) {
             return false;
         }
         jdbc.sql("insert into free_credit_claims (mailbox, user_id, claimed_at) values (?, ?, ?)"
