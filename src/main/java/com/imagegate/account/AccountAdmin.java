@@ -62,6 +62,31 @@ public interface AccountAdmin {
     /** Stores new sign-up rules; they apply to the next sign-up on every node. */
     void updateSignupPolicy(SignupPolicy policy, String actorUserId);
 
+    /** The networks exempted from the per-network sign-up limit, newest first. */
+    List<SignupAllowance> signupAllowances();
+
+    /**
+     * Exempts a network from the per-network sign-up limit.
+     *
+     * @param addressOrPrefix an IPv4 address, an IPv6 address (its /64 is allowed) or an IPv6 /64 prefix
+     * @return the network as stored ({@code 203.0.113.7}, {@code 2001:db8:1:2::/64})
+     * @throws AccountException when the text is not an IP address or /64 prefix, or the network is already allowed
+     */
+    String allowSignupNetwork(String addressOrPrefix, String reason, String actorUserId);
+
+    /**
+     * Ends a network's exemption.
+     *
+     * @throws AccountException when the network has none
+     */
+    String removeSignupAllowance(String addressOrPrefix);
+
+    /**
+     * @param network an IPv4 address or an IPv6 /64 prefix
+     * @param createdBy the admin's user id
+     */
+    record SignupAllowance(String network, String reason, String createdBy, Instant createdAt) {}
+
     /**
      * @param signupIp the address the account was created from, or null (created before it was recorded, or by a
      *     provider sign-in)

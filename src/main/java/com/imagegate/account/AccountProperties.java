@@ -8,11 +8,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Account settings.
  *
- * @param signupCredits free credits granted to every new user
+ * @param signupCredits free credits for a new user, once per person (per {@link Mailboxes#person mailbox}); where mail
+ *     is configured, when they confirm their address; 0 turns them off
  * @param signupCreditsValidity how long the free credits stay spendable
- * @param signupsPerIpPerDay default of the sign-ups one client address may make per 24 h (0, the default: no limit, so
- *     people behind one office or carrier NAT address are not locked out before an admin decides); admins change it
- *     at {@code /admin/abuse}
+ * @param signupsPerIpPerDay default of the sign-ups one network (an IPv4 address or an IPv6 /64) may make per UTC day
+ *     (3; 0 for no limit); admins change it, and allow single networks (an office behind one address), at
+ *     {@code /admin/abuse}
  * @param disposableEmailDomains default list of email domains refused at sign-up; admins change it at
  *     {@code /admin/abuse}
  * @param invitationsPerWorkspacePerDay invitations one team workspace may send per 24 h (re-invitations count too)
@@ -23,7 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record AccountProperties(
         @DefaultValue("100") int signupCredits,
         @DefaultValue("P30D") Duration signupCreditsValidity,
-        @DefaultValue("0") int signupsPerIpPerDay,
+        @DefaultValue("3") int signupsPerIpPerDay,
 
         @DefaultValue({
             "mailinator.com",

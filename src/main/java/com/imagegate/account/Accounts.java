@@ -13,7 +13,8 @@ public interface Accounts {
 
     /**
      * Creates a user with a personal workspace and publishes {@link UserSignedUp}. When mail is configured the new user
-     * must verify their email before signing in, and a verification link is sent.
+     * must verify their email before signing in, and a verification link is sent; the free credits then come with the
+     * confirmation. Either way they are given once per person ({@link #freeCredits(String)}).
      *
      * @return the new user and whether they can sign in now
      * @throws AccountException when the email is already registered
@@ -31,6 +32,24 @@ public interface Accounts {
     /** @param userId the new user @param verificationRequired true when a verification link was mailed instead */
     record SignUpResult(String userId, boolean verificationRequired) {}
 
+    /**
+     * Whether the user's personal workspace got the free sign-up credits, and if not, why. They are given once per
+     * person ({@link Mailboxes#person}), and where mail is configured only once the address is confirmed.
+     */
+    FreeCredits freeCredits(String userId);
+
+    /** What became of a user's free sign-up credits. */
+    enum FreeCredits {
+        /** Granted to this user. */
+        GRANTED,
+        /** Granted when they confirm their email address (mail is configured and it is not confirmed yet). */
+        AWAITING_VERIFICATION,
+        /** Not granted: another account with the same mailbox (the same person) already received them. */
+        GIVEN_TO_ANOTHER_ACCOUNT,
+        /** None: free credits are off ({@code imagegate.accounts.signup-credits=0}), or the user is unknown. */
+        NONE
+    }
+
     /** True when outgoing mail is configured (SMTP); without it, accounts are active at once and mail goes to the log. */
     boolean mailConfigured();
 
@@ -44,7 +63,10 @@ public interface Accounts {
      */
     void resetPassword(String token, String newPassword);
 
-    /** Confirms an email address with a verification link's token; false when the token is invalid or spent. */
+    /**
+     * Confirms an email address with a verification link's token, and gives the free credits if this person has not had
+     * them yet; false when the token is invalid or spent.
+     */
     boolean verifyEmail(String token);
 
     /**

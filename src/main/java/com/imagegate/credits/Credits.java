@@ -22,6 +22,13 @@ public interface Credits {
      */
     Reservation reserve(Reserve reserve);
 
+    /**
+     * Locks the workspace's balance row (creating it, empty, when the workspace never had credits) until the caller's
+     * transaction ends: the lock every reserve takes, for a caller that must serialize per workspace without
+     * reserving anything (the concurrent-task check of a free test-key task). Call it inside a transaction.
+     */
+    void lock(String workspaceId);
+
     /** Charges up to the reserved credits and releases the rest; a replay returns the same settlement. */
     Settlement capture(Capture capture);
 

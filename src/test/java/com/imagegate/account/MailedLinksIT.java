@@ -83,6 +83,60 @@ class MailedLinksIT {
                 .hasValueSatisfying(l -> assertThat(l).endsWith("/app"));
     }
 
+    @Autowired
+    com.imagegate.credits.Credits credits;
+
+    @Test
+    void freeCreditsComeWhenTheAddressIsConfirmedAndOncePerPerson() {
+        var signUp = new Http(port)
+                .submitForm("/signup", "/signup", Map.of("email", "Earner+1@x.test", "password", "a-good-password"));
+        assertThat(signUp.body()).contains("free credits land when you confirm");
+        assertThat(spendableOf("earner+1@x.test"))
+                .as("nothing before the link is clicked")
+                .isZero();
+        assertThat(new JdbcTemplate(dataSource)
+                        .queryForObject(
+                                "select count(*) from free_credit_claims where mailbox = 'earner@x.test'",
+                                Integer.class))
+                .as("no claim either: an unconfirmed address holds nothing back")
+                .isZero();
+
+        // A second, unconfirmed account of the same person does not block the first one's grant.
+        new Http(port)
+                .submitForm("/signup", "/signup", Map.of("email", "earner+2@x.test", "password", "a-good-password"));
+        assertThat(new Http(port)
+                        .get(linkMailedTo("earner+1@x.test", "Confirm your email"))
+                        .body())
+                .contains("Email confirmed");
+        assertThat(spendableOf("earner+1@x.test")).isEqualTo(100);
+
+        assertThat(new Http(port)
+                        .get(linkMailedTo("earner+2@x.test", "Confirm your email"))
+                        .body())
+                .contains("Email confirmed");
+        assertThat(spendableOf("earner+2@x.test"))
+                .as("the same person, confirmed second")
+                .isZero();
+        var http = new Http(port);
+        http.submitForm("/login", "/login", Map.of("username", "earner+2@x.test", "password", "a-good-password"));
+        assertThat(http.get("/app").body()).contains("id=\"no-free-credits\"");
+
+        var third = new Http(port)
+                .submitForm("/signup", "/signup", Map.of("email", "EARNER@x.test", "password", "a-good-password"));
+        assertThat(third.statusCode()).isEqualTo(200);
+        assertThat(third.body()).contains("starts without free credits");
+    }
+
+    private long spendableOf(String email) {
+        String workspace = new JdbcTemplate(dataSource)
+                .queryForObject(
+                        "select w.id from workspaces w join users u on u.id = w.created_by"
+                                + " where u.email = ? and w.personal = true",
+                        String.class,
+                        email);
+        return credits.balance(workspace).spendable();
+    }
+
     @Test
     void forgottenPasswordIsResetOnceThroughTheMailedLink() {
         var jdbc = new JdbcTemplate(dataSource);

@@ -76,4 +76,52 @@ class SignUpTests {
     void toStringHidesThePassword() {
         assertThat(new SignUp("a@example.com", "secret-password").toString()).doesNotContain("secret-password");
     }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "a+1@x.test, a@x.test",
+        "A@x.test, a@x.test",
+        "a@x.test, a@x.test",
+        "A+Promo+2@X.Test, a@x.test",
+        "a.b@x.test, a.b@x.test",
+        "a.b@gmail.com, ab@gmail.com",
+        "ab@gmail.com, ab@gmail.com",
+        "A.B+tag@GoogleMail.com, ab@gmail.com",
+        "a.b@sub.gmail.com, a.b@sub.gmail.com",
+        "+only@x.test, +only@x.test"
+    })
+    void freeCreditsAreKeyedByTheMailboxAnAddressDeliversTo(String email, String person) {
+        assertThat(Mailboxes.person(email)).isEqualTo(person);
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "203.0.113.7, 203.0.113.7",
+        "' 203.0.113.7 ', 203.0.113.7",
+        "::ffff:203.0.113.7, 203.0.113.7",
+        "2001:db8:1:2:aaaa:bbbb:cccc:dddd, 2001:db8:1:2::/64",
+        "2001:db8:1:2::1, 2001:db8:1:2::/64",
+        "2001:DB8:1:2::/64, 2001:db8:1:2::/64",
+        "[2001:db8:1:2::9], 2001:db8:1:2::/64",
+        "fe80::1%eth0, fe80:0:0:0::/64",
+        "0:0:0:0:0:0:0:1, 0:0:0:0::/64"
+    })
+    void signUpsAreCountedPerIpv4AddressOrIpv6Slash64(String address, String network) {
+        assertThat(SignupPolicy.network(address)).isEqualTo(network);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "example.com", "localhost", "999.1.1.1", "1.2.3", "2001:db8::/48", ":::", "1.2.3.4/32"})
+    void whatIsNotAnIpAddressHasNoNetwork(String address) {
+        assertThat(SignupPolicy.network(address)).isNull();
+    }
+
+    @Test
+    void signUpsPerNetworkAreLimitedToThreeADayByDefault() {
+        var bound = new org.springframework.boot.context.properties.bind.Binder(
+                        new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
+                                java.util.Map.of()))
+                .bindOrCreate("imagegate.accounts", AccountProperties.class);
+        assertThat(bound.signupsPerIpPerDay()).isEqualTo(3);
+    }
 }

@@ -39,7 +39,7 @@ class SignupAbuseIT {
         assertThat(signUp("first@example.com").statusCode()).isEqualTo(302);
         assertThat(signUp("second@example.com").statusCode()).isEqualTo(302);
         var third = signUp("third@example.com");
-        assertThat(third.statusCode()).isEqualTo(422);
+        assertThat(third.statusCode()).as("too many sign-ups: 429").isEqualTo(429);
         assertThat(third.body()).contains("Too many accounts");
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         assertThat(jdbc.queryForObject("select count(*) from users where email = 'third@example.com'", Long.class))

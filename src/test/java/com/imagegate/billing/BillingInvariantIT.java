@@ -51,7 +51,7 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {
             "imagegate.billing.stripe.secret-key=sk_test_fake",
             "imagegate.billing.stripe.webhook-secret=" + FakeStripe.WEBHOOK_SECRET,
-            "imagegate.account.signups-per-ip-per-day=0"
+            "imagegate.accounts.signups-per-ip-per-day=0"
         })
 @Import(MutableClock.Config.class)
 class BillingInvariantIT {

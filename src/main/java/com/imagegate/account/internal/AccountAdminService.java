@@ -213,6 +213,40 @@ class AccountAdminService implements AccountAdmin {
         policies.save(policy, actorUserId, clock.instant());
     }
 
+    @Override
+    public List<SignupAllowance> signupAllowances() {
+        return policies.allowances();
+    }
+
+    @Override
+    @Transactional
+    public String allowSignupNetwork(String addressOrPrefix, String reason, String actorUserId) {
+        String network = network(addressOrPrefix);
+        if (!policies.allow(network, reason, actorUserId, clock.instant())) {
+            throw new AccountException("network", network + " is already allowed.");
+        }
+        return network;
+    }
+
+    @Override
+    @Transactional
+    public String removeSignupAllowance(String addressOrPrefix) {
+        String network = network(addressOrPrefix);
+        if (!policies.disallow(network)) {
+            throw new AccountException("network", network + " is not allowed.");
+        }
+        return network;
+    }
+
+    private static String network(String addressOrPrefix) {
+        String network = SignupPolicy.network(addressOrPrefix);
+        if (network == null) {
+            throw new AccountException(
+                    "network", "Enter an IPv4 address (203.0.113.7), an IPv6 address or an IPv6 /64 prefix.");
+        }
+        return network;
+    }
+
     private static UserRecord user(ResultSet rs, int row) throws SQLException {
         return new UserRecord(
                 rs.getString("id"),

@@ -4,6 +4,7 @@ import com.imagegate.ImagegateProperties;
 import com.imagegate.account.AccountException;
 import com.imagegate.account.AccountProperties;
 import com.imagegate.account.Accounts;
+import com.imagegate.account.Mailboxes;
 import com.imagegate.account.Member;
 import com.imagegate.account.SessionsRevoked;
 import com.imagegate.account.SignUp;
@@ -46,6 +47,7 @@ class AccountService implements Accounts {
     private final Credits credits;
     private final Clock clock;
     private final SignupPolicies signupPolicies;
+    private final FreeCreditClaims freeCreditClaims;
 
     AccountService(
             Users users,
@@ -61,8 +63,10 @@ class AccountService implements Accounts {
             Credits credits,
             Clock clock,
             SignupPolicies signupPolicies,
-            WorkspaceSummaries summaries) {
+            WorkspaceSummaries summaries,
+            FreeCreditClaims freeCreditClaims) {
         this.signupPolicies = signupPolicies;
+        this.freeCreditClaims = freeCreditClaims;
         this.summaries = summaries;
         this.users = users;
         this.workspaces = workspaces;
@@ -92,11 +96,13 @@ class AccountService implements Accounts {
     @Override
     @Transactional
     public SignUpResult signUp(SignUp signUp, String clientAddress) {
+        // Hashed first: the rules' per-network count row stays locked until this transaction ends.
+        String passwordHash = passwordEncoder.encode(signUp.password());
         signupPolicies.check(signUp.email(), clientAddress, clock.instant());
         if (users.findByEmail(signUp.email()).isPresent()) {
             throw new AccountException("email", EMAIL_TAKEN);
         }
-        User user = User.member(signUp.email(), passwordEncoder.encode(signUp.password()), clock.instant());
+        User user = User.member(signUp.email(), passwordHash, clock.instant());
         user.recordSignupIp(clientAddress);
         register(user);
         if (!mailer.isConfigured()) {
@@ -119,7 +125,9 @@ class AccountService implements Accounts {
 
     /**
      * Inserts the user (the unique email index settles races between concurrent sign-ups), gives them a personal
-     * workspace they own, and announces it. Runs in the caller's transaction.
+     * workspace they own, and announces it. Runs in the caller's transaction. The free credits come now when the
+     * address needs no confirmation (no mail configured, or already confirmed: a provider's verified email, the
+     * bootstrap admin), else with the confirmation ({@link #confirmEmail}).
      */
     User register(User user) {
         try {
@@ -129,28 +137,64 @@ class AccountService implements Accounts {
         }
         Workspace personal = workspaces.save(Workspace.personalFor(user, clock.instant()));
         memberships.save(new Membership(personal.id(), user.id(), WorkspaceRole.OWNER, clock.instant()));
-        grantSignupCredits(user, personal);
+        if (user.emailVerified() || !mailer.isConfigured()) {
+            grantFreeCredits(user, personal.id());
+        }
         events.publishEvent(new UserSignedUp(user.id(), user.email(), personal.id()));
         return user;
     }
 
     /**
-     * The free credits, once per user: the ledger reference {@code signup:<user id>} is unique, so a retried or
-     * replayed sign-up can never grant twice, and a provider sign-in with a known email links instead of registering.
-     * Runs in the sign-up transaction: no user without their grant, no grant without the user.
+     * Marks the user's address confirmed (a verification link, a reset link, a provider's verified email) and, the first
+     * time, gives the free credits if this person has not had them. Runs in the caller's transaction.
      */
-    private void grantSignupCredits(User user, Workspace personal) {
+    void confirmEmail(User user) {
+        if (user.emailVerified()) {
+            return;
+        }
+        user.markEmailVerified(clock.instant());
+        if (!user.deleted()) {
+            workspaces.findPersonal(user.id()).ifPresent(personal -> grantFreeCredits(user, personal.id()));
+        }
+    }
+
+    /**
+     * The free credits, once per person: the user's mailbox ({@link Mailboxes#person}: no +tag, no Gmail dots) is
+     * claimed in {@code free_credit_claims}, whose primary key lets exactly one of any parallel sign-ups of one person
+     * hold it; only its holder is granted. The ledger reference {@code signup:<user id>} is unique too, so a retried or
+     * replayed grant never counts twice. Runs in the caller's transaction: no claim without its grant and user.
+     */
+    private void grantFreeCredits(User user, String personalWorkspaceId) {
         if (accountProperties.signupCredits() <= 0) {
             return;
         }
+        if (!freeCreditClaims.claim(Mailboxes.person(user.email()), user.id(), clock.instant())) {
+            return;
+        }
         credits.grant(new Grant(
-                personal.id(),
+                personalWorkspaceId,
                 accountProperties.signupCredits(),
                 LotSource.SIGNUP,
                 clock.instant().plus(accountProperties.signupCreditsValidity()),
                 "signup:" + user.id(),
                 "system",
                 "Free sign-up credits"));
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public FreeCredits freeCredits(String userId) {
+        var user = users.findById(userId);
+        if (user.isEmpty() || accountProperties.signupCredits() <= 0) {
+            return FreeCredits.NONE;
+        }
+        var holder = freeCreditClaims.owner(Mailboxes.person(user.get().email()));
+        if (holder.isPresent()) {
+            return holder.get().equals(userId) ? FreeCredits.GRANTED : FreeCredits.GIVEN_TO_ANOTHER_ACCOUNT;
+        }
+        return mailer.isConfigured() && !user.get().emailVerified()
+                ? FreeCredits.AWAITING_VERIFICATION
+                : FreeCredits.NONE;
     }
 
     @Override
@@ -196,7 +240,7 @@ class AccountService implements Accounts {
         tokens.useAll(user.id(), AccountToken.Purpose.PASSWORD_RESET, clock.instant());
         user.changePasswordHash(passwordEncoder.encode(newPassword), clock.instant());
         // Whoever could read the reset mail controls the address.
-        user.markEmailVerified(clock.instant());
+        confirmEmail(user);
         // Whoever knew the old password (or held a session) is signed out everywhere.
         events.publishEvent(new SessionsRevoked(user.id(), user.email(), "password-reset"));
     }
@@ -208,7 +252,7 @@ class AccountService implements Accounts {
         if (stored.isEmpty() || tokens.use(stored.get().id(), clock.instant()) != 1) {
             return false;
         }
-        users.findById(stored.get().userId()).ifPresent(user -> user.markEmailVerified(clock.instant()));
+        users.findById(stored.get().userId()).ifPresent(this::confirmEmail);
         return true;
     }
 

@@ -333,6 +333,34 @@ class AdminActions {
                 null);
     }
 
+    /** Exempts a network from the per-network sign-up limit, audited; returns the network as stored. */
+    @Transactional
+    String allowSignupNetwork(Member admin, String addressOrPrefix, String reason) {
+        String why = requireReason(reason);
+        String network;
+        try {
+            network = accounts.allowSignupNetwork(addressOrPrefix, why, admin.userId());
+        } catch (AccountException refused) {
+            throw new AdminException(refused.getMessage());
+        }
+        record(admin, "signup_network.allow", "signup_network", network, null, "limited", "allowed", why, null);
+        return network;
+    }
+
+    /** Ends a network's exemption from the per-network sign-up limit, audited; returns the network. */
+    @Transactional
+    String removeSignupAllowance(Member admin, String addressOrPrefix, String reason) {
+        String why = requireReason(reason);
+        String network;
+        try {
+            network = accounts.removeSignupAllowance(addressOrPrefix);
+        } catch (AccountException refused) {
+            throw new AdminException(refused.getMessage());
+        }
+        record(admin, "signup_network.remove", "signup_network", network, null, "allowed", "limited", why, null);
+        return network;
+    }
+
     /** Runs the ledger's integrity check now and keeps its result (the health page shows the last one). */
     @Transactional
     IntegrityReport checkLedger(Member admin) {

@@ -100,6 +100,7 @@ class AdminOperationsController {
     @GetMapping("/admin/abuse")
     String abuse(@RequestParam(defaultValue = "") String ip, Model model) {
         model.addAttribute("policy", accounts.signupPolicy());
+        model.addAttribute("allowances", accounts.signupAllowances());
         model.addAttribute("addresses", accounts.signupAddresses(clock.instant().minus(Duration.ofDays(7)), 50));
         String address = ip.strip();
         model.addAttribute("ip", address);
@@ -117,6 +118,30 @@ class AdminOperationsController {
         return AdminPagesController.act(redirect, "/admin/abuse", () -> {
             actions.updateSignupPolicy(admin, maxSignupsPerIpPerDay, deniedEmailDomains, reason);
             return "Sign-up rules saved; they apply to the next sign-up.";
+        });
+    }
+
+    @PostMapping("/admin/abuse/allowances")
+    String allow(
+            Member admin,
+            @RequestParam(defaultValue = "") String network,
+            @RequestParam(defaultValue = "") String reason,
+            RedirectAttributes redirect) {
+        return AdminPagesController.act(redirect, "/admin/abuse", () -> {
+            String allowed = actions.allowSignupNetwork(admin, network, reason);
+            return "Sign-ups from " + allowed + " are no longer limited per day.";
+        });
+    }
+
+    @PostMapping("/admin/abuse/allowances/remove")
+    String removeAllowance(
+            Member admin,
+            @RequestParam(defaultValue = "") String network,
+            @RequestParam(defaultValue = "") String reason,
+            RedirectAttributes redirect) {
+        return AdminPagesController.act(redirect, "/admin/abuse", () -> {
+            String removed = actions.removeSignupAllowance(admin, network, reason);
+            return "Sign-ups from " + removed + " are limited per day again.";
         });
     }
 }

@@ -6,7 +6,7 @@ import java.time.Instant;
  * One admin action: who did what to which object, the state before and after, and why.
  *
  * @param targetType {@code workspace}, {@code user}, {@code task}, {@code api_key}, {@code billing_flag},
- *     {@code ledger}, {@code signup_policy}, {@code channel}
+ *     {@code ledger}, {@code signup_policy}, {@code signup_network}, {@code channel}
  * @param workspaceId the workspace concerned, when there is one (for the workspace page's history)
  * @param reference set for actions that may happen only once (e.g. {@code refund:task_…}), else null
  */

@@ -115,6 +115,14 @@ class Ledger implements Credits {
     }
 
     @Override
+    public void lock(String workspaceId) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("lock(" + workspaceId + ") outside a transaction would end at once");
+        }
+        writes.executeWithoutResult(status -> accounts.lockOrCreate(workspaceId, now()));
+    }
+
+    @Override
     public Reservation reserve(Reserve reserve) {
         String workspaceId = reserve.workspaceId();
         String apiKeyId = reserve.key() == null ? null : reserve.key().apiKeyId();

@@ -253,10 +253,12 @@ class TaskService implements Generations {
         String retryDigest = idempotencyKey == null ? requestHash : null;
         Task task =
                 new Task(taskId, spec, price, provider, properties.openai().model(), referenceKeys, retryDigest, now);
+        // Every accept, paid or free (a test key's sandbox task), takes the workspace's balance-row lock first, so
+        // this count cannot race another accept of the workspace: parallel requests never exceed the plan's limit.
+        credits.lock(caller.workspaceId());
         if (price > 0) {
             reserve(caller, task, price);
         }
-        // A reservation holds the workspace's balance row lock, so this count cannot race another paid accept.
         long unfinished = tasks.countByWorkspaceIdAndStatusIn(
                 caller.workspaceId(), List.of(TaskStatus.PENDING, TaskStatus.PROCESSING));
         if (unfinished >= caller.concurrentTasks()) {

@@ -1,6 +1,7 @@
 package com.imagegate.web.internal;
 
 import com.imagegate.ImagegateProperties;
+import com.imagegate.account.Accounts;
 import com.imagegate.account.Member;
 import com.imagegate.billing.Plans;
 import com.imagegate.credits.Credits;
@@ -30,6 +31,7 @@ class DashboardController {
     private final Plans plans;
     private final ImagegateProperties properties;
     private final Clock clock;
+    private final Accounts accounts;
 
     DashboardController(
             CurrentMember currentMember,
@@ -38,7 +40,9 @@ class DashboardController {
             Generations generations,
             Plans plans,
             ImagegateProperties properties,
-            Clock clock) {
+            Clock clock,
+            Accounts accounts) {
+        this.accounts = accounts;
         this.currentMember = currentMember;
         this.credits = credits;
         this.usage = usage;
@@ -58,6 +62,11 @@ class DashboardController {
         List<Usage.UsageRow> rows = usage.daily(workspaceId, from, today);
         model.addAttribute("member", member);
         model.addAttribute("balance", credits.balance(workspaceId));
+        // Why a personal workspace has no free credits, when that is the reason (one grant per person).
+        model.addAttribute(
+                "freeCreditsElsewhere",
+                member.workspace().personal()
+                        && accounts.freeCredits(member.userId()) == Accounts.FreeCredits.GIVEN_TO_ANOTHER_ACCOUNT);
         model.addAttribute("plan", plans.current(workspaceId));
         model.addAttribute(
                 "usedThisMonth",

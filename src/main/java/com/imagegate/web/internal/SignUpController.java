@@ -4,6 +4,7 @@ import com.imagegate.account.AccountException;
 import com.imagegate.account.AccountProperties;
 import com.imagegate.account.Accounts;
 import com.imagegate.account.SignUp;
+import com.imagegate.account.SignupLimitException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
@@ -51,14 +52,21 @@ class SignUpController {
             HttpServletResponse response) {
         try {
             SignUp signUp = new SignUp(email, password);
-            if (accounts.signUp(signUp, request.getRemoteAddr()).verificationRequired()) {
+            var result = accounts.signUp(signUp, request.getRemoteAddr());
+            if (result.verificationRequired()) {
                 model.addAttribute("email", signUp.email());
+                model.addAttribute("freeCredits", accounts.freeCredits(result.userId()));
+                model.addAttribute("signupCredits", accountProperties.signupCredits());
                 return "auth/check-email";
             }
             signIn(signUp.email(), request, response);
             return "redirect:/app?welcome";
         } catch (AccountException refused) {
-            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            // Too many sign-ups from this network today: 429, with the form and the reason.
+            response.setStatus(
+                    refused instanceof SignupLimitException
+                            ? HttpStatus.TOO_MANY_REQUESTS.value()
+                            : HttpStatus.UNPROCESSABLE_CONTENT.value());
             model.addAttribute("signupCredits", accountProperties.signupCredits());
             model.addAttribute("email", email.length() > 320 ? "" : email);
             model.addAttribute("errorField", refused.field());
