@@ -39,6 +39,9 @@ class LedgerConcurrencyIT {
     JdbcTemplate jdbc;
 
     @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactions;
+
+    @Autowired
     com.imagegate.credits.internal.ExpiryJob expiryJob;
 
     long count(String reference) {
@@ -47,6 +50,33 @@ class LedgerConcurrencyIT {
 
     void grant(String workspace, long amount) {
         credits.grant(new Grant(workspace, amount, LotSource.PACK, null, "grant:" + Ids.next("ref"), "system", null));
+    }
+
+    /**
+     * First credit writes of new workspaces inside callers' REPEATABLE READ transactions (a sign-up's grant, a free
+     * test-key task's lock): before, a locking read of the missing balance row took a gap lock and two such callers
+     * deadlocked on their inserts into the same gap.
+     */
+    @Test
+    void firstWritesOfNewWorkspacesInsideRepeatableReadCallersNeverDeadlock() {
+        var repeatableRead = new org.springframework.transaction.support.TransactionTemplate(transactions);
+        repeatableRead.setIsolationLevel(
+                org.springframework.transaction.TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        String shared = Ids.next("ws");
+        List<Outcome<Long>> outcomes = Concurrently.run(
+                40,
+                i -> repeatableRead.execute(status -> {
+                    String workspace = i % 2 == 0 ? Ids.next("ws") : shared;
+                    if (i % 4 == 1) {
+                        credits.lock(workspace);
+                        return 0L;
+                    }
+                    return credits.grant(new Grant(
+                                    workspace, 10, LotSource.SIGNUP, null, "first:" + Ids.next("ref"), "system", null))
+                            .credits();
+                }));
+        assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome.failure()).isNull());
+        assertThat(credits.balance(shared).spendable()).isEqualTo(10L * 10);
     }
 
     @Test

@@ -29,10 +29,8 @@ class CreditAccounts {
      * deadlock upgrading to the exclusive lock; the upsert takes the exclusive lock straight away.
      */
     Totals lockOrCreate(String workspaceId, Instant now) {
-        Optional<Totals> locked = lock(workspaceId);
-        if (locked.isPresent()) {
-            return locked.get();
-        }
+        // Insert first, then lock: a locking read of a row that does not exist yet takes a gap lock in a REPEATABLE
+        // READ caller's transaction (a sign-up), and two such transactions inserting into one gap deadlock.
         jdbc.sql("insert into credit_account (workspace_id, spendable, reserved, created_at, updated_at)"
                         + " values (?, 0, 0, ?, ?) on duplicate key update workspace_id = workspace_id")
                 .params(workspaceId, DbTime.param(now), DbTime.param(now))
