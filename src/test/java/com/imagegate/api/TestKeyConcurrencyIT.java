@@ -73,14 +73,21 @@ class TestKeyConcurrencyIT {
                                 "/api/v1/images/generations",
                                 "Bearer " + user.secret(),
                                 "{\"prompt\":\"race " + i + "\",\"size\":\"1024x1024\"}")));
+                // Every request that got a pooled connection is in the database and stuck: at the blocked insert of its
+                // task, or (holding off its count of unfinished tasks) waiting for the workspace's balance-row lock.
+                int inDatabase = Math.min(
+                        20,
+                        dataSource
+                                        .unwrap(com.zaxxer.hikari.HikariDataSource.class)
+                                        .getMaximumPoolSize()
+                                - 2);
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> jdbc.queryForObject(
                                         "select count(*) from information_schema.processlist"
-                                                + " where info like 'insert into image_tasks%'",
+                                                + " where info like 'insert into image_tasks%'"
+                                                + " or info like '%credit_account%'",
                                         Integer.class)
-                                >= 1);
-                // The other requests reach their count (without the workspace lock) or wait for that lock.
-                Thread.sleep(2000);
+                                >= inDatabase);
                 try (var statement = blocker.createStatement()) {
                     statement.execute("unlock tables");
                 }
