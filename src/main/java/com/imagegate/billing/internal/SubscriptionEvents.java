@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,7 +43,12 @@ class SubscriptionEvents {
         this.clock = clock;
     }
 
-    EventStep invoicePaid(String invoiceId) {
+    /** A subscription's invoice as re-read from Stripe, with its subscription and workspace. */
+    private record SubscriptionInvoice(
+            Invoice invoice, String subscriptionId, SubscriptionState state, String workspaceId) {}
+
+    /** Reads the invoice and goes on with it, or does nothing when it is no subscription invoice of a workspace here. */
+    private EventStep withInvoice(String invoiceId, Function<SubscriptionInvoice, EventStep> then) {
         Invoice invoice = stripe.invoice(invoiceId);
         String subscriptionId = subscriptionOf(invoice);
         if (subscriptionId == null) {
@@ -53,24 +59,37 @@ class SubscriptionEvents {
         if (workspace.isEmpty()) {
             return EventStep.nothing("no workspace for customer " + invoice.getCustomer());
         }
-        String workspaceId = workspace.get();
-        InvoiceCredits.Outcome outcome = InvoiceCredits.claim(facts(invoice), catalog.subscriptionsById());
-        String paymentIntent = paymentIntentOf(invoice);
-        return new EventStep(workspaceId, () -> {
-            Instant now = clock.instant();
-            store.saveSubscription(state, workspaceId, clock.instant());
-            if (!"paid".equals(invoice.getStatus())) {
-                return "invoice is " + invoice.getStatus() + "; nothing granted";
-            }
-            store.paymentSucceeded(subscriptionId);
-            store.planCheckoutsPaid(workspaceId, now);
-            if (outcome instanceof InvoiceCredits.Refusal refusal) {
-                store.flag(workspaceId, refusal.flag(), "invoice:" + invoiceId, refusal.detail(), now);
-                allowances.recordWithoutCredits(workspaceId, invoice, paymentIntent, state.plan(), now);
-                return refusal.detail();
-            }
-            return allowances.grant(
-                    workspaceId, subscriptionId, invoice, paymentIntent, (InvoiceCredits.Claim) outcome, now);
+        return then.apply(new SubscriptionInvoice(invoice, subscriptionId, state, workspace.get()));
+    }
+
+    EventStep invoicePaid(String invoiceId) {
+        return withInvoice(invoiceId, read -> {
+            Invoice invoice = read.invoice();
+            String workspaceId = read.workspaceId();
+            InvoiceCredits.Outcome outcome = InvoiceCredits.claim(facts(invoice), catalog.subscriptionsById());
+            String paymentIntent = paymentIntentOf(invoice);
+            return new EventStep(workspaceId, () -> {
+                Instant now = clock.instant();
+                store.saveSubscription(read.state(), workspaceId, now);
+                if (!"paid".equals(invoice.getStatus())) {
+                    return "invoice is " + invoice.getStatus() + "; nothing granted";
+                }
+                store.paymentSucceeded(read.subscriptionId());
+                store.planCheckoutsPaid(workspaceId, now);
+                if (outcome instanceof InvoiceCredits.Refusal refusal) {
+                    store.flag(workspaceId, refusal.flag(), "invoice:" + invoiceId, refusal.detail(), now);
+                    allowances.recordWithoutCredits(
+                            workspaceId, invoice, paymentIntent, read.state().plan(), now);
+                    return refusal.detail();
+                }
+                return allowances.grant(
+                        workspaceId,
+                        read.subscriptionId(),
+                        invoice,
+                        paymentIntent,
+                        (InvoiceCredits.Claim) outcome,
+                        now);
+            });
         });
     }
 
@@ -107,27 +126,21 @@ class SubscriptionEvents {
     }
 
     EventStep invoicePaymentFailed(String invoiceId) {
-        Invoice invoice = stripe.invoice(invoiceId);
-        String subscriptionId = subscriptionOf(invoice);
-        if (subscriptionId == null) {
-            return EventStep.nothing("not a subscription invoice");
-        }
-        SubscriptionState state = SubscriptionState.of(stripe.subscription(subscriptionId), catalog, stripe);
-        Optional<String> workspace = workspaces.ofCustomer(invoice.getCustomer());
-        if (workspace.isEmpty()) {
-            return EventStep.nothing("no workspace for customer " + invoice.getCustomer());
-        }
-        return new EventStep(workspace.get(), () -> {
-            store.saveSubscription(state, workspace.get(), clock.instant());
-            if ("paid".equals(invoice.getStatus())) {
-                return "invoice was paid meanwhile";
-            }
-            if ("subscription_update".equals(invoice.getBillingReason())) {
-                return "an upgrade's payment failed; the plan stays as it was";
-            }
-            store.paymentFailed(subscriptionId, invoice.getHostedInvoiceUrl(), clock.instant());
-            return "renewal payment failed; subscription is " + state.status();
-        });
+        return withInvoice(
+                invoiceId,
+                read -> new EventStep(read.workspaceId(), () -> {
+                    Instant now = clock.instant();
+                    store.saveSubscription(read.state(), read.workspaceId(), now);
+                    if ("paid".equals(read.invoice().getStatus())) {
+                        return "invoice was paid meanwhile";
+                    }
+                    if ("subscription_update".equals(read.invoice().getBillingReason())) {
+                        return "an upgrade's payment failed; the plan stays as it was";
+                    }
+                    store.paymentFailed(read.subscriptionId(), read.invoice().getHostedInvoiceUrl(), now);
+                    return "renewal payment failed; subscription is "
+                            + read.state().status();
+                }));
     }
 
     EventStep subscriptionChanged(String subscriptionId) {
