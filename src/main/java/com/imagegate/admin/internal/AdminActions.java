@@ -19,8 +19,10 @@ import com.imagegate.credits.IntegrityReport;
 import com.imagegate.credits.LedgerEntry;
 import com.imagegate.credits.LedgerReports;
 import com.imagegate.credits.LotSource;
+import com.imagegate.generation.ChannelHealth;
 import com.imagegate.generation.TaskAdmin;
 import com.imagegate.generation.TaskStatus;
+import com.imagegate.generation.UpstreamChannels;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -51,7 +53,7 @@ class AdminActions {
     private final ApiKeys apiKeys;
     private final Billing billing;
     private final IntegrityRuns integrityRuns;
-    private final ObjectProvider<ProviderChannels> channels;
+    private final ObjectProvider<UpstreamChannels> channels;
     private final Clock clock;
 
     AdminActions(
@@ -63,7 +65,7 @@ class AdminActions {
             ApiKeys apiKeys,
             Billing billing,
             IntegrityRuns integrityRuns,
-            ObjectProvider<ProviderChannels> channels,
+            ObjectProvider<UpstreamChannels> channels,
             Clock clock) {
         this.audit = audit;
         this.accounts = accounts;
@@ -385,23 +387,28 @@ class AdminActions {
     @Transactional
     void setChannelEnabled(Member admin, String name, boolean enabled, String reason) {
         String why = requireReason(reason);
-        ProviderChannels provider = channels.getIfAvailable();
+        UpstreamChannels provider = channels.getIfAvailable();
         if (provider == null) {
             throw new AdminException("Provider channels are not available in this version.");
         }
-        ProviderChannels.Channel before = provider.channels().stream()
+        ChannelHealth before = provider.channels().stream()
                 .filter(c -> c.name().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new AdminException("There is no channel " + name + "."));
-        ProviderChannels.Channel after = provider.setEnabled(name, enabled);
+        ChannelHealth after;
+        try {
+            after = provider.setEnabled(name, enabled);
+        } catch (IllegalArgumentException unknown) {
+            throw new AdminException("There is no channel " + name + ".");
+        }
         record(
                 admin,
                 enabled ? "channel.enable" : "channel.disable",
                 "channel",
                 name,
                 null,
-                before.state(),
-                after.state(),
+                before.state().name(),
+                after.state().name(),
                 why,
                 null);
     }

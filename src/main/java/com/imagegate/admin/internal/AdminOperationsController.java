@@ -3,6 +3,7 @@ package com.imagegate.admin.internal;
 import com.imagegate.account.AccountAdmin;
 import com.imagegate.account.Member;
 import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.UpstreamChannels;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +29,7 @@ class AdminOperationsController {
 
     private final AdminActions actions;
     private final IntegrityRuns integrityRuns;
-    private final ObjectProvider<ProviderChannels> channels;
+    private final ObjectProvider<UpstreamChannels> channels;
     private final ObjectProvider<StorageProvider> jobStorage;
     private final GenerationProperties generation;
     private final AccountAdmin accounts;
@@ -37,7 +38,7 @@ class AdminOperationsController {
     AdminOperationsController(
             AdminActions actions,
             IntegrityRuns integrityRuns,
-            ObjectProvider<ProviderChannels> channels,
+            ObjectProvider<UpstreamChannels> channels,
             ObjectProvider<StorageProvider> jobStorage,
             GenerationProperties generation,
             AccountAdmin accounts,
@@ -55,7 +56,7 @@ class AdminOperationsController {
     String health(Model model) {
         model.addAttribute("provider", generation.provider().name().toLowerCase(Locale.ROOT));
         model.addAttribute("model", generation.openai().model());
-        ProviderChannels provider = channels.getIfAvailable();
+        UpstreamChannels provider = channels.getIfAvailable();
         model.addAttribute("channelsAvailable", provider != null);
         model.addAttribute("channels", provider == null ? List.of() : provider.channels());
         model.addAttribute("traffic", provider == null ? List.of() : provider.traffic(TRAFFIC_WINDOW));

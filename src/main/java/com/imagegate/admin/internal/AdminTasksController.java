@@ -9,6 +9,7 @@ import com.imagegate.generation.Generations;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.TaskAdmin;
 import com.imagegate.generation.TaskStatus;
+import com.imagegate.generation.UpstreamChannels;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -45,7 +46,7 @@ class AdminTasksController {
     private final AccountAdmin accounts;
     private final AdminActions actions;
     private final AdminReports reports;
-    private final ObjectProvider<ProviderChannels> channels;
+    private final ObjectProvider<UpstreamChannels> channels;
 
     AdminTasksController(
             TaskAdmin tasks,
@@ -54,7 +55,7 @@ class AdminTasksController {
             AccountAdmin accounts,
             AdminActions actions,
             AdminReports reports,
-            ObjectProvider<ProviderChannels> channels) {
+            ObjectProvider<UpstreamChannels> channels) {
         this.tasks = tasks;
         this.generations = generations;
         this.ledger = ledger;
@@ -140,7 +141,7 @@ class AdminTasksController {
         model.addAttribute("released", sum(entries, "RELEASE", false));
         model.addAttribute(
                 "refund", ledger.entry(AdminActions.refundReference(id)).orElse(null));
-        ProviderChannels provider = channels.getIfAvailable();
+        UpstreamChannels provider = channels.getIfAvailable();
         model.addAttribute("attemptsAvailable", provider != null);
         model.addAttribute("attempts", provider == null ? List.of() : provider.attempts(id));
         try {
