@@ -44,7 +44,7 @@ class AdminTasksController {
     private final Generations generations;
     private final LedgerReports ledger;
     private final AccountAdmin accounts;
-    private final AdminActions actions;
+    private final CreditActions credits;
     private final AdminReports reports;
     private final ObjectProvider<UpstreamChannels> channels;
 
@@ -53,14 +53,14 @@ class AdminTasksController {
             Generations generations,
             LedgerReports ledger,
             AccountAdmin accounts,
-            AdminActions actions,
+            CreditActions credits,
             AdminReports reports,
             ObjectProvider<UpstreamChannels> channels) {
         this.tasks = tasks;
         this.generations = generations;
         this.ledger = ledger;
         this.accounts = accounts;
-        this.actions = actions;
+        this.credits = credits;
         this.reports = reports;
         this.channels = channels;
     }
@@ -129,7 +129,7 @@ class AdminTasksController {
         model.addAttribute(
                 "workspace", accounts.workspaceRecord(task.workspaceId()).orElse(null));
         List<LedgerEntry> entries = new ArrayList<>(ledger.entriesOfReservation(id));
-        ledger.entry(AdminActions.refundReference(id)).ifPresent(entries::add);
+        ledger.entry(CreditActions.refundReference(id)).ifPresent(entries::add);
         model.addAttribute("entries", entries);
         model.addAttribute("reserved", sum(entries, "RESERVE", true));
         model.addAttribute(
@@ -140,7 +140,7 @@ class AdminTasksController {
                         .sum());
         model.addAttribute("released", sum(entries, "RELEASE", false));
         model.addAttribute(
-                "refund", ledger.entry(AdminActions.refundReference(id)).orElse(null));
+                "refund", ledger.entry(CreditActions.refundReference(id)).orElse(null));
         UpstreamChannels provider = channels.getIfAvailable();
         model.addAttribute("attemptsAvailable", provider != null);
         model.addAttribute("attempts", provider == null ? List.of() : provider.attempts(id));
@@ -159,7 +159,7 @@ class AdminTasksController {
             @RequestParam(defaultValue = "") String reason,
             RedirectAttributes redirect) {
         return AdminPagesController.act(redirect, "/admin/tasks/" + id, () -> {
-            var entry = actions.refund(admin, id, reason);
+            var entry = credits.refund(admin, id, reason);
             return "Refunded " + entry.credits() + " credits to the workspace.";
         });
     }
