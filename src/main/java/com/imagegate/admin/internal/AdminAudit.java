@@ -9,10 +9,10 @@ import org.springframework.stereotype.Component;
 /**
  * What every admin action shares: its entry in the {@link AuditLog} (who, when, what, before and after, why), written
  * inside the action's own transaction so the change and its record commit together or not at all, and the checks of
- * the reason every action asks for.
+ * the reason every action asks for. Public for the admin module's own sub-packages (the JobRunr dashboard bridge).
  */
 @Component
-class AdminAudit {
+public class AdminAudit {
 
     static final int MAX_REASON = 500;
     static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
@@ -25,7 +25,8 @@ class AdminAudit {
         this.clock = clock;
     }
 
-    void record(
+    /** Appends the admin's entry, in the caller's transaction. */
+    public void record(
             Member admin,
             String action,
             String targetType,

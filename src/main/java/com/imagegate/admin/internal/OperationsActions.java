@@ -12,9 +12,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * An admin's operations on the running service: the ledger's integrity check, taking a provider channel out of (or
- * back into) service, and the record of a change made through JobRunr's dashboard. Each runs in one transaction with
- * its audit entry ({@link AdminAudit}); refusals are {@link AdminException}s that change nothing.
+ * An admin's operations on the running service: the ledger's integrity check, and taking a provider channel out of (or
+ * back into) service. (Changes made through JobRunr's dashboard are recorded by {@code jobrunr.JobRunrAudit}.) Each
+ * runs in one transaction with its audit entry ({@link AdminAudit}); refusals are {@link AdminException}s that change
+ * nothing.
  */
 @Service
 class OperationsActions {
@@ -79,24 +80,6 @@ class OperationsActions {
                 before.state().name(),
                 after.state().name(),
                 why,
-                null);
-    }
-
-    /**
-     * Records a change made through JobRunr's dashboard, after JobRunr made it (its storage is not part of our
-     * transaction): the call, its target, the target's state before and after.
-     */
-    @Transactional
-    void recordJobRunrChange(Member admin, JobRunrCall call, String before, String after) {
-        audit.record(
-                admin,
-                call.action(),
-                call.targetType(),
-                call.targetId(),
-                null,
-                before,
-                after,
-                "JobRunr dashboard",
                 null);
     }
 }
