@@ -32,6 +32,12 @@ public record ChannelHealth(
         Duration latencyP50,
         Duration latencyP95) {
 
+    /** Successes among calls, 0 to 1, or null before any call. */
+    public Double successRate() {
+        long calls = successes + failures;
+        return calls == 0 ? null : (double) successes / calls;
+    }
+
     public enum State {
         /** In service. */
         ACTIVE,

@@ -3,6 +3,7 @@ package com.imagegate.admin.internal;
 import com.imagegate.account.AccountAdmin;
 import com.imagegate.account.Member;
 import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.UpstreamChannels;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -26,23 +27,26 @@ class AdminOperationsController {
     /** How far back the health page counts every node's calls per channel. */
     static final Duration TRAFFIC_WINDOW = Duration.ofHours(1);
 
-    private final AdminActions actions;
+    private final OperationsActions operations;
+    private final SignupActions signups;
     private final IntegrityRuns integrityRuns;
-    private final ObjectProvider<ProviderChannels> channels;
+    private final ObjectProvider<UpstreamChannels> channels;
     private final ObjectProvider<StorageProvider> jobStorage;
     private final GenerationProperties generation;
     private final AccountAdmin accounts;
     private final Clock clock;
 
     AdminOperationsController(
-            AdminActions actions,
+            OperationsActions operations,
+            SignupActions signups,
             IntegrityRuns integrityRuns,
-            ObjectProvider<ProviderChannels> channels,
+            ObjectProvider<UpstreamChannels> channels,
             ObjectProvider<StorageProvider> jobStorage,
             GenerationProperties generation,
             AccountAdmin accounts,
             Clock clock) {
-        this.actions = actions;
+        this.operations = operations;
+        this.signups = signups;
         this.integrityRuns = integrityRuns;
         this.channels = channels;
         this.jobStorage = jobStorage;
@@ -55,7 +59,7 @@ class AdminOperationsController {
     String health(Model model) {
         model.addAttribute("provider", generation.provider().name().toLowerCase(Locale.ROOT));
         model.addAttribute("model", generation.openai().model());
-        ProviderChannels provider = channels.getIfAvailable();
+        UpstreamChannels provider = channels.getIfAvailable();
         model.addAttribute("channelsAvailable", provider != null);
         model.addAttribute("channels", provider == null ? List.of() : provider.channels());
         model.addAttribute("traffic", provider == null ? List.of() : provider.traffic(TRAFFIC_WINDOW));
@@ -76,7 +80,7 @@ class AdminOperationsController {
     @PostMapping("/admin/health/integrity")
     String checkLedger(Member admin, RedirectAttributes redirect) {
         return AdminPagesController.act(redirect, "/admin/health", () -> {
-            var report = actions.checkLedger(admin);
+            var report = operations.checkLedger(admin);
             return report.consistent()
                     ? "The ledger is consistent (" + report.workspaces() + " workspaces checked)."
                     : "The ledger has " + report.discrepancies().size() + " discrepancies: see below.";
@@ -92,7 +96,7 @@ class AdminOperationsController {
             RedirectAttributes redirect) {
         return AdminPagesController.act(redirect, "/admin/health", () -> {
             boolean on = Boolean.parseBoolean(enabled.strip());
-            actions.setChannelEnabled(admin, name, on, reason);
+            operations.setChannelEnabled(admin, name, on, reason);
             return "Channel " + name + (on ? " enabled." : " disabled.");
         });
     }
@@ -116,7 +120,7 @@ class AdminOperationsController {
             @RequestParam(defaultValue = "") String reason,
             RedirectAttributes redirect) {
         return AdminPagesController.act(redirect, "/admin/abuse", () -> {
-            actions.updateSignupPolicy(admin, maxSignupsPerIpPerDay, deniedEmailDomains, reason);
+            signups.updateSignupPolicy(admin, maxSignupsPerIpPerDay, deniedEmailDomains, reason);
             return "Sign-up rules saved; they apply to the next sign-up.";
         });
     }
@@ -128,7 +132,7 @@ class AdminOperationsController {
             @RequestParam(defaultValue = "") String reason,
             RedirectAttributes redirect) {
         return AdminPagesController.act(redirect, "/admin/abuse", () -> {
-            String allowed = actions.allowSignupNetwork(admin, network, reason);
+            String allowed = signups.allowSignupNetwork(admin, network, reason);
             return "Sign-ups from " + allowed + " are no longer limited per day.";
         });
     }
@@ -140,7 +144,7 @@ class AdminOperationsController {
             @RequestParam(defaultValue = "") String reason,
             RedirectAttributes redirect) {
         return AdminPagesController.act(redirect, "/admin/abuse", () -> {
-            String removed = actions.removeSignupAllowance(admin, network, reason);
+            String removed = signups.removeSignupAllowance(admin, network, reason);
             return "Sign-ups from " + removed + " are limited per day again.";
         });
     }

@@ -33,7 +33,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class AdminPagesController {
 
     private final AdminReports reports;
-    private final AdminActions actions;
+    private final CreditActions creditActions;
+    private final AccountActions accountActions;
     private final AccountAdmin accounts;
     private final Credits credits;
     private final ApiKeys apiKeys;
@@ -45,7 +46,8 @@ class AdminPagesController {
 
     AdminPagesController(
             AdminReports reports,
-            AdminActions actions,
+            CreditActions creditActions,
+            AccountActions accountActions,
             AccountAdmin accounts,
             Credits credits,
             ApiKeys apiKeys,
@@ -55,7 +57,8 @@ class AdminPagesController {
             AuditLog audit,
             Clock clock) {
         this.reports = reports;
-        this.actions = actions;
+        this.creditActions = creditActions;
+        this.accountActions = accountActions;
         this.accounts = accounts;
         this.credits = credits;
         this.apiKeys = apiKeys;
@@ -138,7 +141,7 @@ class AdminPagesController {
             @RequestParam(defaultValue = "") String token,
             RedirectAttributes redirect) {
         return act(redirect, "/admin/workspaces/" + id, () -> {
-            var entry = actions.grant(admin, id, amount(credits), date(expiresOn), reason, token);
+            var entry = creditActions.grant(admin, id, amount(credits), date(expiresOn), reason, token);
             return "Granted " + entry.credits() + " credits.";
         });
     }
@@ -152,7 +155,7 @@ class AdminPagesController {
             @RequestParam(defaultValue = "") String token,
             RedirectAttributes redirect) {
         return act(redirect, "/admin/workspaces/" + id, () -> {
-            var entry = actions.adjust(admin, id, amount(credits), reason, token);
+            var entry = creditActions.adjust(admin, id, amount(credits), reason, token);
             return "Adjusted by " + (entry.credits() > 0 ? "+" : "") + entry.credits() + " credits.";
         });
     }
@@ -164,7 +167,7 @@ class AdminPagesController {
             @RequestParam(defaultValue = "") String reason,
             RedirectAttributes redirect) {
         return act(redirect, "/admin/workspaces/" + id, () -> {
-            actions.setSuspended(admin, id, true, reason);
+            accountActions.setSuspended(admin, id, true, reason);
             return "Workspace suspended: its API keys are refused and the studio says why.";
         });
     }
@@ -176,7 +179,7 @@ class AdminPagesController {
             @RequestParam(defaultValue = "") String reason,
             RedirectAttributes redirect) {
         return act(redirect, "/admin/workspaces/" + id, () -> {
-            actions.setSuspended(admin, id, false, reason);
+            accountActions.setSuspended(admin, id, false, reason);
             return "Workspace restored.";
         });
     }
@@ -189,7 +192,7 @@ class AdminPagesController {
             @RequestParam(defaultValue = "") String reason,
             RedirectAttributes redirect) {
         return act(redirect, "/admin/workspaces/" + id, () -> {
-            actions.revokeKey(admin, id, keyId, reason);
+            accountActions.revokeKey(admin, id, keyId, reason);
             return "Key revoked.";
         });
     }
@@ -203,7 +206,7 @@ class AdminPagesController {
             RedirectAttributes redirect) {
         String back = accounts.workspaceRecord(workspaceId).isPresent() ? "/admin/workspaces/" + workspaceId : "/admin";
         return act(redirect, back, () -> {
-            actions.resolveFlag(admin, flagId, reason);
+            creditActions.resolveFlag(admin, flagId, reason);
             return "Flag resolved.";
         });
     }
@@ -233,7 +236,7 @@ class AdminPagesController {
             } catch (IllegalArgumentException unknown) {
                 throw new AdminException("Choose the role USER or ADMIN.");
             }
-            actions.setRole(admin, id, target, reason);
+            accountActions.setRole(admin, id, target, reason);
             return target == Role.ADMIN ? "Promoted to admin." : "Admin role removed.";
         });
     }

@@ -9,6 +9,7 @@ import com.imagegate.generation.Generations;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.TaskAdmin;
 import com.imagegate.generation.TaskStatus;
+import com.imagegate.generation.UpstreamChannels;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -43,23 +44,23 @@ class AdminTasksController {
     private final Generations generations;
     private final LedgerReports ledger;
     private final AccountAdmin accounts;
-    private final AdminActions actions;
+    private final CreditActions credits;
     private final AdminReports reports;
-    private final ObjectProvider<ProviderChannels> channels;
+    private final ObjectProvider<UpstreamChannels> channels;
 
     AdminTasksController(
             TaskAdmin tasks,
             Generations generations,
             LedgerReports ledger,
             AccountAdmin accounts,
-            AdminActions actions,
+            CreditActions credits,
             AdminReports reports,
-            ObjectProvider<ProviderChannels> channels) {
+            ObjectProvider<UpstreamChannels> channels) {
         this.tasks = tasks;
         this.generations = generations;
         this.ledger = ledger;
         this.accounts = accounts;
-        this.actions = actions;
+        this.credits = credits;
         this.reports = reports;
         this.channels = channels;
     }
@@ -128,7 +129,7 @@ class AdminTasksController {
         model.addAttribute(
                 "workspace", accounts.workspaceRecord(task.workspaceId()).orElse(null));
         List<LedgerEntry> entries = new ArrayList<>(ledger.entriesOfReservation(id));
-        ledger.entry(AdminActions.refundReference(id)).ifPresent(entries::add);
+        ledger.entry(CreditActions.refundReference(id)).ifPresent(entries::add);
         model.addAttribute("entries", entries);
         model.addAttribute("reserved", sum(entries, "RESERVE", true));
         model.addAttribute(
@@ -139,8 +140,8 @@ class AdminTasksController {
                         .sum());
         model.addAttribute("released", sum(entries, "RELEASE", false));
         model.addAttribute(
-                "refund", ledger.entry(AdminActions.refundReference(id)).orElse(null));
-        ProviderChannels provider = channels.getIfAvailable();
+                "refund", ledger.entry(CreditActions.refundReference(id)).orElse(null));
+        UpstreamChannels provider = channels.getIfAvailable();
         model.addAttribute("attemptsAvailable", provider != null);
         model.addAttribute("attempts", provider == null ? List.of() : provider.attempts(id));
         try {
@@ -158,7 +159,7 @@ class AdminTasksController {
             @RequestParam(defaultValue = "") String reason,
             RedirectAttributes redirect) {
         return AdminPagesController.act(redirect, "/admin/tasks/" + id, () -> {
-            var entry = actions.refund(admin, id, reason);
+            var entry = credits.refund(admin, id, reason);
             return "Refunded " + entry.credits() + " credits to the workspace.";
         });
     }

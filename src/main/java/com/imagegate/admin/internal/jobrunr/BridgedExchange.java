@@ -1,4 +1,4 @@
-package com.imagegate.admin.internal;
+package com.imagegate.admin.internal.jobrunr;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpContext;

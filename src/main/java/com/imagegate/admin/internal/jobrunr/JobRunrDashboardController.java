@@ -1,4 +1,4 @@
-package com.imagegate.admin.internal;
+package com.imagegate.admin.internal.jobrunr;
 
 import com.imagegate.account.Member;
 import jakarta.servlet.http.HttpServletRequest;
@@ -50,12 +50,12 @@ class JobRunrDashboardController {
     private final JobRunrApiHandler api;
     private final JobRunrSseHandler events;
     private final StorageProvider storage;
-    private final AdminActions actions;
+    private final JobRunrAudit audit;
 
     JobRunrDashboardController(
-            ObjectProvider<StorageProvider> storage, ObjectProvider<JsonMapper> json, AdminActions actions) {
+            ObjectProvider<StorageProvider> storage, ObjectProvider<JsonMapper> json, JobRunrAudit audit) {
         this.storage = storage.getIfAvailable();
-        this.actions = actions;
+        this.audit = audit;
         JsonMapper mapper = json.getIfAvailable();
         boolean running = this.storage != null && mapper != null;
         this.api = running ? new JobRunrApiHandler(this.storage, mapper, false) : null;
@@ -125,7 +125,7 @@ class JobRunrDashboardController {
                             .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         if (change && status / 100 == 2) {
-            actions.recordJobRunrChange(admin, call, before, call.state(storage));
+            audit.record(admin, call, before, call.state(storage));
         }
         var answer = ResponseEntity.status(status).cacheControl(CacheControl.noStore());
         String type = exchange.getResponseHeaders().getFirst(HttpHeaders.CONTENT_TYPE);

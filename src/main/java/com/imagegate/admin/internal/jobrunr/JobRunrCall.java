@@ -1,4 +1,4 @@
-package com.imagegate.admin.internal;
+package com.imagegate.admin.internal.jobrunr;
 
 import java.util.Locale;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package com.imagegate.admin.internal;
+package com.imagegate.admin.internal.jobrunr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

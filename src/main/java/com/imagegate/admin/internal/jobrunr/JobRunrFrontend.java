@@ -1,4 +1,4 @@
-package com.imagegate.admin.internal;
+package com.imagegate.admin.internal.jobrunr;
 
 import java.io.IOException;
 import java.io.InputStream;
