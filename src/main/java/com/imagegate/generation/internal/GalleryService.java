@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +54,7 @@ class GalleryService implements Gallery {
 
     @Override
     public GalleryPage page(String workspaceId, GalleryQuery query) {
-        TaskService.Cursor after = TaskService.Cursor.decode(query.after());
+        TaskCursor after = TaskCursor.decode(query.after());
         List<Task> page = tasks.page(
                 workspaceId,
                 after == null ? null : after.createdAt(),
@@ -76,7 +77,7 @@ class GalleryService implements Gallery {
                         .filter(i -> !i.deleted())
                         .collect(Collectors.groupingBy(TaskImage::taskId));
         var taskViews = views.views(shown);
-        var items = new java.util.ArrayList<GalleryPage.Item>(shown.size());
+        var items = new ArrayList<GalleryPage.Item>(shown.size());
         for (int i = 0; i < shown.size(); i++) {
             Task task = shown.get(i);
             var taskImages = kept.getOrDefault(task.id(), List.of()).stream()
@@ -86,9 +87,7 @@ class GalleryService implements Gallery {
             items.add(new GalleryPage.Item(taskViews.get(i), task.prompt() == null ? "" : task.prompt(), taskImages));
         }
         String next = more
-                ? new TaskService.Cursor(
-                                shown.getLast().createdAt(), shown.getLast().id())
-                        .encode()
+                ? new TaskCursor(shown.getLast().createdAt(), shown.getLast().id()).encode()
                 : null;
         return new GalleryPage(List.copyOf(items), next);
     }

@@ -5,9 +5,11 @@ import com.imagegate.credits.Release;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.storage.ImageStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import org.jobrunr.jobs.annotations.Job;
 import org.jobrunr.jobs.annotations.Recurring;
 import org.jobrunr.scheduling.JobScheduler;
@@ -72,7 +74,7 @@ public class TaskSweeper {
         restartOrphans();
         deleteExpiredImages();
         transactions.executeWithoutResult(
-                status -> idempotencyKeys.deleteOlderThan(clock.instant().minus(TaskService.IDEMPOTENCY_WINDOW)));
+                status -> idempotencyKeys.deleteOlderThan(clock.instant().minus(TaskAcceptance.IDEMPOTENCY_WINDOW)));
     }
 
     int failStuck() {
@@ -108,8 +110,7 @@ public class TaskSweeper {
         var orphans = tasks.findOrphaned(now.minus(Duration.ofMinutes(5)), PageRequest.of(0, BATCH));
         long window = now.getEpochSecond() / 300;
         orphans.forEach(id -> jobs.enqueue(
-                java.util.UUID.nameUUIDFromBytes(
-                        ("task-restart:" + id + ":" + window).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                UUID.nameUUIDFromBytes(("task-restart:" + id + ":" + window).getBytes(StandardCharsets.UTF_8)),
                 () -> taskJob.run(id)));
         return orphans.size();
     }

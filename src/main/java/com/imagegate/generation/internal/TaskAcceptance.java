@@ -1,0 +1,340 @@
+package com.imagegate.generation.internal;
+
+import com.imagegate.Ids;
+import com.imagegate.credits.Credits;
+import com.imagegate.credits.InsufficientCreditsException;
+import com.imagegate.credits.KeyCap;
+import com.imagegate.credits.KeyCapExceededException;
+import com.imagegate.credits.Reserve;
+import com.imagegate.generation.Caller;
+import com.imagegate.generation.EnhancementRequest;
+import com.imagegate.generation.GenerationException;
+import com.imagegate.generation.GenerationException.Reason;
+import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.GenerationRequest;
+import com.imagegate.generation.GenerationRequests;
+import com.imagegate.generation.ImageInput;
+import com.imagegate.generation.ImageSize;
+import com.imagegate.generation.InvalidRequestException;
+import com.imagegate.generation.OutputFormat;
+import com.imagegate.generation.Pricing;
+import com.imagegate.generation.Quality;
+import com.imagegate.generation.TaskStatus;
+import com.imagegate.generation.TaskView;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Accepting tasks, with their idempotency keys. Accepting is one transaction: the idempotency key, the credit
+ * reservation (which locks the workspace's balance row, serializing its concurrent accepts), the concurrency check and
+ * the task row commit together or not at all; only after the commit is the task started. A replayed key within
+ * {@link #IDEMPOTENCY_WINDOW} answers with the first task (read through {@link TaskQueries}); a keyless SDK retry is
+ * matched to its first attempt by the request digest ({@link #retried}).
+ */
+@Component
+class TaskAcceptance {
+
+    static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+
+    private final Tasks tasks;
+    private final IdempotencyKeys idempotencyKeys;
+    private final Credits credits;
+    private final Pricing pricing;
+    private final GenerationProperties properties;
+    private final TaskDispatcher dispatcher;
+    private final TaskViews views;
+    private final TaskQueries queries;
+    private final ReferenceImages referenceImages;
+    private final WebhookService webhooks;
+    private final TaskMetrics metrics;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    TaskAcceptance(
+            Tasks tasks,
+            IdempotencyKeys idempotencyKeys,
+            Credits credits,
+            Pricing pricing,
+            GenerationProperties properties,
+            TaskDispatcher dispatcher,
+            TaskViews views,
+            TaskQueries queries,
+            ReferenceImages referenceImages,
+            WebhookService webhooks,
+            TransactionTemplate transactions,
+            Clock clock,
+            TaskMetrics metrics) {
+        this.metrics = metrics;
+        this.tasks = tasks;
+        this.idempotencyKeys = idempotencyKeys;
+        this.credits = credits;
+        this.pricing = pricing;
+        this.properties = properties;
+        this.dispatcher = dispatcher;
+        this.views = views;
+        this.queries = queries;
+        this.referenceImages = referenceImages;
+        this.webhooks = webhooks;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    TaskView accept(Caller caller, GenerationRequest request, String idempotencyKey, String requestHash) {
+        return accept(caller, request, List.of(), "image", null, idempotencyKey, requestHash);
+    }
+
+    TaskView accept(
+            Caller caller,
+            GenerationRequest request,
+            List<ImageInput> inputs,
+            String inputParam,
+            byte[] mask,
+            String idempotencyKey,
+            String requestHash) {
+        if (request.imageUrls().size() + inputs.size() > GenerationRequests.MAX_IMAGE_URLS) {
+            throw new InvalidRequestException(
+                    inputParam,
+                    "invalid_value",
+                    "At most " + GenerationRequests.MAX_IMAGE_URLS + " reference images in all.");
+        }
+        var spec = new Task.NewTask(
+                caller.workspaceId(),
+                caller.apiKeyId(),
+                caller.source(),
+                "generation",
+                request.model(),
+                request.prompt(),
+                request.imageUrls().isEmpty() ? null : json(request.imageUrls()),
+                request.n(),
+                request.size(),
+                request.quality(),
+                request.format(),
+                request.user(),
+                request.callbackUrl() == null ? null : request.callbackUrl().toString(),
+                caller.requestId(),
+                null);
+        long price = pricing.credits(request.size(), request.n());
+        return accept(
+                caller,
+                spec,
+                price,
+                taskId -> referenceImages.store(
+                        taskId, caller.workspaceId(), request.imageUrls(), "image_urls", inputs, inputParam, mask),
+                idempotencyKey,
+                requestHash);
+    }
+
+    TaskView enhance(Caller caller, EnhancementRequest request, String idempotencyKey, String requestHash) {
+        var spec = new Task.NewTask(
+                caller.workspaceId(),
+                caller.apiKeyId(),
+                caller.source(),
+                "enhancement",
+                "gpt-image-2",
+                null,
+                json(List.of(request.imageUrl())),
+                1,
+                ImageSize.AUTO,
+                Quality.HIGH,
+                request.format(),
+                request.user(),
+                request.callbackUrl() == null ? null : request.callbackUrl().toString(),
+                caller.requestId(),
+                request.scale());
+        return accept(
+                caller,
+                spec,
+                pricing.enhancementCredits(),
+                taskId -> referenceImages.store(
+                        taskId, caller.workspaceId(), List.of(request.imageUrl()), "image_url", List.of(), "image"),
+                idempotencyKey,
+                requestHash);
+    }
+
+    TaskView enhance(Caller caller, ImageInput input, OutputFormat format, String idempotencyKey, String requestHash) {
+        var spec = new Task.NewTask(
+                caller.workspaceId(),
+                caller.apiKeyId(),
+                caller.source(),
+                "enhancement",
+                "gpt-image-2",
+                null,
+                null,
+                1,
+                ImageSize.AUTO,
+                Quality.HIGH,
+                format,
+                null,
+                null,
+                caller.requestId(),
+                2);
+        return accept(
+                caller,
+                spec,
+                pricing.enhancementCredits(),
+                taskId -> referenceImages.store(
+                        taskId, caller.workspaceId(), List.of(), "image_url", List.of(input), "image"),
+                idempotencyKey,
+                requestHash);
+    }
+
+    private TaskView accept(
+            Caller caller,
+            Task.NewTask spec,
+            long listPrice,
+            Function<String, List<String>> storeReferences,
+            String idempotencyKey,
+            String requestHash) {
+        if (idempotencyKey != null) {
+            var replay = replay(caller.workspaceId(), idempotencyKey, requestHash);
+            if (replay != null) {
+                return replay;
+            }
+        }
+        webhooks.checkCallbackUrl(spec.callbackUrl() == null ? null : URI.create(spec.callbackUrl()));
+        // Test keys render in the sandbox and are never billed (docs/api.md): their tasks cost nothing.
+        long price = caller.testMode() ? 0 : listPrice;
+        String taskId = Ids.next("task");
+        // Fetched before the transaction: a slow or bad URL never holds a lock, and a bad one writes nothing.
+        List<String> referenceKeys = storeReferences.apply(taskId);
+        Task task;
+        try {
+            task = transactions.execute(
+                    status -> insert(taskId, caller, spec, price, referenceKeys, idempotencyKey, requestHash));
+        } catch (RuntimeException refused) {
+            referenceImages.delete(referenceKeys);
+            if (!(refused instanceof DataIntegrityViolationException) || idempotencyKey == null) {
+                throw refused;
+            }
+            // A concurrent request with the same key committed first; ours rolled back whole (no credits held).
+            var replay = replay(caller.workspaceId(), idempotencyKey, requestHash);
+            if (replay == null) {
+                throw refused;
+            }
+            return replay;
+        }
+        dispatcher.dispatch(task.id());
+        metrics.accepted(task);
+        return views.view(task);
+    }
+
+    private Task insert(
+            String taskId,
+            Caller caller,
+            Task.NewTask spec,
+            long price,
+            List<String> referenceKeys,
+            String idempotencyKey,
+            String requestHash) {
+        Instant now = clock.instant();
+        String provider = caller.testMode() || properties.provider() == GenerationProperties.Provider.SANDBOX
+                ? "sandbox"
+                : "openai";
+        // Only a request without an Idempotency-Key keeps its digest on the task: an SDK's keyless retry can only be
+        // the retry of a keyless first attempt (a keyed one is replayed through its key).
+        String retryDigest = idempotencyKey == null ? requestHash : null;
+        Task task =
+                new Task(taskId, spec, price, provider, properties.openai().model(), referenceKeys, retryDigest, now);
+        // Every accept, paid or free (a test key's sandbox task), takes the workspace's balance-row lock first, so
+        // this count cannot race another accept of the workspace: parallel requests never exceed the plan's limit.
+        credits.lock(caller.workspaceId());
+        if (price > 0) {
+            reserve(caller, task, price);
+        }
+        long unfinished = tasks.countByWorkspaceIdAndStatusIn(
+                caller.workspaceId(), List.of(TaskStatus.PENDING, TaskStatus.PROCESSING));
+        if (unfinished >= caller.concurrentTasks()) {
+            throw new GenerationException(
+                    Reason.TOO_MANY_CONCURRENT_TASKS,
+                    "You have " + unfinished
+                            + " unfinished tasks, the most your plan runs at once. Wait for one to end.",
+                    Duration.ofSeconds(2));
+        }
+        tasks.saveAndFlush(task);
+        if (idempotencyKey != null) {
+            // A key older than the window may still be stored until the sweeper removes it: it no longer counts.
+            idempotencyKeys
+                    .findById(new IdempotencyKey.Id(caller.workspaceId(), idempotencyKey))
+                    .filter(k -> k.createdAt().isBefore(now.minus(IDEMPOTENCY_WINDOW)))
+                    .ifPresent(expired -> {
+                        idempotencyKeys.delete(expired);
+                        idempotencyKeys.flush();
+                    });
+            idempotencyKeys.saveAndFlush(
+                    new IdempotencyKey(caller.workspaceId(), idempotencyKey, requestHash, task.id(), now));
+        }
+        return task;
+    }
+
+    private void reserve(Caller caller, Task task, long price) {
+        try {
+            credits.reserve(new Reserve(
+                    caller.workspaceId(),
+                    price,
+                    task.id(),
+                    caller.apiKeyId() == null ? null : new KeyCap(caller.apiKeyId(), caller.keyMonthlyCap()),
+                    caller.actor()));
+        } catch (InsufficientCreditsException short_) {
+            throw new GenerationException(
+                    Reason.INSUFFICIENT_QUOTA,
+                    "You do not have enough credits: this task needs " + price + " and " + short_.spendable()
+                            + " are available. Buy credits or upgrade your plan.");
+        } catch (KeyCapExceededException capped) {
+            throw new GenerationException(
+                    Reason.KEY_CAP_REACHED,
+                    "This API key has reached its monthly credit cap. Raise the cap or use another key.");
+        }
+    }
+
+    /**
+     * SDK-retry matching: the newest keyless task of this API key with this request digest within {@code within},
+     * unless it failed or was canceled.
+     */
+    Optional<TaskView> retried(String workspaceId, String apiKeyId, String requestHash, Duration within) {
+        if (apiKeyId == null || requestHash == null) {
+            return Optional.empty();
+        }
+        return tasks
+                .findRetried(
+                        workspaceId,
+                        apiKeyId,
+                        requestHash,
+                        clock.instant().minus(within),
+                        List.of(TaskStatus.FAILED, TaskStatus.CANCELED),
+                        PageRequest.of(0, 1))
+                .stream()
+                .findFirst()
+                .flatMap(id -> views.read(workspaceId, id));
+    }
+
+    /** The first task for a replayed key and body; a conflict for another body; null for a new (or expired) key. */
+    private TaskView replay(String workspaceId, String key, String requestHash) {
+        var seen = idempotencyKeys
+                .findById(new IdempotencyKey.Id(workspaceId, key))
+                .filter(k -> k.createdAt().isAfter(clock.instant().minus(IDEMPOTENCY_WINDOW)));
+        if (seen.isEmpty()) {
+            return null;
+        }
+        if (!seen.get().requestHash().equals(requestHash)) {
+            throw new GenerationException(
+                    Reason.IDEMPOTENCY_CONFLICT,
+                    "This Idempotency-Key was already used with a different request body. Use a new key.");
+        }
+        return queries.get(workspaceId, seen.get().taskId());
+    }
+
+    private static String json(List<URI> urls) {
+        return JsonMapper.shared()
+                .writeValueAsString(urls.stream().map(URI::toString).toList());
+    }
+}
