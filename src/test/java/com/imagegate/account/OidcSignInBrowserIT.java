@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.imagegate.testsupport.ChromiumBrowser;
 import com.imagegate.testsupport.Http;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
+import com.imagegate.testsupport.MockOidc;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,18 +30,11 @@ import org.springframework.test.context.DynamicPropertySource;
 @MariaDbIntegrationTest
 class OidcSignInBrowserIT {
 
-    static final MockOAuth2Server OIDC = startOidcServer();
+    static final MockOAuth2Server OIDC = MockOidc.start();
 
     @DynamicPropertySource
     static void oidc(DynamicPropertyRegistry registry) {
-        String prefix = "spring.security.oauth2.client.registration.mockid.";
-        registry.add(prefix + "client-id", () -> "imagegate");
-        registry.add(prefix + "client-secret", () -> "imagegate-secret");
-        registry.add(prefix + "client-name", () -> "Mock ID");
-        registry.add(prefix + "scope", () -> "openid,email,profile");
-        registry.add(
-                "spring.security.oauth2.client.provider.mockid.issuer-uri",
-                () -> OIDC.issuerUrl("default").toString());
+        MockOidc.register(registry, OIDC);
     }
 
     @LocalServerPort
@@ -140,11 +134,5 @@ class OidcSignInBrowserIT {
                 .contains("verified");
         assertThat(count("select count(*) from users where email = 'unverified@example.com'"))
                 .isZero();
-    }
-
-    private static MockOAuth2Server startOidcServer() {
-        MockOAuth2Server server = new MockOAuth2Server();
-        server.start();
-        return server;
     }
 }

@@ -7,6 +7,7 @@ import com.imagegate.testsupport.ApiUsers;
 import com.imagegate.testsupport.Concurrently;
 import com.imagegate.testsupport.Http;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
+import com.imagegate.testsupport.MockOidc;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.http.HttpResponse;
@@ -44,19 +45,12 @@ class SecurityAccountsIT {
 
     static final String ADMIN_EMAIL = "security-operator@example.com";
     static final String ADMIN_PASSWORD = "security-operator-password-1";
-    static final MockOAuth2Server OIDC = startOidcServer();
+    static final MockOAuth2Server OIDC = MockOidc.start();
     private static final Pattern ADMIN_TOKEN = Pattern.compile("name=\"token\" value=\"(adm_[0-9A-Za-z]+)\"");
 
     @DynamicPropertySource
     static void oidc(DynamicPropertyRegistry registry) {
-        String prefix = "spring.security.oauth2.client.registration.mockid.";
-        registry.add(prefix + "client-id", () -> "imagegate");
-        registry.add(prefix + "client-secret", () -> "imagegate-secret");
-        registry.add(prefix + "client-name", () -> "Mock ID");
-        registry.add(prefix + "scope", () -> "openid,email,profile");
-        registry.add(
-                "spring.security.oauth2.client.provider.mockid.issuer-uri",
-                () -> OIDC.issuerUrl("default").toString());
+        MockOidc.register(registry, OIDC);
     }
 
     @AfterAll
@@ -366,11 +360,5 @@ class SecurityAccountsIT {
         Matcher token = ADMIN_TOKEN.matcher(page);
         assertThat(token.find()).as("the grant form's token").isTrue();
         return token.group(1);
-    }
-
-    private static MockOAuth2Server startOidcServer() {
-        MockOAuth2Server server = new MockOAuth2Server();
-        server.start();
-        return server;
     }
 }
