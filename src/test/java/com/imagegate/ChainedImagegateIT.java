@@ -8,13 +8,18 @@ import com.imagegate.testsupport.AppNode;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import com.imagegate.testsupport.MultipartForm;
 import com.imagegate.testsupport.TestDatabase;
+import com.imagegate.testsupport.TestImages;
+import java.awt.Color;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -59,8 +64,8 @@ class ChainedImagegateIT {
                             "imagegate.generation.sandbox.delay", "200ms"),
                     Duration.ofSeconds(150));
             UPSTREAM_KEY = ApiUsers.signUpWithKey(UPSTREAM.port(), "live").secret();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -139,23 +144,19 @@ class ChainedImagegateIT {
                         MultipartForm.Part.field("prompt", "Relay the right half"),
                         MultipartForm.Part.field("size", "1024x1024"),
                         MultipartForm.Part.field("response_format", "b64_json"),
-                        MultipartForm.Part.file(
-                                "image",
-                                com.imagegate.testsupport.TestImages.png(64, 64, java.awt.Color.RED),
-                                "image/png"),
-                        MultipartForm.Part.file(
-                                "mask", com.imagegate.testsupport.TestImages.leftHalfOpaque(64, 64), "image/png")));
+                        MultipartForm.Part.file("image", TestImages.png(64, 64, Color.RED), "image/png"),
+                        MultipartForm.Part.file("mask", TestImages.leftHalfOpaque(64, 64), "image/png")));
         assertThat(edited.statusCode()).as(edited.body()).isEqualTo(200);
-        var image = com.imagegate.testsupport.TestImages.decode(java.util.Base64.getDecoder()
+        var image = TestImages.decode(Base64.getDecoder()
                 .decode(ApiClient.json(edited)
                         .path("data")
                         .get(0)
                         .path("b64_json")
                         .asString()));
-        int red = java.awt.Color.RED.getRGB() & 0xFFFFFF;
+        int red = Color.RED.getRGB() & 0xFFFFFF;
         assertThat(image.getRGB(100, 500) & 0xFFFFFF).isEqualTo(red);
         assertThat(image.getRGB(400, 900) & 0xFFFFFF).isEqualTo(red);
-        long redOnTheRight = com.imagegate.testsupport.TestImages.sampledPixelsOf(image, red, 524);
+        long redOnTheRight = TestImages.sampledPixelsOf(image, red, 524);
         assertThat(redOnTheRight).isLessThan(100);
         assertThat(upstreamBalance()).isEqualTo(upstreamBefore - 10);
     }

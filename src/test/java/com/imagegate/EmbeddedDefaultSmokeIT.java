@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.imagegate.testsupport.Http;
 import com.imagegate.testsupport.ProbeJob;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +80,7 @@ class EmbeddedDefaultSmokeIT {
         try {
             return Files.createTempDirectory("imagegate-embedded-smoke");
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

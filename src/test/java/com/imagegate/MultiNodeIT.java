@@ -11,14 +11,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.MessageDigest;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -112,7 +116,7 @@ class MultiNodeIT {
                         == 1);
         var retried =
                 HttpClient.newHttpClient().send(dropIn(b, sdkKey, sdkBody, "1"), HttpResponse.BodyHandlers.ofString());
-        var first = firstAttempt.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        var first = firstAttempt.get(60, TimeUnit.SECONDS);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
         assertThat(retried.headers().firstValue("x-imagegate-task-id"))
@@ -141,9 +145,9 @@ class MultiNodeIT {
                 .isEqualTo(200);
         String doomedId = text(
                 "select id from api_keys where secret_hash = '"
-                        + java.util.HexFormat.of()
-                                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                                        .digest(doomed.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        + HexFormat.of()
+                                .formatHex(MessageDigest.getInstance("SHA-256")
+                                        .digest(doomed.getBytes(StandardCharsets.UTF_8)))
                         + "'",
                 jdbcUrl,
                 server);

@@ -1,5 +1,6 @@
 package com.imagegate.account;
 
+import java.util.List;
 import java.util.Optional;
 
 /** The account module's public service: sign-up, who is signed in, and workspaces. */
@@ -99,5 +100,5 @@ public interface Accounts {
     Optional<WorkspaceSummary> workspace(String workspaceId);
 
     /** The providers (registration ids, e.g. {@code google}) this user can sign in with besides a password. */
-    java.util.List<String> linkedSignInMethods(String userId);
+    List<String> linkedSignInMethods(String userId);
 }

@@ -2,6 +2,7 @@ package com.imagegate.billing;
 
 import com.imagegate.account.Member;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,7 +57,7 @@ public interface Billing {
      * Revenue from Stripe payments that granted credits (packs and plan invoices) created in {@code [from, to)}, per
      * currency: gross amounts as paid, before refunds and Stripe's fees. For the admin console.
      */
-    List<Revenue> revenue(java.time.Instant from, java.time.Instant to);
+    List<Revenue> revenue(Instant from, Instant to);
 
     /** @param amountCents the sum in the currency's smallest unit @param payments how many payments */
     record Revenue(String currency, long amountCents, long payments) {}

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 import org.springframework.stereotype.Service;
 
 /** What can be bought, in display order, and whether payments are switched on. */
@@ -55,7 +56,7 @@ public class Catalog {
         return Optional.ofNullable(id).map(plans.packs()::get);
     }
 
-    private static <T> Map<String, T> sortedById(Map<String, T> items, java.util.function.ToLongFunction<T> price) {
+    private static <T> Map<String, T> sortedById(Map<String, T> items, ToLongFunction<T> price) {
         Map<String, T> sorted = new LinkedHashMap<>();
         items.entrySet().stream()
                 .sorted(Comparator.comparingLong((Map.Entry<String, T> e) -> price.applyAsLong(e.getValue()))

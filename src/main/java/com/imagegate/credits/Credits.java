@@ -1,5 +1,7 @@
 package com.imagegate.credits;
 
+import java.util.Optional;
+
 /**
  * The credits ledger: the only way any module reads or changes a workspace's credits.
  *
@@ -48,7 +50,7 @@ public interface Credits {
      *
      * @return the entry, or empty when the lot had nothing available (nothing is written then)
      */
-    java.util.Optional<LedgerEntry> writeOff(WriteOff writeOff);
+    Optional<LedgerEntry> writeOff(WriteOff writeOff);
 
     /** Spendable and reserved credits now, and the lots they sit in. */
     Balance balance(String workspaceId);

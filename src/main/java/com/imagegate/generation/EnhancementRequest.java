@@ -1,6 +1,7 @@
 package com.imagegate.generation;
 
 import java.net.URI;
+import java.util.List;
 
 /**
  * A validated request to enhance one image (docs/api.md, {@code POST /api/v1/images/enhancements}): the image is
@@ -14,5 +15,5 @@ import java.net.URI;
  */
 public record EnhancementRequest(URI imageUrl, OutputFormat format, String user, URI callbackUrl, int scale) {
 
-    public static final java.util.List<Integer> SCALES = java.util.List.of(2, 4);
+    public static final List<Integer> SCALES = List.of(2, 4);
 }

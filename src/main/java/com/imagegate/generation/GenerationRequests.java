@@ -7,7 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
@@ -106,8 +109,7 @@ public final class GenerationRequests {
      * model itself: callers (and another Imagegate using this one as its upstream) may pin snapshots.
      */
     static String snapshotOf(String model) {
-        var dated =
-                java.util.regex.Pattern.compile("^(.+)-\\d{4}-\\d{2}-\\d{2}$").matcher(model);
+        var dated = Pattern.compile("^(.+)-\\d{4}-\\d{2}-\\d{2}$").matcher(model);
         if (dated.matches() && MODELS.contains(dated.group(1))) {
             return dated.group(1);
         }
@@ -184,11 +186,7 @@ public final class GenerationRequests {
     }
 
     private static <T> T enumValue(
-            JsonNode body,
-            String field,
-            T fallback,
-            java.util.function.Function<String, java.util.Optional<T>> parse,
-            String allowed) {
+            JsonNode body, String field, T fallback, Function<String, Optional<T>> parse, String allowed) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
             return fallback;

@@ -1,6 +1,7 @@
 package com.imagegate.generation;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -25,7 +26,7 @@ public interface Generations {
     default TaskView accept(
             Caller caller,
             GenerationRequest request,
-            java.util.List<ImageInput> inputs,
+            List<ImageInput> inputs,
             String inputParam,
             String idempotencyKey,
             String requestHash) {
@@ -40,7 +41,7 @@ public interface Generations {
     TaskView accept(
             Caller caller,
             GenerationRequest request,
-            java.util.List<ImageInput> inputs,
+            List<ImageInput> inputs,
             String inputParam,
             byte[] mask,
             String idempotencyKey,

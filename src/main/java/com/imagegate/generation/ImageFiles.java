@@ -1,5 +1,8 @@
 package com.imagegate.generation;
 
+import java.io.IOException;
+import java.io.InputStream;
+
 /** The bytes of a task's stored images, for answers that carry the image itself (the OpenAI drop-in's b64_json). */
 public interface ImageFiles {
 
@@ -20,10 +23,10 @@ public interface ImageFiles {
     Opened open(String workspaceId, String taskId, int index);
 
     /** An open image file and its length in bytes. */
-    record Opened(java.io.InputStream content, long length) implements AutoCloseable {
+    record Opened(InputStream content, long length) implements AutoCloseable {
 
         @Override
-        public void close() throws java.io.IOException {
+        public void close() throws IOException {
             content.close();
         }
     }

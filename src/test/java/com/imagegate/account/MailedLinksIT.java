@@ -7,10 +7,15 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import com.imagegate.credits.Credits;
 import com.imagegate.testsupport.Http;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -84,7 +89,7 @@ class MailedLinksIT {
     }
 
     @Autowired
-    com.imagegate.credits.Credits credits;
+    Credits credits;
 
     @Test
     void freeCreditsComeWhenTheAddressIsConfirmedAndOncePerPerson() {
@@ -190,7 +195,7 @@ class MailedLinksIT {
         new JdbcTemplate(dataSource)
                 .update(
                         "update account_tokens set expires_at = ? where purpose = 'PASSWORD_RESET' and user_id = (select id from users where email = ?)",
-                        java.sql.Timestamp.from(java.time.Instant.now().minus(Duration.ofMinutes(1))),
+                        Timestamp.from(Instant.now().minus(Duration.ofMinutes(1))),
                         "slow@example.com");
 
         var reset = new Http(port)
@@ -246,10 +251,10 @@ class MailedLinksIT {
         return link.substring(link.indexOf("token=") + 6);
     }
 
-    private static jakarta.mail.Address[] recipients(MimeMessage message) {
+    private static Address[] recipients(MimeMessage message) {
         try {
             return message.getAllRecipients();
-        } catch (jakarta.mail.MessagingException e) {
+        } catch (MessagingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -257,7 +262,7 @@ class MailedLinksIT {
     private static String subject(MimeMessage message) {
         try {
             return message.getSubject();
-        } catch (jakarta.mail.MessagingException e) {
+        } catch (MessagingException e) {
             throw new IllegalStateException(e);
         }
     }

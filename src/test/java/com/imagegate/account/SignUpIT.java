@@ -2,6 +2,7 @@ package com.imagegate.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.imagegate.credits.Credits;
 import com.imagegate.testsupport.Http;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import java.net.http.HttpResponse;
@@ -28,7 +29,7 @@ class SignUpIT {
     DataSource dataSource;
 
     @Autowired
-    com.imagegate.credits.Credits credits;
+    Credits credits;
 
     long spendableOf(String email) {
         String workspace = jdbc().queryForObject(

@@ -3,9 +3,13 @@ package com.imagegate.account;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 class SignUpTests {
 
@@ -78,7 +82,7 @@ class SignUpTests {
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({
+    @CsvSource({
         "a+1@x.test, a@x.test",
         "A@x.test, a@x.test",
         "a@x.test, a@x.test",
@@ -95,7 +99,7 @@ class SignUpTests {
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({
+    @CsvSource({
         "203.0.113.7, 203.0.113.7",
         "' 203.0.113.7 ', 203.0.113.7",
         "::ffff:203.0.113.7, 203.0.113.7",
@@ -118,9 +122,7 @@ class SignUpTests {
 
     @Test
     void signUpsPerNetworkAreLimitedToThreeADayByDefault() {
-        var bound = new org.springframework.boot.context.properties.bind.Binder(
-                        new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
-                                java.util.Map.of()))
+        var bound = new Binder(new MapConfigurationPropertySource(Map.of()))
                 .bindOrCreate("imagegate.accounts", AccountProperties.class);
         assertThat(bound.signupsPerIpPerDay()).isEqualTo(3);
     }

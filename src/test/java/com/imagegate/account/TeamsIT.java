@@ -2,6 +2,7 @@ package com.imagegate.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.Http;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import java.util.Map;
@@ -186,7 +187,7 @@ class TeamsIT {
         var created = frank.submitForm("/app/keys", "/app/keys", Map.of("name", "frank's key", "mode", "test"));
         Matcher secret = Pattern.compile("ig_test_[0-9A-Za-z]{43}").matcher(created.body());
         assertThat(secret.find()).as("secret shown").isTrue();
-        var api = new com.imagegate.testsupport.ApiClient(port);
+        var api = new ApiClient(port);
         assertThat(api.get("/api/v1/account", secret.group()).statusCode()).isEqualTo(200);
         var jdbc = new JdbcTemplate(dataSource);
         String frankId = jdbc.queryForObject("select id from users where email = 'frank6@example.com'", String.class);

@@ -6,12 +6,19 @@ import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.ApiUsers;
 import com.imagegate.testsupport.ChromiumBrowser;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
+import com.imagegate.testsupport.Screenshots;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -135,8 +142,7 @@ class AdminConsoleBrowserIT {
 
         // The list is paged and shared with every other test's jobs, so open the task's own job: its id is derived
         // from the task's. JobRunr runs it within its 5 s poll; the job page is read again on each visit.
-        var jobId = java.util.UUID.nameUUIDFromBytes(
-                ("task-job:" + task).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var jobId = UUID.nameUUIDFromBytes(("task-job:" + task).getBytes(StandardCharsets.UTF_8));
         new WebDriverWait(browser, Duration.ofSeconds(60))
                 .pollingEvery(Duration.ofSeconds(2))
                 .until(driver -> {
@@ -144,14 +150,11 @@ class AdminConsoleBrowserIT {
                     String text = jobPageText(driver);
                     return text.contains(task) && text.contains("This job has succeeded");
                 });
-        com.imagegate.testsupport.Screenshots.save(browser, "admin-jobrunr");
+        Screenshots.save(browser, "admin-jobrunr");
         assertThat(browser.findElement(By.tagName("body")).getText()).contains("Render task " + task);
         // Nothing of the page was refused by its policy except calls to JobRunr's own servers on the internet.
-        assertThat(browser.manage()
-                        .logs()
-                        .get(org.openqa.selenium.logging.LogType.BROWSER)
-                        .getAll())
-                .map(org.openqa.selenium.logging.LogEntry::getMessage)
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll())
+                .map(LogEntry::getMessage)
                 .filteredOn(message -> message.contains("Content Security Policy"))
                 .allSatisfy(message -> assertThat(message).contains("api.jobrunr.io"));
     }
@@ -160,13 +163,13 @@ class AdminConsoleBrowserIT {
      * The text of a JobRunr job page once its script has rendered the job (it fetches it after the page has loaded, so
      * right after {@code get} the page shows only a spinner); empty when it has not within 10 s.
      */
-    private static String jobPageText(org.openqa.selenium.WebDriver driver) {
+    private static String jobPageText(WebDriver driver) {
         try {
             return new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> {
                 String text = d.findElement(By.tagName("body")).getText();
                 return text.contains("Job Id") ? text : null;
             });
-        } catch (org.openqa.selenium.TimeoutException notRendered) {
+        } catch (TimeoutException notRendered) {
             return "";
         }
     }

@@ -9,6 +9,8 @@ import com.imagegate.testsupport.Http;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -86,7 +88,7 @@ class JobRunrDashboardIT {
         assertThat(servers.headers().firstValue("Cache-Control").orElseThrow()).contains("no-store");
 
         // A job that is not there is JobRunr's 404, not a stack trace.
-        var missing = admin.get("/admin/jobrunr/api/jobs/" + java.util.UUID.randomUUID());
+        var missing = admin.get("/admin/jobrunr/api/jobs/" + UUID.randomUUID());
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).doesNotContain("at org.jobrunr");
     }
@@ -157,7 +159,7 @@ class JobRunrDashboardIT {
                             }
                             return null;
                         },
-                        java.util.Objects::nonNull);
+                        Objects::nonNull);
     }
 
     /** Waits until the job's history holds {@code state} at least {@code times} times. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imagegate.testsupport.Http;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class SignupAbuseIT {
                 .contains("open the gates for the launch", "spam.example");
     }
 
-    private java.net.http.HttpResponse<String> signUp(String email) {
+    private HttpResponse<String> signUp(String email) {
         return new Http(port).submitForm("/signup", "/signup", Map.of("email", email, "password", "a-good-password"));
     }
 }

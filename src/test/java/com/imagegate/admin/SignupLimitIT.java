@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imagegate.testsupport.Concurrently;
 import com.imagegate.testsupport.Http;
+import com.imagegate.testsupport.MariaDbIntegrationTest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The per-network daily sign-up limit at its default of 3: parallel sign-ups from one address never make more, the
  * next one gets a 429 page that says why, and an admin's allowance for the address (audited) lets sign-ups through.
  */
-@com.imagegate.testsupport.MariaDbIntegrationTest(
+@MariaDbIntegrationTest(
         properties = {
             AdminTesting.BOOTSTRAP_EMAIL,
             AdminTesting.BOOTSTRAP_PASSWORD,

@@ -10,11 +10,13 @@ import com.imagegate.testsupport.MariaDbIntegrationTest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -323,7 +325,7 @@ class ApiKeysIT {
         var unauthorized = api().get("/api/v1/account", null);
         var notFound = api().get("/api/v1/nope", secret);
         var wrongMethod = api().send("DELETE", "/api/v1/account", "Bearer " + secret, null);
-        for (var response : java.util.List.of(ok, unauthorized, notFound, wrongMethod)) {
+        for (var response : List.of(ok, unauthorized, notFound, wrongMethod)) {
             assertThat(response.headers().firstValue("x-request-id"))
                     .as("status %d", response.statusCode())
                     .hasValueSatisfying(id -> assertThat(id).matches("req_[0-9a-z]{24}"));
@@ -479,7 +481,7 @@ class ApiKeysIT {
         try {
             return HexFormat.of()
                     .formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

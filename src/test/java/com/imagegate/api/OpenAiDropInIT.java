@@ -12,6 +12,7 @@ import com.imagegate.testsupport.Concurrently;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import com.imagegate.testsupport.MultipartForm;
 import com.imagegate.testsupport.MultipartForm.Part;
+import com.imagegate.testsupport.TestImages;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -25,11 +26,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.util.HtmlUtils;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -79,7 +84,7 @@ class OpenAiDropInIT {
         var user = ApiUsers.signUpWithKey(port, "live");
         String tooLong = "a".repeat(32_001);
         // body → param, code
-        Map<String, List<String>> cases = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> cases = new LinkedHashMap<>();
         cases.put("{}", List.of("prompt", "missing_required_parameter"));
         cases.put("{\"prompt\":\"   \"}", List.of("prompt", "invalid_value"));
         cases.put("{\"prompt\":\"" + tooLong + "\"}", List.of("prompt", "invalid_value"));
@@ -325,7 +330,7 @@ class OpenAiDropInIT {
                         .isEqualTo(red);
             }
         }
-        long redOnTheRight = com.imagegate.testsupport.TestImages.sampledPixelsOf(image, red, 524);
+        long redOnTheRight = TestImages.sampledPixelsOf(image, red, 524);
         assertThat(redOnTheRight).as("the right half is drawn anew").isLessThan(100);
     }
 
@@ -369,7 +374,7 @@ class OpenAiDropInIT {
         String body = "{\"prompt\":\"Retry me\",\"size\":\"1024x1024\"}";
         var first = CompletableFuture.supplyAsync(() -> generate(user.secret(), body, "Idempotency-Key", "order-42"));
         // The retry comes while the first attempt's task is still rendering (the sandbox takes 2 s).
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> spendable(user.secret()) == 90);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> spendable(user.secret()) == 90);
         var retry = generate(user.secret(), body, "Idempotency-Key", "order-42");
         var original = first.get();
         assertThat(original.statusCode()).isEqualTo(200);
@@ -469,7 +474,7 @@ class OpenAiDropInIT {
     void theDocsPageShowsTheSdkSnippetsWithThisServersBaseUrl() {
         var docs = api().send("GET", "/docs", null, null);
         assertThat(docs.statusCode()).isEqualTo(200);
-        String page = org.springframework.web.util.HtmlUtils.htmlUnescape(docs.body());
+        String page = HtmlUtils.htmlUnescape(docs.body());
         assertThat(page)
                 .contains(
                         "new OpenAI({ baseURL: \"http://localhost:8080/v1\", apiKey: process.env.IMAGEGATE_API_KEY })")
@@ -512,7 +517,7 @@ class OpenAiDropInIT {
         assertThat(tasks.path("data")).hasSize(50);
         List<Long> created = new ArrayList<>();
         tasks.path("data").forEach(task -> created.add(task.path("created_at").asLong()));
-        long spread = java.util.Collections.max(created) - java.util.Collections.min(created);
+        long spread = Collections.max(created) - Collections.min(created);
         assertThat(spread)
                 .as("seconds between the first and the last task created")
                 .isLessThanOrEqualTo(3);

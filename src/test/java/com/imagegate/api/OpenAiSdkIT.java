@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -58,13 +60,12 @@ class OpenAiSdkIT {
         }
     }
 
-    static String run(List<String> command, Path directory, java.util.Map<String, String> env, int minutes)
-            throws Exception {
+    static String run(List<String> command, Path directory, Map<String, String> env, int minutes) throws Exception {
         var builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().putAll(env);
         var process = builder.start();
         // Read while it runs so a full pipe never blocks it.
-        var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        var output = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
@@ -95,13 +96,13 @@ class OpenAiSdkIT {
         assumeTrue(
                 nodeAvailable(),
                 "SKIPPED: `node` is not on PATH, so the official OpenAI SDK check cannot run (CI has Node 20).");
-        run(List.of("npm", "ci", "--no-audit", "--no-fund"), NODE_PROJECT, java.util.Map.of(), 5);
+        run(List.of("npm", "ci", "--no-audit", "--no-fund"), NODE_PROJECT, Map.of(), 5);
         var user = ApiUsers.signUpWithKey(port, "live");
 
         String output = run(
                 List.of("node", "sdk-check.mjs"),
                 NODE_PROJECT,
-                java.util.Map.of(
+                Map.of(
                         "IMAGEGATE_BASE_URL", "http://localhost:" + port + "/v1",
                         "IMAGEGATE_KEY", user.secret(),
                         "IMAGE_A",

@@ -6,6 +6,8 @@ import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.ApiUsers;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -47,11 +49,11 @@ class OpenAiTimeoutIT {
         var user = ApiUsers.signUpWithKey(port, "live");
         var api = new ApiClient(port);
         // The free plan runs 2 tasks at once; these two wait (and are canceled after max-wait).
-        var first = java.util.concurrent.CompletableFuture.supplyAsync(
+        var first = CompletableFuture.supplyAsync(
                 () -> api.send("POST", "/v1/images/generations", "Bearer " + user.secret(), "{\"prompt\":\"one\"}"));
-        var second = java.util.concurrent.CompletableFuture.supplyAsync(
+        var second = CompletableFuture.supplyAsync(
                 () -> api.send("POST", "/v1/images/generations", "Bearer " + user.secret(), "{\"prompt\":\"two\"}"));
-        org.awaitility.Awaitility.await()
+        Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> ApiClient.json(api.get("/api/v1/account", user.secret()))
                                 .path("credits")

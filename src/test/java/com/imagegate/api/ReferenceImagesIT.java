@@ -8,9 +8,12 @@ import com.imagegate.testsupport.ApiUsers;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import com.imagegate.testsupport.TricklingServer;
 import com.sun.net.httpserver.HttpServer;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -238,7 +241,7 @@ class ReferenceImagesIT {
         try {
             BufferedImage picture = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
             var g = picture.createGraphics();
-            g.setColor(java.awt.Color.ORANGE);
+            g.setColor(Color.ORANGE);
             g.fillOval(40, 40, 200, 150);
             g.dispose();
             var png = new ByteArrayOutputStream();
@@ -272,8 +275,8 @@ class ReferenceImagesIT {
             });
             server.start();
             return server;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -7,6 +7,7 @@ import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.ApiUsers;
 import com.imagegate.testsupport.Concurrently;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
+import com.zaxxer.hikari.HikariDataSource;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.time.Duration;
@@ -75,12 +76,8 @@ class TestKeyConcurrencyIT {
                                 "{\"prompt\":\"race " + i + "\",\"size\":\"1024x1024\"}")));
                 // Every request that got a pooled connection is in the database and stuck: at the blocked insert of its
                 // task, or (holding off its count of unfinished tasks) waiting for the workspace's balance-row lock.
-                int inDatabase = Math.min(
-                        20,
-                        dataSource
-                                        .unwrap(com.zaxxer.hikari.HikariDataSource.class)
-                                        .getMaximumPoolSize()
-                                - 2);
+                int inDatabase =
+                        Math.min(20, dataSource.unwrap(HikariDataSource.class).getMaximumPoolSize() - 2);
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> jdbc.queryForObject(
                                         "select count(*) from information_schema.processlist"

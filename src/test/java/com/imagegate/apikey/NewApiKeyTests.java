@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 class NewApiKeyTests {
@@ -107,8 +108,7 @@ class NewApiKeyTests {
                 null);
     }
 
-    private static void assertRefused(
-            org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String field, String message) {
+    private static void assertRefused(ThrowableAssert.ThrowingCallable call, String field, String message) {
         assertThatThrownBy(call)
                 .isInstanceOfSatisfying(
                         ApiKeyException.class, e -> assertThat(e.field()).isEqualTo(field))

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.imagegate.credits.Credits;
+import com.imagegate.credits.LotSource;
 import com.imagegate.testsupport.Concurrently;
 import com.imagegate.testsupport.FakeStripe;
 import com.imagegate.testsupport.Http;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import com.imagegate.testsupport.MutableClock;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -469,7 +471,7 @@ class BillingInvariantIT {
                     .isEqualTo(entitled);
         }
         long livePlanLots = credits.balance(workspace).lots().stream()
-                .filter(lot -> lot.source() == com.imagegate.credits.LotSource.PLAN && lot.available() > 0)
+                .filter(lot -> lot.source() == LotSource.PLAN && lot.available() > 0)
                 .count();
         assertThat(livePlanLots).as("live plan lots").isLessThanOrEqualTo(1);
         long ledger = sum("select coalesce(sum(amount), 0) from credit_entry where workspace_id = ?", workspace);
@@ -497,8 +499,8 @@ class BillingInvariantIT {
     }
 
     static final class BigInt {
-        static java.math.BigInteger mul(long a, long b) {
-            return java.math.BigInteger.valueOf(a).multiply(java.math.BigInteger.valueOf(b));
+        static BigInteger mul(long a, long b) {
+            return BigInteger.valueOf(a).multiply(BigInteger.valueOf(b));
         }
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -87,11 +89,6 @@ class CommandsTests {
         var discrepancy = new IntegrityReport.Discrepancy("ws_1", "account", "spendable", 5, 4);
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new IntegrityReport(
-                        Instant.EPOCH,
-                        1,
-                        true,
-                        java.util.List.of(discrepancy),
-                        java.time.Duration.ofHours(1),
-                        java.util.List.of()));
+                        Instant.EPOCH, 1, true, List.of(discrepancy), Duration.ofHours(1), List.of()));
     }
 }

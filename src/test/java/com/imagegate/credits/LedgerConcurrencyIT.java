@@ -3,6 +3,7 @@ package com.imagegate.credits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imagegate.Ids;
+import com.imagegate.credits.internal.ExpiryJob;
 import com.imagegate.testsupport.Concurrently;
 import com.imagegate.testsupport.Concurrently.Outcome;
 import com.imagegate.testsupport.MutableClock;
@@ -22,6 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The ledger under concurrent load on MariaDB: no overdraw, exactly-once settlement, sums that always add up. */
 @CreditsIntegrationTest
@@ -39,10 +43,10 @@ class LedgerConcurrencyIT {
     JdbcTemplate jdbc;
 
     @Autowired
-    org.springframework.transaction.PlatformTransactionManager transactions;
+    PlatformTransactionManager transactions;
 
     @Autowired
-    com.imagegate.credits.internal.ExpiryJob expiryJob;
+    ExpiryJob expiryJob;
 
     long count(String reference) {
         return jdbc.queryForObject("select count(*) from credit_entry where reference = ?", Long.class, reference);
@@ -59,9 +63,8 @@ class LedgerConcurrencyIT {
      */
     @Test
     void firstWritesOfNewWorkspacesInsideRepeatableReadCallersNeverDeadlock() {
-        var repeatableRead = new org.springframework.transaction.support.TransactionTemplate(transactions);
-        repeatableRead.setIsolationLevel(
-                org.springframework.transaction.TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        var repeatableRead = new TransactionTemplate(transactions);
+        repeatableRead.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         String shared = Ids.next("ws");
         List<Outcome<Long>> outcomes = Concurrently.run(
                 40,

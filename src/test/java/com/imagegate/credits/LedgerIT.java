@@ -7,14 +7,17 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import com.imagegate.Ids;
+import com.imagegate.credits.internal.ExpiryJob;
 import com.imagegate.testsupport.Http;
 import com.imagegate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.assertj.core.groups.Tuple;
 import org.jobrunr.storage.StorageProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +48,7 @@ class LedgerIT {
     StorageProvider jobStorage;
 
     @Autowired
-    com.imagegate.credits.internal.ExpiryJob expiryJob;
+    ExpiryJob expiryJob;
 
     @LocalServerPort
     int port;
@@ -106,10 +109,10 @@ class LedgerIT {
         assertThat(allEntries())
                 .extracting(LedgerEntry::kind, LedgerEntry::credits, LedgerEntry::held)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple(EntryKind.GRANT, 100L, 0L),
-                        org.assertj.core.groups.Tuple.tuple(EntryKind.RESERVE, -40L, 40L),
-                        org.assertj.core.groups.Tuple.tuple(EntryKind.CAPTURE, 0L, -30L),
-                        org.assertj.core.groups.Tuple.tuple(EntryKind.RELEASE, 10L, -10L));
+                        Tuple.tuple(EntryKind.GRANT, 100L, 0L),
+                        Tuple.tuple(EntryKind.RESERVE, -40L, 40L),
+                        Tuple.tuple(EntryKind.CAPTURE, 0L, -30L),
+                        Tuple.tuple(EntryKind.RELEASE, 10L, -10L));
     }
 
     @Test
@@ -196,9 +199,9 @@ class LedgerIT {
         assertThat(balance.lots())
                 .extracting(LotBalance::source, LotBalance::granted, LotBalance::available, LotBalance::reserved)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(LotSource.PLAN, 30L, 0L, 30L),
-                        org.assertj.core.groups.Tuple.tuple(LotSource.SIGNUP, 20L, 10L, 10L),
-                        org.assertj.core.groups.Tuple.tuple(LotSource.PACK, 50L, 50L, 0L));
+                        Tuple.tuple(LotSource.PLAN, 30L, 0L, 30L),
+                        Tuple.tuple(LotSource.SIGNUP, 20L, 10L, 10L),
+                        Tuple.tuple(LotSource.PACK, 50L, 50L, 0L));
         assertThat(balance.lots().get(0).expiresAt()).isAfter(clock.instant());
         assertThat(balance.lots().get(2).expiresAt()).isNull();
         assertThat(pack.kind()).isEqualTo(EntryKind.PURCHASE);
@@ -351,7 +354,7 @@ class LedgerIT {
         assertThat(pageSizes).containsExactly(10, 10, 3);
         assertThat(seen).doesNotHaveDuplicates().hasSize(23);
         assertThat(seen)
-                .isSortedAccordingTo(java.util.Comparator.comparing(LedgerEntry::createdAt)
+                .isSortedAccordingTo(Comparator.comparing(LedgerEntry::createdAt)
                         .thenComparing(LedgerEntry::id)
                         .reversed());
         assertThat(seen.get(22).kind()).isEqualTo(EntryKind.PURCHASE);

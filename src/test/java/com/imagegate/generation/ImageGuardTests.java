@@ -7,6 +7,7 @@ import com.imagegate.testsupport.TestImages;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -84,7 +85,7 @@ class ImageGuardTests {
         assertThat(ImageGuard.header("<html>".getBytes())).isEmpty();
         assertThat(ImageGuard.header(new byte[0])).isEmpty();
         byte[] png = TestImages.png(10, 10, Color.RED);
-        assertThat(ImageGuard.header(java.util.Arrays.copyOf(png, 12))).isEmpty();
+        assertThat(ImageGuard.header(Arrays.copyOf(png, 12))).isEmpty();
         assertThat(guard.decode("<html>".getBytes(), "image")).isNull();
     }
 

@@ -20,9 +20,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.sql.DataSource;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -158,7 +160,7 @@ class OpenAiUpstreamIT {
         assertThat(seen).hasSize(1);
         assertThat(seen.getFirst().path()).isEqualTo("/v1/images/generations");
         assertThat(seen.getFirst().fields())
-                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
                         "model", "gpt-image-2-2026-04-21",
                         "prompt", "b64-happy a red fox",
                         "n", "1",
@@ -227,9 +229,9 @@ class OpenAiUpstreamIT {
         assertThat(channels.attempts(id))
                 .extracting(ProviderAttempt::statusCode, ProviderAttempt::errorCode)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(429, "upstream_rate_limited"),
-                        org.assertj.core.groups.Tuple.tuple(429, "upstream_rate_limited"),
-                        org.assertj.core.groups.Tuple.tuple(200, null));
+                        Tuple.tuple(429, "upstream_rate_limited"),
+                        Tuple.tuple(429, "upstream_rate_limited"),
+                        Tuple.tuple(200, null));
         assertThat(balance(user)).isEqualTo(90);
     }
 
@@ -490,6 +492,6 @@ class OpenAiUpstreamIT {
 
     /** A PNG the fake serves as a reference image (its /files/ route); returns its name. */
     private static String serveReference() {
-        return UPSTREAM.serve(new java.awt.image.BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB));
+        return UPSTREAM.serve(new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB));
     }
 }

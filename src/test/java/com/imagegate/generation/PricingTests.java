@@ -3,6 +3,9 @@ package com.imagegate.generation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import java.net.URI;
+import java.time.Duration;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,30 +22,30 @@ class PricingTests {
     private static Pricing pricing(GenerationProperties.Prices prices) {
         return new Pricing(new GenerationProperties(
                 GenerationProperties.Provider.SANDBOX,
-                new GenerationProperties.Sandbox(java.time.Duration.ofMillis(1500), "[[fail]]"),
+                new GenerationProperties.Sandbox(Duration.ofMillis(1500), "[[fail]]"),
                 new GenerationProperties.OpenAi(
-                        java.net.URI.create("https://api.openai.com"),
+                        URI.create("https://api.openai.com"),
                         null,
                         "m",
                         null,
                         10,
-                        java.time.Duration.ofSeconds(10),
-                        java.time.Duration.ofMinutes(5),
-                        java.time.Duration.ofMinutes(8),
+                        Duration.ofSeconds(10),
+                        Duration.ofMinutes(5),
+                        Duration.ofMinutes(8),
                         6,
-                        java.time.Duration.ofSeconds(1),
-                        java.time.Duration.ofSeconds(30),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(30),
                         3,
-                        java.time.Duration.ofSeconds(60),
+                        Duration.ofSeconds(60),
                         "enhance",
                         "edit"),
                 prices,
                 new GenerationProperties.Tasks(
                         8,
-                        java.time.Duration.ofSeconds(60),
-                        java.time.Duration.ofMinutes(10),
-                        java.time.Duration.ofDays(30),
-                        java.time.Duration.ofSeconds(20))));
+                        Duration.ofSeconds(60),
+                        Duration.ofMinutes(10),
+                        Duration.ofDays(30),
+                        Duration.ofSeconds(20))));
     }
 
     @Test
@@ -96,7 +99,7 @@ class PricingTests {
 
     @Test
     void aCostThatOverflowsFailsInsteadOfWrappingToACheapOne() {
-        org.assertj.core.api.Assertions.assertThatExceptionOfType(ArithmeticException.class)
+        Assertions.assertThatExceptionOfType(ArithmeticException.class)
                 .isThrownBy(() -> seedPrices.credits(ImageSize.LANDSCAPE_4K, Integer.MAX_VALUE));
     }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -114,8 +115,7 @@ class UpstreamChannelsIT {
         assertThat(channels.channels())
                 .extracting(ChannelHealth::name, ChannelHealth::priority, ChannelHealth::model)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("primary", 10, "gpt-image-2-2026-04-21"),
-                        org.assertj.core.groups.Tuple.tuple("backup", 0, "gpt-image-2"));
+                        Tuple.tuple("primary", 10, "gpt-image-2-2026-04-21"), Tuple.tuple("backup", 0, "gpt-image-2"));
     }
 
     @Test
@@ -135,9 +135,7 @@ class UpstreamChannelsIT {
                     .containsExactly(200);
             assertThat(channels.attempts(done.path("id").asString()))
                     .extracting(ProviderAttempt::channel, ProviderAttempt::errorCode)
-                    .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple("primary", "upstream_server_error"),
-                            org.assertj.core.groups.Tuple.tuple("backup", null));
+                    .containsExactly(Tuple.tuple("primary", "upstream_server_error"), Tuple.tuple("backup", null));
         }
         assertThat(BACKUP.requests("cool-1").getFirst().fields()).containsEntry("model", "gpt-image-2");
 

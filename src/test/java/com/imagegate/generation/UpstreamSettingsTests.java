@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class UpstreamSettingsTests {
                 "imagegate.generation.openai.channels.main.weight", "3",
                 "imagegate.generation.openai.channels.main.model", "gpt-image-2");
 
-        var sources = new java.util.ArrayList<ConfigurationPropertySource>();
+        var sources = new ArrayList<ConfigurationPropertySource>();
         ConfigurationPropertySources.from(environment).forEach(sources::add);
         sources.add(new MapConfigurationPropertySource(file));
         var openai = bindSources(sources);

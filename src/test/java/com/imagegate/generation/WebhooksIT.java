@@ -10,10 +10,13 @@ import com.imagegate.testsupport.TricklingServer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,8 +38,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Task webhooks delivered to a real local receiver (a JDK HTTP server), which checks every signature with its own
@@ -71,7 +76,7 @@ class WebhooksIT {
         }
 
         JsonNode json() {
-            return tools.jackson.databind.json.JsonMapper.shared().readTree(body);
+            return JsonMapper.shared().readTree(body);
         }
     }
 
@@ -126,7 +131,7 @@ class WebhooksIT {
             server.start();
             return server;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -209,7 +214,7 @@ class WebhooksIT {
                 }
             }
             return false;
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -434,10 +439,10 @@ class WebhooksIT {
         // As if the task had ended 25 hours ago: the next failure is the last. (The app may be recording the first
         // attempt on the same row at this moment: a deadlock victim here simply tries again.)
         await().atMost(Duration.ofSeconds(10))
-                .ignoreException(org.springframework.dao.CannotAcquireLockException.class)
+                .ignoreException(CannotAcquireLockException.class)
                 .until(() -> jdbc().update(
                                         "update webhook_deliveries set created_at = ? where id = ?",
-                                        java.sql.Timestamp.from(Instant.now().minus(Duration.ofHours(25))),
+                                        Timestamp.from(Instant.now().minus(Duration.ofHours(25))),
                                         deliveryId)
                         == 1);
 

@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One Imagegate node in its own JVM (the test's classpath, {@code ImagegateApplication}), so a test can run several
@@ -90,7 +93,7 @@ public final class AppNode implements AutoCloseable {
     /** SIGTERM, then waits for the JVM to exit; returns its exit code. */
     public int stop(Duration timeout) throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError(name + " did not stop within " + timeout + " after SIGTERM");
         }
@@ -101,7 +104,7 @@ public final class AppNode implements AutoCloseable {
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try {
-            org.awaitility.Awaitility.await()
+            Awaitility.await()
                     .atMost(timeout)
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> {
@@ -121,7 +124,7 @@ public final class AppNode implements AutoCloseable {
                             return false;
                         }
                     });
-        } catch (org.awaitility.core.ConditionTimeoutException slow) {
+        } catch (ConditionTimeoutException slow) {
             process.destroyForcibly();
             throw new AssertionError(name + " was not ready within " + timeout + ":\n" + tail(), slow);
         }

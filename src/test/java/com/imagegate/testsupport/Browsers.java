@@ -1,15 +1,20 @@
 package com.imagegate.testsupport;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Headless Chromium for browser tests, from the machine's packages: nothing is downloaded at test time. The driver is
@@ -43,7 +48,7 @@ public final class Browsers {
                 "--window-size=1280,900",
                 "--user-data-dir=" + tempDir());
         // The console's messages (e.g. Content-Security-Policy refusals) can be read by tests.
-        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(driver).toFile())
                 .usingAnyFreePort()
@@ -56,16 +61,14 @@ public final class Browsers {
     /** Signs a new person up through the sign-up form and waits until the app has taken them in. */
     public static void signUp(ChromeDriver browser, String baseUrl, String email) {
         browser.get(baseUrl + "/signup");
-        browser.findElement(org.openqa.selenium.By.id("email")).sendKeys(email);
-        browser.findElement(org.openqa.selenium.By.id("password")).sendKeys("a-good-password");
-        browser.findElement(org.openqa.selenium.By.cssSelector("form.form button[type=submit]"))
-                .click();
-        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(30))
-                .until(org.openqa.selenium.support.ui.ExpectedConditions.urlContains("/app"));
+        browser.findElement(By.id("email")).sendKeys(email);
+        browser.findElement(By.id("password")).sendKeys("a-good-password");
+        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("/app"));
     }
 
     private static Optional<String> onPath(String name) {
-        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .map(dir -> Path.of(dir, name))
                 .filter(Files::isExecutable)
                 .map(Path::toString)

@@ -457,9 +457,8 @@ public final class FakeOpenAiImages implements AutoCloseable {
         }
         Upload mask = masks.getFirst();
         try {
-            var decoded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(mask.bytes()));
-            var first = javax.imageio.ImageIO.read(
-                    new java.io.ByteArrayInputStream(images.getFirst().bytes()));
+            var decoded = ImageIO.read(new ByteArrayInputStream(mask.bytes()));
+            var first = ImageIO.read(new ByteArrayInputStream(images.getFirst().bytes()));
             if (!mask.contentType().equals("image/png") || decoded == null) {
                 return "invalid_image_format|mask|Invalid mask: must be a PNG image.";
             }

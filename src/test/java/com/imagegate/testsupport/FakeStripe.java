@@ -16,12 +16,15 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -51,7 +54,7 @@ public final class FakeStripe implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", this::handle);
-        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         price("price_pro", "imagegate_pro_monthly", 2900, "month");
         price("price_max", "imagegate_max_monthly", 9900, "month");
@@ -586,7 +589,7 @@ public final class FakeStripe implements AutoCloseable {
         }
     }
 
-    private final java.util.Set<String> declines = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> declines = ConcurrentHashMap.newKeySet();
 
     /**
      * {@code POST /v1/subscriptions/{id}} as Stripe does it for what Imagegate and a customer portal send: {@code
@@ -859,7 +862,7 @@ public final class FakeStripe implements AutoCloseable {
         object.put("livemode", false);
         object.put("created", System.currentTimeMillis() / 1000);
         object.put("metadata", Map.of());
-        objects.put(id, java.util.Collections.synchronizedMap(object));
+        objects.put(id, Collections.synchronizedMap(object));
         return objects.get(id);
     }
 

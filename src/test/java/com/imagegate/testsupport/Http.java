@@ -3,6 +3,8 @@ package com.imagegate.testsupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
+import java.net.HttpCookie;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -10,10 +12,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** A small real-HTTP client for tests, with a cookie jar so it keeps a session like a browser does. */
 public final class Http {
@@ -33,7 +38,7 @@ public final class Http {
      * A client whose connections come from this local address (e.g. {@code 127.0.0.2}: on Linux the whole of
      * 127.0.0.0/8 is the loopback), so the server sees another client address.
      */
-    public Http(int port, java.net.InetAddress localAddress) {
+    public Http(int port, InetAddress localAddress) {
         this(port, localAddress, Map.of());
     }
 
@@ -42,7 +47,7 @@ public final class Http {
         this(port, null, everyRequest);
     }
 
-    private Http(int port, java.net.InetAddress localAddress, Map<String, String> everyRequest) {
+    private Http(int port, InetAddress localAddress, Map<String, String> everyRequest) {
         this.everyRequest = Map.copyOf(everyRequest);
         // With a local address, connect over IPv4 (localhost may resolve to ::1 first).
         this.baseUrl = (localAddress == null ? "http://localhost:" : "http://127.0.0.1:") + port;
@@ -89,16 +94,16 @@ public final class Http {
     }
 
     /** The value of a cookie this client holds. */
-    public java.util.Optional<String> cookie(String name) {
+    public Optional<String> cookie(String name) {
         return cookies.getCookieStore().getCookies().stream()
                 .filter(c -> c.getName().equals(name))
-                .map(java.net.HttpCookie::getValue)
+                .map(HttpCookie::getValue)
                 .findFirst();
     }
 
     /** Posts form fields with the given CSRF token. */
     public HttpResponse<String> post(String actionPath, String csrfToken, Map<String, String> fields) {
-        var body = new java.util.LinkedHashMap<>(fields);
+        var body = new LinkedHashMap<>(fields);
         body.put("_csrf", csrfToken);
         String encoded = body.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
@@ -119,7 +124,7 @@ public final class Http {
     }
 
     /** A GET whose body is read as it comes, line by line (an event stream). */
-    public HttpResponse<java.util.stream.Stream<String>> lines(String path) {
+    public HttpResponse<Stream<String>> lines(String path) {
         try {
             return client.send(
                     HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 
@@ -16,7 +17,7 @@ public final class Screenshots {
         try {
             Path dir = Files.createDirectories(Path.of("target", "screenshots"));
             Path file = dir.resolve(name + ".png");
-            if (browser instanceof org.openqa.selenium.JavascriptExecutor js) {
+            if (browser instanceof JavascriptExecutor js) {
                 js.executeScript("window.scrollTo(0, 0)");
             }
             Files.write(file, browser.getScreenshotAs(OutputType.BYTES));

@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,7 +35,7 @@ public final class TestDatabase {
 
     private static final Pattern SERVER_URL = Pattern.compile("^(jdbc:(?:mysql|mariadb)://[^/?]+)(?:/[^?]*)?(\\?.*)?$");
     private static TestDatabase instance;
-    private final java.util.List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> created = new CopyOnWriteArrayList<>();
 
     private final String serverUrl;
     private final String query;

@@ -6,6 +6,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
@@ -45,7 +49,7 @@ public final class TestImages {
                 .clone();
     }
 
-    private static final java.util.Map<String, byte[]> BOMBS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, byte[]> BOMBS = new ConcurrentHashMap<>();
 
     private static byte[] makePngBomb(int width, int height) {
         var idat = new ByteArrayOutputStream();
@@ -68,7 +72,7 @@ public final class TestImages {
         deflater.end();
         var png = new ByteArrayOutputStream();
         png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        var ihdr = java.nio.ByteBuffer.allocate(13)
+        var ihdr = ByteBuffer.allocate(13)
                 .putInt(width)
                 .putInt(height)
                 .put((byte) 8) // bit depth
@@ -84,15 +88,14 @@ public final class TestImages {
     }
 
     private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
-        byte[] name = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        png.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
+        png.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
         png.writeBytes(name);
         png.writeBytes(data);
         var crc = new CRC32();
         crc.update(name);
         crc.update(data);
-        png.writeBytes(
-                java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        png.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     public static byte[] encode(BufferedImage image, String format) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.imagegate.testsupport.ChromiumBrowser;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,9 +66,7 @@ class LandingPageBrowserIT {
         // The same page in a browser that prefers dark gets the dark palette.
         browser.executeCdpCommand(
                 "Emulation.setEmulatedMedia",
-                java.util.Map.of(
-                        "features",
-                        java.util.List.of(java.util.Map.of("name", "prefers-color-scheme", "value", "dark"))));
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
         assertThat(browser.findElement(By.tagName("body")).getCssValue("background-color"))
                 .isEqualTo("rgba(15, 17, 21, 1)");
     }

@@ -13,6 +13,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -45,7 +46,7 @@ class StudioBrowserIT {
         WebElement n = browser.findElement(By.id("n"));
         n.clear();
         n.sendKeys("2");
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("size"))).selectByValue("1920x1088");
+        new Select(browser.findElement(By.id("size"))).selectByValue("1920x1088");
         wait.until(ExpectedConditions.textToBe(By.id("cost"), "40"));
 
         browser.findElement(By.cssSelector("#generate button[type=submit]")).click();
@@ -81,7 +82,7 @@ class StudioBrowserIT {
         WebElement n = browser.findElement(By.id("n"));
         n.clear();
         n.sendKeys("10");
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("size"))).selectByValue("3824x2160");
+        new Select(browser.findElement(By.id("size"))).selectByValue("3824x2160");
 
         browser.findElement(By.cssSelector("#generate button[type=submit]")).click();
 

@@ -6,6 +6,7 @@ import com.imagegate.testsupport.Browsers;
 import com.imagegate.testsupport.ChromiumBrowser;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import com.imagegate.testsupport.Screenshots;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -224,7 +225,7 @@ class StudioJourneyBrowserIT {
 
     private static String png(String name, int size) throws Exception {
         Path file = Files.createTempFile(name, ".png");
-        var image = new java.awt.image.BufferedImage(size, size, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         ImageIO.write(image, "png", file.toFile());
         return file.toString();
     }

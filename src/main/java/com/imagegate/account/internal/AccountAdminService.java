@@ -14,9 +14,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -37,10 +39,10 @@ class AccountAdminService implements AccountAdmin {
     private final SignupPolicies policies;
     private final Clock clock;
     private final WorkspaceSummaries summaries;
-    private final org.springframework.context.ApplicationEventPublisher events;
+    private final ApplicationEventPublisher events;
 
     AccountAdminService(
-            org.springframework.context.ApplicationEventPublisher events,
+            ApplicationEventPublisher events,
             JdbcClient jdbc,
             Users users,
             Workspaces workspaces,
@@ -117,7 +119,7 @@ class AccountAdminService implements AccountAdmin {
                         instant(rs, "created_at")))
                 .list()
                 .stream()
-                .sorted(java.util.Comparator.comparing(WorkspaceMember::role))
+                .sorted(Comparator.comparing(WorkspaceMember::role))
                 .toList();
     }
 

@@ -6,6 +6,7 @@ import com.imagegate.account.AccountProperties;
 import com.imagegate.account.Accounts;
 import com.imagegate.account.Mailboxes;
 import com.imagegate.account.Member;
+import com.imagegate.account.Role;
 import com.imagegate.account.SessionsRevoked;
 import com.imagegate.account.SignUp;
 import com.imagegate.account.UserDeleted;
@@ -17,6 +18,7 @@ import com.imagegate.credits.Grant;
 import com.imagegate.credits.LotSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -327,7 +329,7 @@ class AccountService implements Accounts {
             return false;
         }
         return users.findByEmail(normalized)
-                .filter(user -> !user.deleted() && user.enabled() && user.role() == com.imagegate.account.Role.ADMIN)
+                .filter(user -> !user.deleted() && user.enabled() && user.role() == Role.ADMIN)
                 .isPresent();
     }
 
@@ -342,7 +344,7 @@ class AccountService implements Accounts {
 
     @Override
     @Transactional(readOnly = true)
-    public java.util.List<String> linkedSignInMethods(String userId) {
+    public List<String> linkedSignInMethods(String userId) {
         return identities.findByUserId(userId).stream()
                 .map(Identity::provider)
                 .sorted()

@@ -2,6 +2,7 @@ package com.imagegate.account.internal;
 
 import com.imagegate.account.AccountException;
 import com.imagegate.account.SignUp;
+import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
@@ -29,7 +30,7 @@ class AccountUserDetailsService implements UserDetailsService {
         }
         return users.findByEmail(normalized)
                 .filter(user -> user.passwordHash() != null && !user.deleted())
-                .map(user -> org.springframework.security.core.userdetails.User.withUsername(user.email())
+                .map(user -> User.withUsername(user.email())
                         .password(user.passwordHash())
                         .authorities(user.role().authority())
                         .disabled(!user.enabled() || (mailer.isConfigured() && !user.emailVerified()))

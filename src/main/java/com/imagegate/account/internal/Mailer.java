@@ -11,6 +11,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mail.MailException;
 import org.springframework.mail.SimpleMailMessage;
@@ -32,11 +33,7 @@ class Mailer implements MailOutbox {
     private final JdbcClient jdbc;
     private final Clock clock;
 
-    Mailer(
-            ObjectProvider<JavaMailSender> sender,
-            org.springframework.core.env.Environment environment,
-            JdbcClient jdbc,
-            Clock clock) {
+    Mailer(ObjectProvider<JavaMailSender> sender, Environment environment, JdbcClient jdbc, Clock clock) {
         this.sender = sender.getIfAvailable();
         this.from = environment.getProperty("imagegate.accounts.mail-from", "Imagegate <no-reply@localhost>");
         this.jdbc = jdbc;

@@ -1,5 +1,7 @@
 package com.imagegate.account.internal;
 
+import com.imagegate.account.WorkspaceRole;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
 
@@ -7,7 +9,7 @@ interface Memberships extends JpaRepository<Membership, String> {
 
     Optional<Membership> findByWorkspaceIdAndUserId(String workspaceId, String userId);
 
-    java.util.List<Membership> findByWorkspaceId(String workspaceId);
+    List<Membership> findByWorkspaceId(String workspaceId);
 
-    long countByWorkspaceIdAndRole(String workspaceId, com.imagegate.account.WorkspaceRole role);
+    long countByWorkspaceIdAndRole(String workspaceId, WorkspaceRole role);
 }

@@ -1,6 +1,7 @@
 package com.imagegate.account.internal;
 
 import com.imagegate.account.AccountException;
+import com.imagegate.account.Accounts;
 import com.imagegate.account.SignUp;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -10,6 +11,8 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Turns a provider identity into one of our users: the identity already linked; else the account with the same
@@ -87,7 +90,7 @@ class OAuthSignIn {
         if (!user.emailVerified()) {
             log.info("Refused to link a {} identity to user {}, whose email was never verified", provider, user.id());
             throw refused(
-                    com.imagegate.account.Accounts.UNVERIFIED_ACCOUNT_ERROR,
+                    Accounts.UNVERIFIED_ACCOUNT_ERROR,
                     "An account already uses this email address, but the address was never confirmed, so this sign-in"
                             + " cannot be linked to it.");
         }
@@ -98,8 +101,7 @@ class OAuthSignIn {
 
     /** The address of the browser signing in, when this runs within its request. */
     private static String clientAddress() {
-        return org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
-                        instanceof org.springframework.web.context.request.ServletRequestAttributes attributes
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
                 ? attributes.getRequest().getRemoteAddr()
                 : null;
     }

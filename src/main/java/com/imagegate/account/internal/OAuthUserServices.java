@@ -1,5 +1,6 @@
 package com.imagegate.account.internal;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
@@ -12,6 +13,8 @@ import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
 import org.springframework.security.oauth2.client.userinfo.DefaultOAuth2UserService;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserRequest;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.core.user.DefaultOAuth2User;
@@ -94,9 +97,9 @@ class OAuthUserServices {
         private final String email;
 
         SignedInOidcUser(
-                java.util.Collection<? extends org.springframework.security.core.GrantedAuthority> authorities,
-                org.springframework.security.oauth2.core.oidc.OidcIdToken idToken,
-                org.springframework.security.oauth2.core.oidc.OidcUserInfo userInfo,
+                Collection<? extends GrantedAuthority> authorities,
+                OidcIdToken idToken,
+                OidcUserInfo userInfo,
                 String email) {
             super(authorities, idToken, userInfo);
             this.email = email;
@@ -114,7 +117,7 @@ class OAuthUserServices {
         private final String email;
 
         SignedInOAuth2User(
-                java.util.Collection<? extends org.springframework.security.core.GrantedAuthority> authorities,
+                Collection<? extends GrantedAuthority> authorities,
                 Map<String, Object> attributes,
                 String nameKey,
                 String email) {

@@ -17,6 +17,7 @@ import org.jobrunr.jobs.annotations.Recurring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
@@ -112,7 +113,7 @@ public class SharedSignInThrottle implements SignInThrottle {
         for (int attempt = 1; ; attempt++) {
             try {
                 return countOnce(scope, limit);
-            } catch (org.springframework.dao.PessimisticLockingFailureException deadlock) {
+            } catch (PessimisticLockingFailureException deadlock) {
                 if (attempt >= 5) {
                     throw deadlock;
                 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -146,7 +147,7 @@ class TeamService implements Teams {
                 "You are invited to " + workspace.summary().name() + " on Imagegate",
                 "You have been invited to join the workspace \""
                         + workspace.summary().name() + "\" on Imagegate as "
-                        + role.name().toLowerCase(java.util.Locale.ROOT) + ".\n\nAccept the invitation here:\n"
+                        + role.name().toLowerCase(Locale.ROOT) + ".\n\nAccept the invitation here:\n"
                         + accounts.link("/invitations/accept?token=" + token)
                         + "\n\nSign in (or sign up) with this email address. The link works once and expires in 7 days.");
     }

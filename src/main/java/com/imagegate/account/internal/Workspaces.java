@@ -1,14 +1,16 @@
 package com.imagegate.account.internal;
 
+import jakarta.persistence.LockModeType;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 
 interface Workspaces extends JpaRepository<Workspace, String> {
 
     /** Locks the workspace row so membership changes that must keep an owner are serialized. */
-    @org.springframework.data.jpa.repository.Lock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
     @Query("select w from Workspace w where w.id = :id")
     Optional<Workspace> lock(String id);
 

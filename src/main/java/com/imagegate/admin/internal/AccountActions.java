@@ -9,6 +9,7 @@ import com.imagegate.account.Role;
 import com.imagegate.apikey.ApiKeySummary;
 import com.imagegate.apikey.ApiKeys;
 import java.time.Clock;
+import java.util.Locale;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -96,7 +97,7 @@ class AccountActions {
                 "api_key",
                 keyId,
                 workspaceId,
-                key.prefix() + "… " + key.status(clock.instant()).name().toLowerCase(java.util.Locale.ROOT),
+                key.prefix() + "… " + key.status(clock.instant()).name().toLowerCase(Locale.ROOT),
                 "revoked",
                 why,
                 null);

@@ -15,9 +15,12 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -289,18 +292,18 @@ class AdminPagesController {
                             100)));
         } catch (AdminException invalid) {
             model.addAttribute("problem", invalid.getMessage());
-            model.addAttribute("page", new AuditLog.Page(java.util.List.of(), null));
+            model.addAttribute("page", new AuditLog.Page(List.of(), null));
         }
         return "admin/audit";
     }
 
     /** Runs an action; its message or its refusal is shown on the page it redirects back to. */
-    static String act(RedirectAttributes redirect, String back, java.util.function.Supplier<String> action) {
+    static String act(RedirectAttributes redirect, String back, Supplier<String> action) {
         try {
             redirect.addFlashAttribute("notice", action.get());
         } catch (AdminException refused) {
             redirect.addFlashAttribute("problem", refused.getMessage());
-        } catch (org.springframework.dao.DuplicateKeyException twice) {
+        } catch (DuplicateKeyException twice) {
             redirect.addFlashAttribute("problem", "This action was already done (the form was submitted twice).");
         }
         return "redirect:" + back;

@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Service;
@@ -129,7 +130,7 @@ class AdminReports {
             long signups) {
 
         public String failureRatePercent() {
-            return String.format(java.util.Locale.ROOT, "%.1f%%", usage.failureRate() * 100);
+            return String.format(Locale.ROOT, "%.1f%%", usage.failureRate() * 100);
         }
     }
 }

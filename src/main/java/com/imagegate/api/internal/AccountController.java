@@ -3,6 +3,7 @@ package com.imagegate.api.internal;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.imagegate.apikey.ApiKeyPrincipal;
 import com.imagegate.billing.Plans;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -43,7 +44,7 @@ class AccountController {
 
     /** The caller resolves as the request's principal: the authentication the Bearer filter made. */
     @GetMapping("/api/v1/account")
-    AccountBody account(ApiKeyAuthentication caller, jakarta.servlet.http.HttpServletResponse response) {
+    AccountBody account(ApiKeyAuthentication caller, HttpServletResponse response) {
         ApiKeyPrincipal key = caller.getPrincipal();
         images.readLimit(key, response);
         var workspace = caller.workspace();

@@ -1,11 +1,14 @@
 package com.imagegate.api.internal;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /** An API request refused with a specific status and OpenAI error body. */
 class ApiException extends RuntimeException {
 
     private final int status;
     private final ApiError error;
-    private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     ApiException(int status, ApiError error) {
         super(error.error().message(), null, false, false);
@@ -23,7 +26,7 @@ class ApiException extends RuntimeException {
         return this;
     }
 
-    java.util.Map<String, String> headers() {
+    Map<String, String> headers() {
         return headers;
     }
 

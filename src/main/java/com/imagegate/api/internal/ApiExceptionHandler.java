@@ -1,5 +1,6 @@
 package com.imagegate.api.internal;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
@@ -41,8 +42,7 @@ class ApiExceptionHandler {
      * chain's entry point and access-denied handler; anything else is a 500.
      */
     @ExceptionHandler
-    ResponseEntity<ApiError> other(Exception failure, jakarta.servlet.http.HttpServletRequest request)
-            throws Exception {
+    ResponseEntity<ApiError> other(Exception failure, HttpServletRequest request) throws Exception {
         if (failure instanceof AccessDeniedException || failure instanceof AuthenticationException) {
             throw failure;
         }

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
+import org.slf4j.MDC;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
@@ -68,14 +69,14 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         context.setAuthentication(new ApiKeyAuthentication(key.get(), workspace.get()));
         securityContext.setContext(context);
         // Every log line of this request names the workspace and key (ids only, never the secret).
-        org.slf4j.MDC.put("workspaceId", key.get().workspaceId());
-        org.slf4j.MDC.put("apiKeyId", key.get().keyId());
+        MDC.put("workspaceId", key.get().workspaceId());
+        MDC.put("apiKeyId", key.get().keyId());
         try {
             chain.doFilter(request, response);
         } finally {
             securityContext.clearContext();
-            org.slf4j.MDC.remove("workspaceId");
-            org.slf4j.MDC.remove("apiKeyId");
+            MDC.remove("workspaceId");
+            MDC.remove("apiKeyId");
         }
     }
 

@@ -4,6 +4,9 @@ import com.imagegate.BoundedBodyFilter;
 import com.imagegate.account.Accounts;
 import com.imagegate.api.ApiProperties;
 import com.imagegate.apikey.ApiKeys;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Locale;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,7 +33,7 @@ class ApiSecurityConfiguration {
                 .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys, accounts, errors), AuthorizationFilter.class)
                 // An async dispatch (a long-poll answering) belongs to a request already authorized on its way in;
                 // the stateless chain keeps no context for it to re-check.
-                .authorizeHttpRequests(auth -> auth.dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC)
+                .authorizeHttpRequests(auth -> auth.dispatcherTypeMatchers(DispatcherType.ASYNC)
                         .permitAll()
                         .anyRequest()
                         .authenticated())
@@ -73,11 +76,11 @@ class ApiSecurityConfiguration {
         return registration;
     }
 
-    private static boolean isUpload(jakarta.servlet.http.HttpServletRequest request) {
+    private static boolean isUpload(HttpServletRequest request) {
         String type = request.getContentType();
         return ApiPaths.path(request).equals("/v1/images/edits")
                 && type != null
-                && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/");
+                && type.toLowerCase(Locale.ROOT).startsWith("multipart/");
     }
 
     /** The request id comes first, before Spring Security, so every response carries one. */

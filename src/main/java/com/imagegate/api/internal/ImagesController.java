@@ -1,8 +1,10 @@
 package com.imagegate.api.internal;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.imagegate.api.ApiProperties;
 import com.imagegate.apikey.ApiKeyMode;
 import com.imagegate.apikey.ApiKeyPrincipal;
+import com.imagegate.billing.CurrentPlan;
 import com.imagegate.billing.Plans;
 import com.imagegate.generation.Caller;
 import com.imagegate.generation.GenerationException;
@@ -15,6 +17,7 @@ import com.imagegate.generation.TaskStatus;
 import jakarta.servlet.http.HttpServletResponse;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -33,6 +36,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The async image API (docs/api.md): create a task, read it (or wait for it), cancel it, list them. */
@@ -108,7 +112,7 @@ class ImagesController {
      * plan's limits. The OpenAI drop-in calls it before it reads the request's body or parts, for every request
      * (an SDK's retry too).
      */
-    com.imagegate.billing.CurrentPlan limit(ApiKeyAuthentication caller, HttpServletResponse response) {
+    CurrentPlan limit(ApiKeyAuthentication caller, HttpServletResponse response) {
         ApiKeyPrincipal key = caller.getPrincipal();
         var plan = plans.current(key.workspaceId());
         var usage = limiter.creation(key.workspaceId(), plan.requestsPerMinute());
@@ -123,7 +127,7 @@ class ImagesController {
     }
 
     /** Who is asking, with the limits of the plan {@link #limit} counted against. */
-    Caller caller(ApiKeyAuthentication caller, com.imagegate.billing.CurrentPlan plan) {
+    Caller caller(ApiKeyAuthentication caller, CurrentPlan plan) {
         ApiKeyPrincipal key = caller.getPrincipal();
         return new Caller(
                 key.workspaceId(),
@@ -168,11 +172,9 @@ class ImagesController {
             String object,
             List<TaskBody> data,
 
-            @com.fasterxml.jackson.annotation.JsonProperty("has_more")
-            boolean hasMore,
+            @JsonProperty("has_more") boolean hasMore,
 
-            @com.fasterxml.jackson.annotation.JsonProperty("next_cursor")
-            String nextCursor) {}
+            @JsonProperty("next_cursor") String nextCursor) {}
 
     @GetMapping("/api/v1/images/tasks")
     TaskList list(
@@ -283,7 +285,7 @@ class ImagesController {
         }
         try {
             return Instant.ofEpochSecond(Long.parseLong(value.strip()));
-        } catch (NumberFormatException | java.time.DateTimeException e) {
+        } catch (NumberFormatException | DateTimeException e) {
             throw new InvalidRequestException(name, "invalid_value", name + " must be a Unix time in seconds.");
         }
     }
@@ -299,7 +301,7 @@ class ImagesController {
         }
     }
 
-    private static tools.jackson.databind.JsonNode readJson(byte[] body) {
+    private static JsonNode readJson(byte[] body) {
         try {
             return JsonMapper.shared().readTree(body);
         } catch (JacksonException e) {

@@ -3,6 +3,7 @@ package com.imagegate.billing.internal;
 import com.imagegate.ImagegateProperties;
 import com.imagegate.account.Accounts;
 import com.imagegate.account.Member;
+import com.imagegate.account.WorkspaceSummary;
 import com.imagegate.billing.Billing;
 import com.imagegate.billing.BillingException;
 import com.imagegate.billing.BillingException.Reason;
@@ -18,11 +19,14 @@ import com.stripe.param.checkout.SessionCreateParams;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Starting payments on Stripe's hosted pages; what they lead to is written by {@link StripeWebhooks} only. */
 @Service
@@ -199,21 +203,21 @@ class BillingService implements Billing {
                 String customer = store.customerOf(workspaceId).orElse(subscription.getCustomer());
                 var quote = stripe.previewUpgrade(
                         customer, live.id(), itemId, stripe.priceId(plan.stripePrice()), prorationDate);
-                long due = java.util.Objects.requireNonNullElse(quote.getAmountDue(), 0L);
-                long untaxed = Math.min(due, java.util.Objects.requireNonNullElse(quote.getTotalExcludingTax(), due));
+                long due = Objects.requireNonNullElse(quote.getAmountDue(), 0L);
+                long untaxed = Math.min(due, Objects.requireNonNullElse(quote.getTotalExcludingTax(), due));
                 var change = new PlanChange(
                         planId,
                         plan.name(),
                         PlanChange.Kind.UPGRADE,
                         due,
-                        java.util.Objects.requireNonNullElse(quote.getCurrency(), plan.currency()),
+                        Objects.requireNonNullElse(quote.getCurrency(), plan.currency()),
                         Math.min(
                                 InvoiceCredits.share(
                                         plan.creditsPerPeriod() - current.creditsPerPeriod(),
                                         untaxed,
                                         plan.priceCents() - current.priceCents()),
                                 InvoiceCredits.share(plan.creditsPerPeriod(), untaxed, plan.priceCents())),
-                        java.time.Instant.ofEpochSecond(prorationDate),
+                        Instant.ofEpochSecond(prorationDate),
                         plan.priceCents(),
                         prorationDate);
                 if (apply) {
@@ -295,7 +299,7 @@ class BillingService implements Billing {
     }
 
     @Override
-    public List<Revenue> revenue(java.time.Instant from, java.time.Instant to) {
+    public List<Revenue> revenue(Instant from, Instant to) {
         return store.revenue(from, to);
     }
 
@@ -334,7 +338,7 @@ class BillingService implements Billing {
     }
 
     @Override
-    @org.springframework.transaction.annotation.Transactional
+    @Transactional
     public Optional<BillingFlag> resolveFlag(String flagId) {
         var open = store.openFlags().stream().filter(f -> f.id().equals(flagId)).findFirst();
         if (open.isPresent() && store.resolveFlag(flagId, clock.instant()) == 1) {
@@ -393,9 +397,8 @@ class BillingService implements Billing {
         requireConfigured();
         requireManager(member);
         String workspaceId = member.workspace().id();
-        boolean suspended = accounts.workspace(workspaceId)
-                .map(com.imagegate.account.WorkspaceSummary::suspended)
-                .orElse(true);
+        boolean suspended =
+                accounts.workspace(workspaceId).map(WorkspaceSummary::suspended).orElse(true);
         if (suspended || store.openDispute(workspaceId)) {
             throw new BillingException(
                     Reason.PURCHASES_SUSPENDED,

@@ -1,6 +1,7 @@
 package com.imagegate.billing.internal;
 
 import com.imagegate.Ids;
+import com.imagegate.billing.Billing;
 import com.imagegate.billing.BillingFlag;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -420,13 +421,12 @@ class BillingStore {
     }
 
     /** Gross payments per currency created in {@code [from, to)}. */
-    java.util.List<com.imagegate.billing.Billing.Revenue> revenue(java.time.Instant from, java.time.Instant to) {
+    List<Billing.Revenue> revenue(Instant from, Instant to) {
         return jdbc.query(
                 "select currency, sum(amount_cents) as cents, count(*) as n from billing_payments"
                         + " where created_at >= ? and created_at < ? group by currency order by currency",
-                (rs, row) -> new com.imagegate.billing.Billing.Revenue(
-                        rs.getString("currency"), rs.getLong("cents"), rs.getLong("n")),
-                java.time.LocalDateTime.ofInstant(from, java.time.ZoneOffset.UTC),
-                java.time.LocalDateTime.ofInstant(to, java.time.ZoneOffset.UTC));
+                (rs, row) -> new Billing.Revenue(rs.getString("currency"), rs.getLong("cents"), rs.getLong("n")),
+                LocalDateTime.ofInstant(from, ZoneOffset.UTC),
+                LocalDateTime.ofInstant(to, ZoneOffset.UTC));
     }
 }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.Period;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -138,7 +139,7 @@ class CheckoutEvents {
     private static Period parsePeriod(String value, Period fallback) {
         try {
             return value == null ? fallback : Period.parse(value);
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             return fallback;
         }
     }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -108,7 +109,7 @@ final class InvoiceCredits {
         Optional<PlanProperties.Subscription> from = invoice.lines().stream()
                 .filter(line -> line.proration() && line.amount() < 0 && line.plan() != null)
                 .map(line -> plans.get(line.plan()))
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .findFirst();
         long fromCredits =
                 from.map(PlanProperties.Subscription::creditsPerPeriod).orElse(0L);

@@ -3,6 +3,7 @@ package com.imagegate.billing.internal;
 import com.imagegate.billing.BillingException;
 import com.imagegate.billing.BillingProperties;
 import com.stripe.StripeClient;
+import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Charge;
 import com.stripe.model.Customer;
@@ -98,7 +99,7 @@ public class StripeGateway {
             if (configured.startsWith("price_")) {
                 try {
                     return Optional.of(client().v1().prices().retrieve(configured));
-                } catch (com.stripe.exception.InvalidRequestException missing) {
+                } catch (InvalidRequestException missing) {
                     return Optional.<Price>empty();
                 }
             }

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -128,7 +129,7 @@ public class StripeWebhooks {
             return new Result(200, Objects.requireNonNullElse(outcome, "done"));
         } catch (DuplicateKeyException duplicate) {
             return new Result(200, "Duplicate: " + id + " was processed already.");
-        } catch (RetryLater | org.springframework.dao.DataIntegrityViolationException e) {
+        } catch (RetryLater | DataIntegrityViolationException e) {
             log.warn("Stripe event {} ({}) not applied, Stripe will retry: {}", id, type, e.getMessage());
             return new Result(503, "Not applied yet.");
         }

@@ -1,6 +1,7 @@
 package com.imagegate.billing.internal;
 
 import com.imagegate.billing.Catalog;
+import com.imagegate.billing.PlanProperties;
 import com.stripe.model.Price;
 import com.stripe.model.Subscription;
 import com.stripe.model.SubscriptionItem;
@@ -50,7 +51,7 @@ record SubscriptionState(
 
     /** The catalog plan whose configured price (an id, or a lookup key resolved through Stripe) is {@code priceId}. */
     static String planOfPriceId(String priceId, Catalog catalog, StripeGateway gateway) {
-        for (Map.Entry<String, com.imagegate.billing.PlanProperties.Subscription> entry :
+        for (Map.Entry<String, PlanProperties.Subscription> entry :
                 catalog.subscriptionsById().entrySet()) {
             String configured = entry.getValue().stripePrice();
             if (configured != null && (configured.equals(priceId) || priceId.equals(gateway.priceId(configured)))) {
@@ -61,7 +62,7 @@ record SubscriptionState(
     }
 
     private static String planOf(Price price, Catalog catalog, StripeGateway gateway) {
-        for (Map.Entry<String, com.imagegate.billing.PlanProperties.Subscription> entry :
+        for (Map.Entry<String, PlanProperties.Subscription> entry :
                 catalog.subscriptionsById().entrySet()) {
             String configured = entry.getValue().stripePrice();
             if (configured == null) {

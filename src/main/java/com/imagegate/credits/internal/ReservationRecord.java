@@ -4,6 +4,7 @@ import com.imagegate.credits.IllegalTransitionException;
 import com.imagegate.credits.Reservation;
 import com.imagegate.credits.Settlement;
 import java.time.Instant;
+import java.util.Objects;
 
 /** A reservation's stored state, and the rules of its one transition from HELD to CAPTURED or RELEASED. */
 record ReservationRecord(
@@ -68,7 +69,7 @@ record ReservationRecord(
     boolean sameAs(String workspaceId, long credits, String apiKeyId) {
         return this.workspaceId.equals(workspaceId)
                 && this.credits == credits
-                && java.util.Objects.equals(this.apiKeyId, apiKeyId);
+                && Objects.equals(this.apiKeyId, apiKeyId);
     }
 
     ReservationRecord settled(long captured, long released, Instant now) {

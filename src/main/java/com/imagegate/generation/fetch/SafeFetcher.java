@@ -3,6 +3,7 @@ package com.imagegate.generation.fetch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -216,8 +218,7 @@ public class SafeFetcher implements AutoCloseable {
                             ? "the URL's host is not a public address"
                             : "the URL's host could not be found");
         }
-        if (e instanceof java.net.SocketTimeoutException
-                || e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+        if (e instanceof SocketTimeoutException || e instanceof ConnectTimeoutException) {
             return new FetchException("the URL did not answer in time");
         }
         return new FetchException(

@@ -12,6 +12,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The webhook of one task ending. Written in the transaction that ends the task (so an ending is never without its
@@ -122,7 +123,7 @@ class Delivery extends AssignedIdEntity<String> {
                 taskId,
                 url,
                 taskStatus,
-                status.name().toLowerCase(java.util.Locale.ROOT),
+                status.name().toLowerCase(Locale.ROOT),
                 attempts,
                 lastStatusCode,
                 lastError,

@@ -7,6 +7,7 @@ import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.Objects;
 
 /** An Idempotency-Key a workspace used, the digest of the body it came with, and the task it made. */
 @Entity
@@ -28,14 +29,12 @@ class IdempotencyKey extends AssignedIdEntity<IdempotencyKey.Id> {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Id id
-                    && java.util.Objects.equals(workspaceId, id.workspaceId)
-                    && java.util.Objects.equals(key, id.key);
+            return other instanceof Id id && Objects.equals(workspaceId, id.workspaceId) && Objects.equals(key, id.key);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hash(workspaceId, key);
+            return Objects.hash(workspaceId, key);
         }
     }
 

@@ -10,6 +10,7 @@ import com.imagegate.generation.upstream.AttemptLog;
 import com.imagegate.generation.upstream.ChannelRegistry;
 import com.imagegate.generation.upstream.OpenAiClient;
 import com.imagegate.generation.upstream.OpenAiProvider;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -53,10 +54,7 @@ class ProviderConfiguration {
 
     @Bean
     AttemptLog upstreamAttemptLog(
-            JdbcClient jdbc,
-            GenerationProperties properties,
-            Clock clock,
-            io.micrometer.core.instrument.MeterRegistry registry) {
+            JdbcClient jdbc, GenerationProperties properties, Clock clock, MeterRegistry registry) {
         return new AttemptLog(jdbc, properties.tasks().retention(), clock, registry);
     }
 

@@ -9,6 +9,7 @@ import com.imagegate.generation.fetch.FetchException;
 import com.imagegate.generation.fetch.SafeFetcher;
 import com.imagegate.generation.storage.ImageStore;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,7 +125,7 @@ class ReferenceImages implements DisposableBean {
         try (var in = file.content()) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -171,7 +172,7 @@ class ReferenceImages implements DisposableBean {
                     .content()) {
                 images.add(in.readAllBytes());
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
         return images;

@@ -2,10 +2,12 @@ package com.imagegate.generation.internal;
 
 import com.imagegate.generation.GenerationProperties;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.jobrunr.scheduling.JobScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +34,7 @@ class TaskDispatcher implements DisposableBean {
     private final Tasks tasks;
     private final Semaphore localSlots;
     private final ExecutorService local = Executors.newVirtualThreadPerTaskExecutor();
-    private final java.time.Duration drainTimeout;
+    private final Duration drainTimeout;
     private volatile boolean draining;
 
     TaskDispatcher(
@@ -94,7 +96,7 @@ class TaskDispatcher implements DisposableBean {
     public void destroy() throws InterruptedException {
         draining = true;
         local.shutdown();
-        if (!local.awaitTermination(drainTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (!local.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
             log.warn(
                     "Shutting down with tasks still rendering after {}; another node takes them over when their"
                             + " leases run out",

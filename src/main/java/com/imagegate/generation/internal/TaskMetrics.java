@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.time.Instant;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,7 +39,7 @@ class TaskMetrics {
     }
 
     /** A node started rendering the task: how long it waited since it was accepted. */
-    void started(Task task, java.time.Instant now) {
+    void started(Task task, Instant now) {
         Timer.builder("imagegate.tasks.queue")
                 .description("Time from accepting a task to a node starting it")
                 .tags("kind", task.kind())

@@ -10,6 +10,7 @@ import com.imagegate.generation.provider.ImageProvider;
 import com.imagegate.generation.provider.ImageRequest;
 import com.imagegate.generation.provider.ProviderException;
 import com.imagegate.generation.storage.ImageStore;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -81,7 +83,7 @@ class TaskRunner implements DisposableBean {
         this.tasks = tasks;
         this.images = images;
         this.credits = credits;
-        this.providers = providers.stream().collect(java.util.stream.Collectors.toMap(ImageProvider::name, p -> p));
+        this.providers = providers.stream().collect(Collectors.toMap(ImageProvider::name, p -> p));
         this.store = store;
         this.referenceImages = referenceImages;
         this.waiters = waiters;
@@ -251,7 +253,7 @@ class TaskRunner implements DisposableBean {
     private static String nodeName() {
         try {
             return InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "node";
         }
     }

@@ -5,6 +5,8 @@ import com.imagegate.generation.TaskBody;
 import com.imagegate.generation.WebhookProperties;
 import com.imagegate.generation.fetch.FetchException;
 import com.imagegate.generation.fetch.SafeFetcher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +73,7 @@ public class WebhookDeliverer implements DisposableBean {
         return thread;
     });
 
-    private final io.micrometer.core.instrument.MeterRegistry registry;
+    private final MeterRegistry registry;
 
     WebhookDeliverer(
             Deliveries deliveries,
@@ -84,7 +87,7 @@ public class WebhookDeliverer implements DisposableBean {
             WebhookProperties properties,
             FetchProperties fetch,
             Clock clock,
-            io.micrometer.core.instrument.MeterRegistry registry) {
+            MeterRegistry registry) {
         this.registry = registry;
         this.deliveries = deliveries;
         this.attempts = attempts;
@@ -175,7 +178,7 @@ public class WebhookDeliverer implements DisposableBean {
                 next = candidate;
             }
         }
-        io.micrometer.core.instrument.Counter.builder("imagegate.webhooks.attempts")
+        Counter.builder("imagegate.webhooks.attempts")
                 .description("Webhook delivery attempts, by outcome")
                 .tag("outcome", error == null ? "delivered" : outcome == Delivery.Status.FAILED ? "gave_up" : "retry")
                 .register(registry)
@@ -233,7 +236,7 @@ public class WebhookDeliverer implements DisposableBean {
         if (delay <= LOCAL_HORIZON.toMillis()) {
             try {
                 timer.schedule(() -> runLocally(deliveryId), delay, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            } catch (RejectedExecutionException shuttingDown) {
                 // the JobRunr job makes the attempt
             }
         }

@@ -5,6 +5,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +68,7 @@ class WorkspaceWebhookSecret extends AssignedIdEntity<String> {
         return secrets;
     }
 
-    void rotate(String newSecret, Instant now, java.time.Duration grace) {
+    void rotate(String newSecret, Instant now, Duration grace) {
         this.previousSecret = this.secret;
         this.previousValidUntil = grace.isZero() ? null : now.plus(grace);
         this.secret = newSecret;

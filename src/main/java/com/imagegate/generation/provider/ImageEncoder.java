@@ -2,6 +2,7 @@ package com.imagegate.generation.provider;
 
 import com.imagegate.generation.OutputFormat;
 import com.luciad.imageio.webp.WebPWriteParam;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,7 +38,7 @@ public final class ImageEncoder {
         BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
         var g = rgb.createGraphics();
         try {
-            g.drawImage(image, 0, 0, java.awt.Color.WHITE, null);
+            g.drawImage(image, 0, 0, Color.WHITE, null);
         } finally {
             g.dispose();
         }

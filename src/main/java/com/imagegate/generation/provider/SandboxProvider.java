@@ -3,13 +3,18 @@ package com.imagegate.generation.provider;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.ImageGuard;
 import com.imagegate.generation.ImageSize;
+import java.awt.AlphaComposite;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.ConvolveOp;
+import java.awt.image.Kernel;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,9 +98,9 @@ public class SandboxProvider implements ImageProvider {
         } finally {
             g.dispose();
         }
-        var sharpen = new java.awt.image.ConvolveOp(
-                new java.awt.image.Kernel(3, 3, new float[] {0, -0.25f, 0, -0.25f, 2f, -0.25f, 0, -0.25f, 0}),
-                java.awt.image.ConvolveOp.EDGE_NO_OP,
+        var sharpen = new ConvolveOp(
+                new Kernel(3, 3, new float[] {0, -0.25f, 0, -0.25f, 2f, -0.25f, 0, -0.25f, 0}),
+                ConvolveOp.EDGE_NO_OP,
                 null);
         BufferedImage sharpened = sharpen.filter(scaled, null);
         return new GeneratedImage(ImageEncoder.encode(sharpened, format), width, height, format);
@@ -111,7 +116,7 @@ public class SandboxProvider implements ImageProvider {
             return image;
         } catch (ImageGuard.TooLarge e) {
             throw new ProviderException(ImageGuard.TooLarge.CODE, e.getMessage(), false);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ProviderException("invalid_image", "The reference image could not be decoded.", false);
         }
     }
@@ -130,7 +135,7 @@ public class SandboxProvider implements ImageProvider {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.drawImage(reference, 0, 0, width, height, null);
             // Nearest neighbour: a mask's edge stays an edge.
-            m.setComposite(java.awt.AlphaComposite.Src);
+            m.setComposite(AlphaComposite.Src);
             m.drawImage(mask, 0, 0, width, height, null);
         } finally {
             g.dispose();
@@ -237,7 +242,7 @@ public class SandboxProvider implements ImageProvider {
         return hash ^ (index * 0x9E3779B97F4A7C15L);
     }
 
-    private static List<String> wrap(String text, java.awt.FontMetrics metrics, int maxWidth, int maxLines) {
+    private static List<String> wrap(String text, FontMetrics metrics, int maxWidth, int maxLines) {
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         for (String word : text.strip().split("\\s+")) {

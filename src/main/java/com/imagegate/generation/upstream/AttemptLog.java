@@ -3,6 +3,9 @@ package com.imagegate.generation.upstream;
 import com.imagegate.Ids;
 import com.imagegate.generation.ChannelTraffic;
 import com.imagegate.generation.ProviderAttempt;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,18 +35,17 @@ public class AttemptLog {
     static final int LATENCY_SAMPLE = 10_000;
 
     private final JdbcClient jdbc;
-    private final io.micrometer.core.instrument.MeterRegistry registry;
+    private final MeterRegistry registry;
     private final Duration retention;
     private final Clock clock;
 
     /** @param retention how long attempts are kept (as long as the images: {@code imagegate.generation.tasks.retention}) */
     public AttemptLog(JdbcClient jdbc, Duration retention, Clock clock) {
-        this(jdbc, retention, clock, new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
+        this(jdbc, retention, clock, new CompositeMeterRegistry());
     }
 
     /** As above, also timing every call on {@code imagegate.provider.calls} by channel, endpoint and outcome. */
-    public AttemptLog(
-            JdbcClient jdbc, Duration retention, Clock clock, io.micrometer.core.instrument.MeterRegistry registry) {
+    public AttemptLog(JdbcClient jdbc, Duration retention, Clock clock, MeterRegistry registry) {
         this.registry = registry;
         this.jdbc = jdbc;
         this.retention = retention;
@@ -69,7 +71,7 @@ public class AttemptLog {
 
     /** Records one call; a failure to record is logged, never allowed to fail the task. */
     void record(ProviderAttempt attempt) {
-        io.micrometer.core.instrument.Timer.builder("imagegate.provider.calls")
+        Timer.builder("imagegate.provider.calls")
                 .description("Calls to the upstream image API")
                 .tags(
                         "channel", attempt.channel(),

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -95,7 +96,7 @@ public class ChannelRegistry implements UpstreamChannels {
         List<Slot> candidates = healthy.isEmpty() ? enabled : healthy;
         Instant readyAt = null;
         int bestPriority = Integer.MIN_VALUE;
-        List<Slot> best = new java.util.ArrayList<>();
+        List<Slot> best = new ArrayList<>();
         for (Slot slot : candidates) {
             Instant ready = notBefore.get(slot.config.name());
             if (ready != null && ready.isAfter(now)) {
@@ -176,7 +177,7 @@ public class ChannelRegistry implements UpstreamChannels {
     @Override
     public List<ChannelTraffic> traffic(Duration window) {
         Map<String, ChannelTraffic> seen = attempts.traffic(clock.instant().minus(window));
-        var shown = new java.util.ArrayList<ChannelTraffic>();
+        var shown = new ArrayList<ChannelTraffic>();
         for (Slot slot : slots) {
             String name = slot.config.name();
             shown.add(seen.getOrDefault(name, new ChannelTraffic(name, 0, 0, null, null)));

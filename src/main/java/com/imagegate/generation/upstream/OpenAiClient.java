@@ -1,6 +1,7 @@
 package com.imagegate.generation.upstream;
 
 import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.ImageGuard;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.fetch.FetchException;
 import com.imagegate.generation.fetch.SafeFetcher;
@@ -54,7 +55,7 @@ public class OpenAiClient implements AutoCloseable {
     private final HttpClient http;
     private final SafeFetcher downloads;
     private final Clock clock;
-    private final com.imagegate.generation.ImageGuard guard;
+    private final ImageGuard guard;
 
     /** Delivered images, or why not. */
     sealed interface Outcome {
@@ -81,7 +82,7 @@ public class OpenAiClient implements AutoCloseable {
             boolean allowPrivateHosts,
             Duration downloadDeadline,
             Clock clock,
-            com.imagegate.generation.ImageGuard guard) {
+            ImageGuard guard) {
         this.guard = guard;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)

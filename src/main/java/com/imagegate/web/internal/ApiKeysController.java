@@ -12,6 +12,7 @@ import com.imagegate.generation.Webhooks;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -179,7 +180,7 @@ class ApiKeysController {
             return "Never";
         }
         var at = expiresAt.atZone(ZoneOffset.UTC);
-        return at.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)
+        return at.toLocalTime().equals(LocalTime.MIDNIGHT)
                 ? "End of " + at.toLocalDate().minusDays(1) + " (UTC)"
                 : WHEN.format(expiresAt);
     }

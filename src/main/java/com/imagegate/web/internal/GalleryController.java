@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The gallery: the workspace's images, newest first, searchable and filterable, 24 tasks a page. The same URL answers
@@ -122,7 +123,7 @@ class GalleryController {
 
         /** This page's URL with a cursor: what the next page is fetched from. */
         String url(String after) {
-            var uri = org.springframework.web.util.UriComponentsBuilder.fromPath("/app/gallery");
+            var uri = UriComponentsBuilder.fromPath("/app/gallery");
             if (!q.isBlank()) uri.queryParam("q", q);
             if (!status.isBlank()) uri.queryParam("status", status);
             if (!size.isBlank()) uri.queryParam("size", size);

@@ -2,10 +2,16 @@ package com.imagegate.web.internal;
 
 import com.imagegate.ImagegateProperties;
 import com.imagegate.billing.Catalog;
+import com.imagegate.generation.GenerationRequests;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.Pricing;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,17 +23,13 @@ class PublicPagesController {
     private final Pricing pricing;
     private final Catalog catalog;
     private final ImagegateProperties properties;
-    private final org.springframework.beans.factory.ObjectProvider<
-                    org.springframework.security.oauth2.client.registration.ClientRegistrationRepository>
-            oauthProviders;
+    private final ObjectProvider<ClientRegistrationRepository> oauthProviders;
 
     PublicPagesController(
             Pricing pricing,
             Catalog catalog,
             ImagegateProperties properties,
-            org.springframework.beans.factory.ObjectProvider<
-                            org.springframework.security.oauth2.client.registration.ClientRegistrationRepository>
-                    oauthProviders) {
+            ObjectProvider<ClientRegistrationRepository> oauthProviders) {
         this.pricing = pricing;
         this.catalog = catalog;
         this.properties = properties;
@@ -64,7 +66,7 @@ class PublicPagesController {
                 "sizes",
                 Arrays.stream(ImageSize.values()).map(ImageSize::wireValue).toList());
         model.addAttribute("prices", sizePrices());
-        model.addAttribute("rules", new java.util.TreeMap<>(com.imagegate.generation.GenerationRequests.rules()));
+        model.addAttribute("rules", new TreeMap<>(GenerationRequests.rules()));
         return "public/docs";
     }
 
@@ -73,10 +75,10 @@ class PublicPagesController {
 
     @GetMapping("/login")
     String login(Model model) {
-        List<SignInProvider> providers = new java.util.ArrayList<>();
+        List<SignInProvider> providers = new ArrayList<>();
         if (oauthProviders.getIfAvailable() instanceof Iterable<?> registrations) {
             for (Object registration : registrations) {
-                var client = (org.springframework.security.oauth2.client.registration.ClientRegistration) registration;
+                var client = (ClientRegistration) registration;
                 providers.add(new SignInProvider(client.getRegistrationId(), client.getClientName()));
             }
         }

@@ -15,15 +15,19 @@ import com.imagegate.generation.Pricing;
 import com.imagegate.generation.TaskQuery;
 import com.imagegate.generation.TaskView;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import org.slf4j.MDC;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -52,7 +56,7 @@ class StudioController {
     }
 
     /** Every studio view (page and fragments) shows links and prices the same way. */
-    @org.springframework.web.bind.annotation.ModelAttribute
+    @ModelAttribute
     void common(Model model) {
         model.addAttribute("files", new Files(properties.baseUrlString()));
         model.addAttribute("enhancementCredits", pricing.enhancementCredits());
@@ -134,7 +138,7 @@ class StudioController {
             return refuse(member, model, response, invalid.getMessage());
         } catch (GenerationException refused) {
             return refused(member, model, response, refused);
-        } catch (java.io.IOException unreadable) {
+        } catch (IOException unreadable) {
             return refuse(member, model, response, "An uploaded file could not be read; try again.");
         }
     }
@@ -171,7 +175,7 @@ class StudioController {
             return refuse(member, model, response, invalid.getMessage());
         } catch (GenerationException refused) {
             return refused(member, model, response, refused);
-        } catch (java.io.IOException unreadable) {
+        } catch (IOException unreadable) {
             return refuse(member, model, response, "The uploaded file could not be read; try again.");
         }
     }
@@ -187,7 +191,7 @@ class StudioController {
                 false,
                 "web",
                 "user:" + member.userId(),
-                org.slf4j.MDC.get("requestId"),
+                MDC.get("requestId"),
                 plans.current(member.workspace().id()).concurrentTasks());
     }
 
@@ -251,18 +255,16 @@ class StudioController {
     /** One of the workspace's results named in a form as {@code task_…:index}. */
     record ResultRef(String taskId, int index) {
 
-        static java.util.Optional<ResultRef> parse(String value) {
+        static Optional<ResultRef> parse(String value) {
             int colon = value == null ? -1 : value.lastIndexOf(':');
             if (colon <= 0) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             try {
                 int index = Integer.parseInt(value.substring(colon + 1));
-                return index < 0
-                        ? java.util.Optional.empty()
-                        : java.util.Optional.of(new ResultRef(value.substring(0, colon), index));
+                return index < 0 ? Optional.empty() : Optional.of(new ResultRef(value.substring(0, colon), index));
             } catch (NumberFormatException e) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
         }
 

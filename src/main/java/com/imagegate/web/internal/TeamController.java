@@ -7,6 +7,7 @@ import com.imagegate.account.WorkspaceRole;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
@@ -38,7 +39,7 @@ class TeamController {
                 "invitations",
                 member.canManageWorkspace() && !member.workspace().personal()
                         ? teams.invitations(member.userId(), member.workspace().id())
-                        : java.util.List.of());
+                        : List.of());
         model.addAttribute("roles", WorkspaceRole.values());
         return "team/members";
     }

@@ -25,6 +25,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Usage by day and by key, for a date range (UTC days, the last 30 by default), as a page or a CSV download. */
 @Controller
@@ -127,7 +128,7 @@ class UsageController {
 
     /** The chart's data: credits spent and failures per day (chart.js in frontend-assets draws it). */
     static String chart(List<DayTotals> days) {
-        var json = tools.jackson.databind.json.JsonMapper.shared().createObjectNode();
+        var json = JsonMapper.shared().createObjectNode();
         var dates = json.putArray("days");
         days.forEach(d -> dates.add(d.day().toString()));
         var series = json.putArray("series");

@@ -1,7 +1,16 @@
 package com.imagegate.web.internal;
 
+import com.imagegate.account.Accounts;
 import com.imagegate.account.SignInThrottle;
 import com.imagegate.billing.BillingProperties;
+import com.imagegate.generation.StorageProperties;
+import com.imagegate.web.OperationsProperties;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
@@ -10,16 +19,21 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserRequest;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.core.user.OAuth2User;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
 import org.springframework.security.web.util.matcher.RequestHeaderRequestMatcher;
 
@@ -36,8 +50,7 @@ class WebSecurityConfiguration {
      */
     @Bean
     @Order(10)
-    SecurityFilterChain operationsSecurity(HttpSecurity http, com.imagegate.web.OperationsProperties operations)
-            throws Exception {
+    SecurityFilterChain operationsSecurity(HttpSecurity http, OperationsProperties operations) throws Exception {
         return http.securityMatcher(EndpointRequest.toAnyEndpoint())
                 .authorizeHttpRequests(auth -> auth.requestMatchers(EndpointRequest.to("health", "info"))
                         .permitAll()
@@ -56,8 +69,8 @@ class WebSecurityConfiguration {
     SecurityFilterChain webSecurity(
             HttpSecurity http,
             SignInThrottle signInThrottle,
-            com.imagegate.account.Accounts accounts,
-            com.imagegate.generation.StorageProperties storage,
+            Accounts accounts,
+            StorageProperties storage,
             ObjectProvider<ClientRegistrationRepository> oauthProviders,
             ObjectProvider<OAuth2UserService<OidcUserRequest, OidcUser>> oidcUsers,
             ObjectProvider<OAuth2UserService<OAuth2UserRequest, OAuth2User>> oauthUsers,
@@ -103,8 +116,7 @@ class WebSecurityConfiguration {
                         WebSecurityConfiguration::htmxSignInRedirect,
                         new RequestHeaderRequestMatcher("HX-Request", "true")))
                 .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
-                        new org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint("/login"),
-                        org.springframework.security.web.util.matcher.AnyRequestMatcher.INSTANCE))
+                        new LoginUrlAuthenticationEntryPoint("/login"), AnyRequestMatcher.INSTANCE))
                 .headers(headers -> headers.contentSecurityPolicy(csp ->
                         csp.policyDirectives("default-src 'self'; img-src 'self' data: blob:" + imageOrigins(storage)
                                 + "; style-src 'self'; script-src 'self';"
@@ -117,7 +129,7 @@ class WebSecurityConfiguration {
      * CSRF token. Such a call goes without one only when the browser itself says it comes from one of our own pages
      * ({@code Sec-Fetch-Site: same-origin}, a header no page can set); the admin role is required all the same.
      */
-    private static boolean sameOriginJobRunrCall(jakarta.servlet.http.HttpServletRequest request) {
+    private static boolean sameOriginJobRunrCall(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         return path.startsWith("/admin/jobrunr/api/") && "same-origin".equals(request.getHeader("Sec-Fetch-Site"));
     }
@@ -127,7 +139,7 @@ class WebSecurityConfiguration {
      * cannot tell whether an account exists (the page's message mentions confirming the email).
      */
     private static AuthenticationFailureHandler signInFailures() {
-        var handler = new org.springframework.security.web.authentication.SimpleUrlAuthenticationFailureHandler();
+        var handler = new SimpleUrlAuthenticationFailureHandler();
         handler.setDefaultFailureUrl("/login?error");
         return handler;
     }
@@ -137,14 +149,10 @@ class WebSecurityConfiguration {
      * do), every other refusal the general one.
      */
     private static void providerSignInFailed(
-            jakarta.servlet.http.HttpServletRequest request,
-            jakarta.servlet.http.HttpServletResponse response,
-            org.springframework.security.core.AuthenticationException failure)
-            throws java.io.IOException {
-        boolean unverifiedAccount =
-                failure instanceof org.springframework.security.oauth2.core.OAuth2AuthenticationException oauth
-                        && com.imagegate.account.Accounts.UNVERIFIED_ACCOUNT_ERROR.equals(
-                                oauth.getError().getErrorCode());
+            HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
+            throws IOException {
+        boolean unverifiedAccount = failure instanceof OAuth2AuthenticationException oauth
+                && Accounts.UNVERIFIED_ACCOUNT_ERROR.equals(oauth.getError().getErrorCode());
         response.sendRedirect(request.getContextPath()
                 + (unverifiedAccount ? "/login?oauth-unverified-account" : "/login?oauth-error"));
     }
@@ -153,7 +161,7 @@ class WebSecurityConfiguration {
      * The admin console: the session's admin authority and, on every request, the admin role in the database, so a
      * demoted admin's still-open session (on any node) loses the console at once. A visitor is sent to sign in.
      */
-    static AuthorizationManager<RequestAuthorizationContext> adminNow(com.imagegate.account.Accounts accounts) {
+    static AuthorizationManager<RequestAuthorizationContext> adminNow(Accounts accounts) {
         return (authentication, context) -> {
             var signedIn = authentication.get();
             boolean admin = signedIn != null
@@ -166,9 +174,9 @@ class WebSecurityConfiguration {
     }
 
     /** The machine itself, and the monitoring addresses an operator listed. */
-    private static AuthorizationManager<RequestAuthorizationContext> fromMonitoring(java.util.List<String> extra) {
-        java.util.List<IpAddressMatcher> allowed = new java.util.ArrayList<>(
-                java.util.List.of(new IpAddressMatcher("127.0.0.0/8"), new IpAddressMatcher("::1")));
+    private static AuthorizationManager<RequestAuthorizationContext> fromMonitoring(List<String> extra) {
+        List<IpAddressMatcher> allowed =
+                new ArrayList<>(List.of(new IpAddressMatcher("127.0.0.0/8"), new IpAddressMatcher("::1")));
         extra.stream().map(String::strip).map(IpAddressMatcher::new).forEach(allowed::add);
         return (authentication, context) -> {
             var request = context.getRequest();
@@ -181,10 +189,8 @@ class WebSecurityConfiguration {
      * it is told to load that page as a whole with {@code HX-Redirect}.
      */
     private static void htmxSignInRedirect(
-            jakarta.servlet.http.HttpServletRequest request,
-            jakarta.servlet.http.HttpServletResponse response,
-            org.springframework.security.core.AuthenticationException denied) {
-        response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_UNAUTHORIZED);
+            HttpServletRequest request, HttpServletResponse response, AuthenticationException denied) {
+        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         response.setHeader("HX-Redirect", request.getContextPath() + "/login");
     }
 
@@ -192,11 +198,11 @@ class WebSecurityConfiguration {
      * Where pages load generated images from besides this server: with S3 storage the links are presigned URLs of the
      * bucket's endpoint (its virtual-hosted bucket names included).
      */
-    static String imageOrigins(com.imagegate.generation.StorageProperties storage) {
-        if (storage.type() != com.imagegate.generation.StorageProperties.Type.S3) {
+    static String imageOrigins(StorageProperties storage) {
+        if (storage.type() != StorageProperties.Type.S3) {
             return "";
         }
-        java.net.URI endpoint = storage.s3().endpoint();
+        URI endpoint = storage.s3().endpoint();
         if (endpoint == null) {
             return " https://*.amazonaws.com";
         }

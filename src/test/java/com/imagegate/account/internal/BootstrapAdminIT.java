@@ -8,12 +8,15 @@ import com.imagegate.testsupport.MariaDbIntegrationTest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.transaction.support.TransactionTemplate;
 
 @ExtendWith(OutputCaptureExtension.class)
@@ -94,7 +97,7 @@ class BootstrapAdminIT {
     }
 
     @Autowired
-    org.springframework.security.crypto.password.PasswordEncoder passwordEncoder;
+    PasswordEncoder passwordEncoder;
 
     @Test
     void anExistingAccountThatNeverVerifiedItsEmailDoesNotKeepItsPassword() {
@@ -104,7 +107,7 @@ class BootstrapAdminIT {
             operator.changeRole(Role.USER, Instant.now());
             operator.changePasswordHash(passwordEncoder.encode("squatters-password-1"), Instant.now());
         });
-        new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+        new JdbcTemplate(dataSource)
                 .update("update users set email_verified = false where email = 'operator@example.com'");
         var squatter = new Http(port);
         squatter.submitForm(
@@ -125,5 +128,5 @@ class BootstrapAdminIT {
     }
 
     @Autowired
-    javax.sql.DataSource dataSource;
+    DataSource dataSource;
 }

@@ -7,6 +7,7 @@ import com.imagegate.generation.TaskView;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.ResponseEntity;
 
 /** How a failed task answers on the drop-in: the status and code the SDKs turn into their error classes. */
 class OpenAiFailureAnswersTests {
@@ -33,7 +34,7 @@ class OpenAiFailureAnswersTests {
                 "x");
     }
 
-    static ApiError.Body body(org.springframework.http.ResponseEntity<Object> answer) {
+    static ApiError.Body body(ResponseEntity<Object> answer) {
         return ((ApiError) answer.getBody()).error();
     }
 

@@ -3,7 +3,9 @@ package com.imagegate.credits.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class HistoryCursorTests {
@@ -21,7 +23,7 @@ class HistoryCursorTests {
         assertThatIllegalArgumentException().isThrownBy(() -> HistoryCursor.decode("not a cursor!"));
         assertThatIllegalArgumentException().isThrownBy(() -> HistoryCursor.decode("YWJj"));
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> HistoryCursor.decode(java.util.Base64.getUrlEncoder()
-                        .encodeToString("c1|notanumber|ent_1".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                .isThrownBy(() -> HistoryCursor.decode(
+                        Base64.getUrlEncoder().encodeToString("c1|notanumber|ent_1".getBytes(StandardCharsets.UTF_8))));
     }
 }

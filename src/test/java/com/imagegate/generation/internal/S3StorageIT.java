@@ -10,8 +10,11 @@ import com.imagegate.testsupport.MariaDbIntegrationTest;
 import com.robothy.s3.rest.LocalS3;
 import com.robothy.s3.rest.bootstrap.LocalS3Mode;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -74,8 +77,8 @@ class S3StorageIT {
         int port;
         try (var socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         LocalS3 server =
                 LocalS3.builder().port(port).mode(LocalS3Mode.IN_MEMORY).build();
@@ -255,7 +258,7 @@ class S3StorageIT {
         String host = uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
         String canonicalRequest = String.join(
                 "\n", "GET", uri.getRawPath(), canonicalQuery, "host:" + host, "", "host", "UNSIGNED-PAYLOAD");
-        String[] scope = java.net.URLDecoder.decode(params.get("X-Amz-Credential"), StandardCharsets.UTF_8)
+        String[] scope = URLDecoder.decode(params.get("X-Amz-Credential"), StandardCharsets.UTF_8)
                 .split("/");
         if (!scope[0].equals(ACCESS_KEY)) {
             return false;

@@ -10,6 +10,7 @@ import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.Quality;
 import com.imagegate.testsupport.TestImages;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -91,7 +92,7 @@ class SandboxProviderTests {
     @Test
     void aReferenceOrMaskOverThePixelLimitFailsTheRenderWithoutBeingDecoded() {
         byte[] bomb = TestImages.pngBomb(33_000, 33_000);
-        byte[] small = TestImages.png(64, 64, java.awt.Color.RED);
+        byte[] small = TestImages.png(64, 64, Color.RED);
         var asReference = new ImageRequest(
                 "task_test",
                 "gpt-image-2",

@@ -9,6 +9,7 @@ import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.provider.ImageEncoder;
 import com.imagegate.testsupport.TestImages;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class ImageChecksTests {
     static byte[] image(int width, int height, OutputFormat format) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         var g = image.createGraphics();
-        g.setColor(java.awt.Color.ORANGE);
+        g.setColor(Color.ORANGE);
         g.fillOval(10, 10, width - 20, height - 20);
         g.dispose();
         return ImageEncoder.encode(image, format);

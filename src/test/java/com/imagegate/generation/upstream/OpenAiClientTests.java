@@ -3,12 +3,16 @@ package com.imagegate.generation.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.ImageGuard;
+import com.imagegate.generation.ImageProperties;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.Quality;
 import com.imagegate.testsupport.FakeOpenAiImages;
 import com.imagegate.testsupport.FakeOpenAiImages.Step;
 import com.imagegate.testsupport.TestImages;
+import java.awt.Color;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.time.Clock;
@@ -17,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +35,7 @@ class OpenAiClientTests {
             true,
             Duration.ofSeconds(30),
             CLOCK,
-            new com.imagegate.generation.ImageGuard(new com.imagegate.generation.ImageProperties(4096L * 4096)));
+            new ImageGuard(new ImageProperties(4096L * 4096)));
 
     @AfterAll
     static void stop() {
@@ -56,12 +61,12 @@ class OpenAiClientTests {
 
     @Test
     void anEditsMaskGoesUpAsItsOwnPngPartBesideTheImages() {
-        byte[] image = TestImages.png(64, 48, java.awt.Color.RED);
-        byte[] mask = TestImages.png(64, 48, new java.awt.Color(0, 0, 0, 0));
+        byte[] image = TestImages.png(64, 48, Color.RED);
+        byte[] mask = TestImages.png(64, 48, new Color(0, 0, 0, 0));
         var call = new UpstreamCall(
                 "gpt-image-2-2026-04-21",
                 "masked edit",
-                List.of(image, TestImages.png(32, 32, java.awt.Color.BLUE)),
+                List.of(image, TestImages.png(32, 32, Color.BLUE)),
                 1,
                 ImageSize.SQUARE_1024,
                 Quality.AUTO,
@@ -159,7 +164,7 @@ class OpenAiClientTests {
     @Test
     void aClosedPortIsAConnectionFailure() throws Exception {
         int port;
-        try (var socket = new java.net.ServerSocket(0)) {
+        try (var socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         var closed = new GenerationProperties.Channel("c", URI.create("http://127.0.0.1:" + port), "k", null, 1, 0);
@@ -170,8 +175,7 @@ class OpenAiClientTests {
 
     static HttpHeaders headers(Map<String, String> values) {
         return HttpHeaders.of(
-                values.entrySet().stream()
-                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()))),
+                values.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()))),
                 (a, b) -> true);
     }
 }

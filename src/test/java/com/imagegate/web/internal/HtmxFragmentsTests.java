@@ -29,21 +29,27 @@ import com.imagegate.account.Role;
 import com.imagegate.account.SignInThrottle;
 import com.imagegate.account.WorkspaceRole;
 import com.imagegate.account.WorkspaceSummary;
+import com.imagegate.billing.BillingProperties;
 import com.imagegate.billing.Catalog;
+import com.imagegate.billing.CurrentPlan;
 import com.imagegate.billing.PlanProperties;
+import com.imagegate.billing.Plans;
 import com.imagegate.generation.Gallery;
 import com.imagegate.generation.GalleryPage;
 import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.Generations;
 import com.imagegate.generation.Pricing;
+import com.imagegate.generation.StorageProperties;
 import com.imagegate.generation.TaskPage;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.TaskView;
+import com.imagegate.web.OperationsProperties;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -74,20 +80,19 @@ class HtmxFragmentsTests {
     @TestConfiguration
     @EnableConfigurationProperties({
         ImagegateProperties.class,
-        com.imagegate.generation.StorageProperties.class,
-        com.imagegate.billing.BillingProperties.class,
-        com.imagegate.web.OperationsProperties.class
+        StorageProperties.class,
+        BillingProperties.class,
+        OperationsProperties.class
     })
     static class Settings {
         @Bean
         Catalog catalog() {
-            return org.mockito.Mockito.mock(Catalog.class);
+            return Mockito.mock(Catalog.class);
         }
 
         @Bean
-        com.imagegate.billing.Plans plans() {
-            return workspaceId ->
-                    new com.imagegate.billing.CurrentPlan("free", "Free", 10, 2, null, false, false, null, null);
+        Plans plans() {
+            return workspaceId -> new CurrentPlan("free", "Free", 10, 2, null, false, false, null, null);
         }
     }
 

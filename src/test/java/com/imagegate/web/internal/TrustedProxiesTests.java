@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.imagegate.web.TrustedProxiesProperties;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.catalina.valves.AccessLogValve;
 import org.apache.catalina.valves.RemoteIpValve;
@@ -53,8 +54,7 @@ class TrustedProxiesTests {
                 .toList();
         assertThat(valves).singleElement().isInstanceOf(TrustedProxiesValve.class);
         RemoteIpValve valve = valves.getFirst();
-        assertThat(java.util.Arrays.stream(valve.getInternalProxies().split(","))
-                        .map(String::strip))
+        assertThat(Arrays.stream(valve.getInternalProxies().split(",")).map(String::strip))
                 .containsExactlyInAnyOrder("172.30.0.10/32", "10.0.5.0/24", "fd00:0:0:0:0:0:0:0/8");
         assertThat(valve.getTrustedProxies()).isNull();
         assertThat(valve.getHostHeader()).isNull();

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpPrincipal;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -77,7 +78,7 @@ final class BridgedExchange extends HttpExchange {
     public void close() {
         try {
             body.close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // Closing a buffer cannot fail; a stream that is already gone is closed.
         }
     }

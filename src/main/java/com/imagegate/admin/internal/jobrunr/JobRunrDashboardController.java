@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -28,6 +29,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
 /**
@@ -118,11 +120,11 @@ class JobRunrDashboardController {
                     "JobRunr's dashboard API failed on {} {}: {}",
                     method,
                     uri,
-                    new String(exchange.bufferedBody(), java.nio.charset.StandardCharsets.UTF_8));
+                    new String(exchange.bufferedBody(), StandardCharsets.UTF_8));
             return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
                     .contentType(MediaType.TEXT_PLAIN)
                     .body("JobRunr could not answer this call; the server log has the details."
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                            .getBytes(StandardCharsets.UTF_8));
         }
         if (change && status / 100 == 2) {
             audit.record(admin, call, before, call.state(storage));
@@ -174,8 +176,7 @@ class JobRunrDashboardController {
         try {
             return URI.create(relative(request, BASE) + (query == null ? "" : "?" + query));
         } catch (IllegalArgumentException e) {
-            throw new org.springframework.web.server.ResponseStatusException(
-                    HttpStatus.BAD_REQUEST, "This address is not one of JobRunr's.");
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "This address is not one of JobRunr's.");
         }
     }
 

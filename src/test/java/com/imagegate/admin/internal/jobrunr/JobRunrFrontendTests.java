@@ -3,6 +3,7 @@ package com.imagegate.admin.internal.jobrunr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +21,7 @@ class JobRunrFrontendTests {
         assertThat(page)
                 .contains("src=\"/admin/jobrunr/dashboard/static/js/index.")
                 .doesNotContain("\"/dashboard");
-        var scripts = java.util.regex.Pattern.compile("src=\"/admin/jobrunr/dashboard/([^\"]+\\.js)\"")
+        var scripts = Pattern.compile("src=\"/admin/jobrunr/dashboard/([^\"]+\\.js)\"")
                 .matcher(page)
                 .results()
                 .map(m -> m.group(1))
