@@ -52,6 +52,15 @@ class ModularityTests {
     }
 
     @Test
+    void theAdminConsoleSaysItBuildsOnWebsShell() {
+        ApplicationModule admin = MODULES.getModuleByName("admin").orElseThrow();
+
+        assertThat(allowed("admin")).contains("web :: shell").doesNotContain("web");
+        assertThat(admin.getDirectDependencies(MODULES).uniqueModules().map(ModularityTests::id))
+                .contains("web");
+    }
+
+    @Test
     void theWallsAroundANestedModuleAreEnforced() {
         // modularityfixture: module shop with an spi named interface and a nested module shop.adapter that may use
         // shop and shop :: spi; the adapter also reaches into shop.internal, and the top-level module outsider uses
