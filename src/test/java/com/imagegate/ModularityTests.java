@@ -79,16 +79,6 @@ class ModularityTests {
                                 .contains("'shop.adapter'"));
     }
 
-    private static String id(ApplicationModule module) {
-        return module.getIdentifier().toString();
-    }
-
-    private static List<String> allowed(String module) {
-        return MODULES.getModuleByName(module).orElseThrow().getAllowedDependencies(MODULES).stream()
-                .map(Object::toString)
-                .toList();
-    }
-
     @Test
     void committedModuleDiagramIsCurrent() throws IOException {
         new Documenter(MODULES).writeModulesAsPlantUml().writeIndividualModulesAsPlantUml();
@@ -100,5 +90,15 @@ class ModularityTests {
         assertThat(Files.readAllLines(committed))
                 .as("docs/modules.puml is stale: copy %s over it", generated)
                 .containsExactlyInAnyOrderElementsOf(Files.readAllLines(generated));
+    }
+
+    private static String id(ApplicationModule module) {
+        return module.getIdentifier().toString();
+    }
+
+    private static List<String> allowed(String module) {
+        return MODULES.getModuleByName(module).orElseThrow().getAllowedDependencies(MODULES).stream()
+                .map(Object::toString)
+                .toList();
     }
 }
