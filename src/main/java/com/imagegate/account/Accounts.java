@@ -13,9 +13,9 @@ public interface Accounts {
     String UNVERIFIED_ACCOUNT_ERROR = "account_email_not_verified";
 
     /**
-     * Creates a user with a personal workspace and publishes {@link UserSignedUp}. When mail is configured the new user
-     * must verify their email before signing in, and a verification link is sent; the free credits then come with the
-     * confirmation. Either way they are given once per person ({@link #freeCredits(String)}).
+     * Creates a user with a personal workspace. When mail is configured the new user must verify their email before
+     * signing in, and a verification link is sent; the free credits then come with the confirmation. Either way they
+     * are given once per person ({@link #freeCredits(String)}).
      *
      * @return the new user and whether they can sign in now
      * @throws AccountException when the email is already registered

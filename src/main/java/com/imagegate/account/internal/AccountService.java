@@ -10,7 +10,6 @@ import com.imagegate.account.Role;
 import com.imagegate.account.SessionsRevoked;
 import com.imagegate.account.SignUp;
 import com.imagegate.account.UserDeleted;
-import com.imagegate.account.UserSignedUp;
 import com.imagegate.account.WorkspaceRole;
 import com.imagegate.account.WorkspaceSummary;
 import com.imagegate.credits.Credits;
@@ -127,9 +126,9 @@ class AccountService implements Accounts {
 
     /**
      * Inserts the user (the unique email index settles races between concurrent sign-ups), gives them a personal
-     * workspace they own, and announces it. Runs in the caller's transaction. The free credits come now when the
-     * address needs no confirmation (no mail configured, or already confirmed: a provider's verified email, the
-     * bootstrap admin), else with the confirmation ({@link #confirmEmail}).
+     * workspace they own. Runs in the caller's transaction. The free credits come now when the address needs no
+     * confirmation (no mail configured, or already confirmed: a provider's verified email, the bootstrap admin), else
+     * with the confirmation ({@link #confirmEmail}).
      */
     User register(User user) {
         try {
@@ -142,7 +141,6 @@ class AccountService implements Accounts {
         if (user.emailVerified() || !mailer.isConfigured()) {
             grantFreeCredits(user, personal.id());
         }
-        events.publishEvent(new UserSignedUp(user.id(), user.email(), personal.id()));
         return user;
     }
 

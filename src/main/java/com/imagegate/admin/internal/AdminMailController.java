@@ -1,6 +1,7 @@
 package com.imagegate.admin.internal;
 
 import com.imagegate.account.MailOutbox;
+import com.imagegate.web.shell.ShellPage;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.GetMapping;
  * for admins to pass on. Admins only, like everything under {@code /admin}.
  */
 @Controller
+@ShellPage
 class AdminMailController {
 
     static final int SHOWN = 100;

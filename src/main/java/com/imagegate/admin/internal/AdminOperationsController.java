@@ -4,6 +4,7 @@ import com.imagegate.account.AccountAdmin;
 import com.imagegate.account.Member;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.UpstreamChannels;
+import com.imagegate.web.shell.ShellPage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /** Health (provider channels, background jobs, ledger integrity) and the abuse controls. */
 @Controller
+@ShellPage
 class AdminOperationsController {
 
     /** How far back the health page counts every node's calls per channel. */

@@ -10,6 +10,7 @@ import com.imagegate.billing.Plans;
 import com.imagegate.credits.Credits;
 import com.imagegate.credits.HistoryQuery;
 import com.imagegate.generation.TaskAdmin;
+import com.imagegate.web.shell.ShellPage;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -33,6 +34,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /** The admin console's overview, search, workspace and user pages, their actions, and the audit log. */
 @Controller
+@ShellPage
 class AdminPagesController {
 
     private final AdminReports reports;

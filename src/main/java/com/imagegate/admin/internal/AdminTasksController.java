@@ -10,6 +10,7 @@ import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.TaskAdmin;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.UpstreamChannels;
+import com.imagegate.web.shell.ShellPage;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,6 +37,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /** All tasks with filters, one task's timeline and its refund, and the usage export. */
 @Controller
+@ShellPage
 class AdminTasksController {
 
     static final int MAX_EXPORT_DAYS = 366;

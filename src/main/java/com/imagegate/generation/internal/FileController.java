@@ -1,7 +1,6 @@
 package com.imagegate.generation.internal;
 
-import com.imagegate.generation.storage.FileUrls;
-import com.imagegate.generation.storage.ImageStore;
+import com.imagegate.generation.spi.ImageStore;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import com.imagegate.generation.GalleryPage;
 import com.imagegate.generation.GalleryQuery;
 import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.TaskStatus;
-import com.imagegate.generation.storage.ImageStore;
+import com.imagegate.generation.spi.ImageStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;

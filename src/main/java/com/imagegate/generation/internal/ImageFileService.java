@@ -2,7 +2,7 @@ package com.imagegate.generation.internal;
 
 import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.ImageFiles;
-import com.imagegate.generation.storage.ImageStore;
+import com.imagegate.generation.spi.ImageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.springframework.stereotype.Service;

@@ -1,13 +1,13 @@
 package com.imagegate.generation.internal;
 
-import com.imagegate.generation.FetchProperties;
+import com.imagegate.fetch.FetchException;
+import com.imagegate.fetch.FetchProperties;
+import com.imagegate.fetch.SafeFetcher;
 import com.imagegate.generation.ImageGuard;
 import com.imagegate.generation.ImageInput;
 import com.imagegate.generation.InvalidRequestException;
 import com.imagegate.generation.TaskStatus;
-import com.imagegate.generation.fetch.FetchException;
-import com.imagegate.generation.fetch.SafeFetcher;
-import com.imagegate.generation.storage.ImageStore;
+import com.imagegate.generation.spi.ImageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

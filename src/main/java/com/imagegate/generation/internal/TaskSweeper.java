@@ -4,7 +4,7 @@ import com.imagegate.credits.Credits;
 import com.imagegate.credits.Release;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.TaskStatus;
-import com.imagegate.generation.storage.ImageStore;
+import com.imagegate.generation.spi.ImageStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package com.imagegate.generation.internal;
 
-import com.imagegate.generation.FetchProperties;
+import com.imagegate.fetch.FetchException;
+import com.imagegate.fetch.FetchProperties;
+import com.imagegate.fetch.SafeFetcher;
 import com.imagegate.generation.TaskBody;
 import com.imagegate.generation.WebhookProperties;
-import com.imagegate.generation.fetch.FetchException;
-import com.imagegate.generation.fetch.SafeFetcher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;

@@ -1,13 +1,13 @@
 package com.imagegate.generation.internal;
 
-import com.imagegate.generation.FetchProperties;
+import com.imagegate.fetch.AddressPolicy;
+import com.imagegate.fetch.FetchProperties;
 import com.imagegate.generation.InvalidRequestException;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.WebhookDelivery;
 import com.imagegate.generation.WebhookProperties;
 import com.imagegate.generation.WebhookSecret;
 import com.imagegate.generation.Webhooks;
-import com.imagegate.generation.fetch.AddressPolicy;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

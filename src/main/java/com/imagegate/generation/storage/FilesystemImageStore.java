@@ -1,6 +1,7 @@
 package com.imagegate.generation.storage;
 
 import com.imagegate.generation.StorageProperties;
+import com.imagegate.generation.spi.ImageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;

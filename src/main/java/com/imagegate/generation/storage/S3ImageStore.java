@@ -1,6 +1,7 @@
 package com.imagegate.generation.storage;
 
 import com.imagegate.generation.StorageProperties;
+import com.imagegate.generation.spi.ImageStore;
 import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;

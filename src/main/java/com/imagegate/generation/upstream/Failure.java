@@ -1,6 +1,6 @@
 package com.imagegate.generation.upstream;
 
-import com.imagegate.generation.provider.ProviderException;
+import com.imagegate.generation.spi.ProviderException;
 import java.time.Duration;
 
 /**

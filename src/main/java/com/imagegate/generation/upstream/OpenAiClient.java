@@ -1,12 +1,12 @@
 package com.imagegate.generation.upstream;
 
+import com.imagegate.fetch.FetchException;
+import com.imagegate.fetch.SafeFetcher;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.ImageGuard;
 import com.imagegate.generation.OutputFormat;
-import com.imagegate.generation.fetch.FetchException;
-import com.imagegate.generation.fetch.SafeFetcher;
-import com.imagegate.generation.provider.GeneratedImage;
-import com.imagegate.generation.provider.ProviderException;
+import com.imagegate.generation.spi.GeneratedImage;
+import com.imagegate.generation.spi.ProviderException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;

@@ -1,15 +1,17 @@
 package com.imagegate.web.internal;
 
 import com.imagegate.account.Member;
+import com.imagegate.web.shell.ShellPage;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
 /**
  * What every page's header needs: who is signed in, if anyone, and their workspaces for the switcher. Only for the
- * controllers that render pages (this module's and the admin console's): API calls and image files skip the lookup.
+ * controllers that render pages, this module's own and the other modules' {@link ShellPage} ones (the admin
+ * console's): API calls and image files skip the lookup.
  */
-@ControllerAdvice(basePackages = {"com.imagegate.web", "com.imagegate.admin"})
+@ControllerAdvice(basePackageClasses = LayoutModelAdvice.class, annotations = ShellPage.class)
 class LayoutModelAdvice {
 
     private final CurrentMember currentMember;

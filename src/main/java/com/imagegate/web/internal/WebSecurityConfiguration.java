@@ -5,6 +5,7 @@ import com.imagegate.account.SignInThrottle;
 import com.imagegate.billing.BillingProperties;
 import com.imagegate.generation.StorageProperties;
 import com.imagegate.web.OperationsProperties;
+import com.imagegate.web.shell.ShellAccess;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -39,7 +40,8 @@ import org.springframework.security.web.util.matcher.RequestHeaderRequestMatcher
 
 /**
  * The browser's security chain and the operations endpoints' rules. API chains (Bearer keys) are declared by the
- * modules that own them, at a higher precedence.
+ * modules that own them, at a higher precedence. Page modules add the rules of their own paths to the browser chain
+ * as {@link ShellAccess} beans (the admin console's {@code /admin/**}).
  */
 @Configuration(proxyBeanMethods = false)
 class WebSecurityConfiguration {
@@ -69,13 +71,14 @@ class WebSecurityConfiguration {
     SecurityFilterChain webSecurity(
             HttpSecurity http,
             SignInThrottle signInThrottle,
-            Accounts accounts,
             StorageProperties storage,
             ObjectProvider<ClientRegistrationRepository> oauthProviders,
             ObjectProvider<OAuth2UserService<OidcUserRequest, OidcUser>> oidcUsers,
             ObjectProvider<OAuth2UserService<OAuth2UserRequest, OAuth2User>> oauthUsers,
-            BillingProperties billing)
+            BillingProperties billing,
+            ObjectProvider<ShellAccess> shellAccesses)
             throws Exception {
+        List<ShellAccess> shellAccess = shellAccesses.orderedStream().toList();
         // Buy buttons are forms whose answer redirects to Stripe's hosted pages: form-action must allow them.
         String stripePages = String.join(" ", billing.stripe().hostedPageOrigins());
         if (oauthProviders.getIfAvailable() != null) {
@@ -88,26 +91,28 @@ class WebSecurityConfiguration {
         }
         return http.addFilterBefore(
                         new SignInThrottleFilter(signInThrottle), UsernamePasswordAuthenticationFilter.class)
-                .authorizeHttpRequests(auth -> auth.requestMatchers(
-                                "/",
-                                "/pricing",
-                                "/docs",
-                                "/login",
-                                "/signup",
-                                "/forgot-password",
-                                "/reset-password",
-                                "/verify-email",
-                                "/error",
-                                "/favicon.ico",
-                                "/robots.txt")
-                        .permitAll()
-                        .requestMatchers("/css/**", "/js/**", "/img/**", "/webjars/**", "/files/**")
-                        .permitAll()
-                        .requestMatchers("/admin/**")
-                        .access(adminNow(accounts))
-                        .anyRequest()
-                        .authenticated())
-                .csrf(csrf -> csrf.ignoringRequestMatchers(WebSecurityConfiguration::sameOriginJobRunrCall))
+                .authorizeHttpRequests(auth -> {
+                    auth.requestMatchers(
+                                    "/",
+                                    "/pricing",
+                                    "/docs",
+                                    "/login",
+                                    "/signup",
+                                    "/forgot-password",
+                                    "/reset-password",
+                                    "/verify-email",
+                                    "/error",
+                                    "/favicon.ico",
+                                    "/robots.txt")
+                            .permitAll()
+                            .requestMatchers("/css/**", "/js/**", "/img/**", "/webjars/**", "/files/**")
+                            .permitAll();
+                    // The page modules' own paths (the admin console's /admin/**), by their rules.
+                    shellAccess.forEach(access -> access.authorize(auth));
+                    auth.anyRequest().authenticated();
+                })
+                .csrf(csrf -> csrf.ignoringRequestMatchers(request -> shellAccess.stream()
+                        .anyMatch(access -> access.withoutCsrfToken().matches(request))))
                 .formLogin(form -> form.loginPage("/login")
                         .defaultSuccessUrl("/app", false)
                         .failureHandler(signInFailures()))
@@ -122,16 +127,6 @@ class WebSecurityConfiguration {
                                 + "; style-src 'self'; script-src 'self';"
                                 + " frame-ancestors 'none'; form-action 'self' " + stripePages + "; base-uri 'self'")))
                 .build();
-    }
-
-    /**
-     * JobRunr's dashboard (the admin module's, under {@code /admin/jobrunr}) calls its API with {@code fetch} and no
-     * CSRF token. Such a call goes without one only when the browser itself says it comes from one of our own pages
-     * ({@code Sec-Fetch-Site: same-origin}, a header no page can set); the admin role is required all the same.
-     */
-    private static boolean sameOriginJobRunrCall(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return path.startsWith("/admin/jobrunr/api/") && "same-origin".equals(request.getHeader("Sec-Fetch-Site"));
     }
 
     /**
@@ -155,22 +150,6 @@ class WebSecurityConfiguration {
                 && Accounts.UNVERIFIED_ACCOUNT_ERROR.equals(oauth.getError().getErrorCode());
         response.sendRedirect(request.getContextPath()
                 + (unverifiedAccount ? "/login?oauth-unverified-account" : "/login?oauth-error"));
-    }
-
-    /**
-     * The admin console: the session's admin authority and, on every request, the admin role in the database, so a
-     * demoted admin's still-open session (on any node) loses the console at once. A visitor is sent to sign in.
-     */
-    static AuthorizationManager<RequestAuthorizationContext> adminNow(Accounts accounts) {
-        return (authentication, context) -> {
-            var signedIn = authentication.get();
-            boolean admin = signedIn != null
-                    && signedIn.isAuthenticated()
-                    && signedIn.getAuthorities().stream()
-                            .anyMatch(granted -> "ROLE_ADMIN".equals(granted.getAuthority()))
-                    && accounts.isActiveAdmin(signedIn.getName());
-            return new AuthorizationDecision(admin);
-        };
     }
 
     /** The machine itself, and the monitoring addresses an operator listed. */

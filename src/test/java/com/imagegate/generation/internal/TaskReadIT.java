@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.TaskView;
-import com.imagegate.generation.storage.FileUrls;
 import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.ApiUsers;
 import com.imagegate.testsupport.MariaDbIntegrationTest;

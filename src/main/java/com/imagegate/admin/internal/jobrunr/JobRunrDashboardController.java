@@ -1,6 +1,7 @@
 package com.imagegate.admin.internal.jobrunr;
 
 import com.imagegate.account.Member;
+import com.imagegate.web.shell.ShellPage;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,6 +40,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  * opened). Every change made through it (requeue, delete, trigger…) is written to the audit log.
  */
 @Controller
+@ShellPage
 class JobRunrDashboardController {
 
     private static final Logger log = LoggerFactory.getLogger(JobRunrDashboardController.class);

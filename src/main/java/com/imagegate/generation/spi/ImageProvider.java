@@ -1,4 +1,4 @@
-package com.imagegate.generation.provider;
+package com.imagegate.generation.spi;
 
 import java.util.List;
 

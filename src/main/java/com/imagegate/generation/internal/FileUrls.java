@@ -1,4 +1,4 @@
-package com.imagegate.generation.storage;
+package com.imagegate.generation.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

@@ -1,4 +1,4 @@
-package com.imagegate.generation.fetch;
+package com.imagegate.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

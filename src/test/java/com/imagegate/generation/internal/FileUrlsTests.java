@@ -1,4 +1,4 @@
-package com.imagegate.generation.storage;
+package com.imagegate.generation.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

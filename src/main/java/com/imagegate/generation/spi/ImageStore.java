@@ -1,4 +1,4 @@
-package com.imagegate.generation.storage;
+package com.imagegate.generation.spi;
 
 import java.io.InputStream;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package com.imagegate.generation.fetch;
+package com.imagegate.fetch;
 
 /** A server-side fetch was refused or failed; the message is fit to show the caller (no internals). */
 public class FetchException extends RuntimeException {

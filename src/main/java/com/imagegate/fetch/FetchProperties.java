@@ -1,4 +1,4 @@
-package com.imagegate.generation;
+package com.imagegate.fetch;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

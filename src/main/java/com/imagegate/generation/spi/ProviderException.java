@@ -1,4 +1,4 @@
-package com.imagegate.generation.provider;
+package com.imagegate.generation.spi;
 
 /**
  * A provider could not make the images. The code and message are ours, fit to show API users (never an upstream key

@@ -1,4 +1,4 @@
-package com.imagegate.generation.provider;
+package com.imagegate.generation.spi;
 
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.OutputFormat;

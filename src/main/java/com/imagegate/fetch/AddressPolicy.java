@@ -1,4 +1,4 @@
-package com.imagegate.generation.fetch;
+package com.imagegate.fetch;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

@@ -1,4 +1,4 @@
-package com.imagegate.generation.fetch;
+package com.imagegate.fetch;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,0 +1,48 @@
+package com.imagegate.generation.upstream;
+
+import com.imagegate.fetch.FetchProperties;
+import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.ImageGuard;
+import com.imagegate.generation.spi.ImageProvider;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+@Configuration(proxyBeanMethods = false)
+class UpstreamConfiguration {
+
+    @Bean
+    AttemptLog upstreamAttemptLog(
+            JdbcClient jdbc, GenerationProperties properties, Clock clock, MeterRegistry registry) {
+        return new AttemptLog(jdbc, properties.tasks().retention(), clock, registry);
+    }
+
+    /** The upstream channels and their health; present (possibly empty) whatever the provider, for the admin console. */
+    @Bean
+    ChannelRegistry upstreamChannels(
+            GenerationProperties properties, JdbcClient jdbc, AttemptLog attempts, Clock clock) {
+        return new ChannelRegistry(properties.openai(), jdbc, attempts, clock);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "imagegate.generation.provider", havingValue = "openai")
+    OpenAiClient openAiClient(GenerationProperties properties, FetchProperties fetch, Clock clock, ImageGuard guard) {
+        return new OpenAiClient(
+                properties.openai().connectTimeout(), fetch.allowPrivateHosts(), fetch.totalTimeout(), clock, guard);
+    }
+
+    /** The OpenAI-compatible upstream, for live keys when {@code imagegate.generation.provider=openai}. */
+    @Bean
+    @ConditionalOnProperty(name = "imagegate.generation.provider", havingValue = "openai")
+    ImageProvider openAiProvider(
+            GenerationProperties properties,
+            ChannelRegistry channels,
+            OpenAiClient client,
+            AttemptLog attempts,
+            Clock clock) {
+        return new OpenAiProvider(properties.openai(), channels, client, attempts, clock);
+    }
+}

@@ -1,0 +1,4 @@
+@ApplicationModule(allowedDependencies = {"shop", "shop :: spi"})
+package com.imagegate.modularityfixture.shop.adapter;
+
+import org.springframework.modulith.ApplicationModule;

@@ -1,0 +1,4 @@
+@ApplicationModule(allowedDependencies = {})
+package com.imagegate.modularityfixture.shop;
+
+import org.springframework.modulith.ApplicationModule;
