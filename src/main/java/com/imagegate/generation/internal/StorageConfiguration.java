@@ -9,13 +9,13 @@ import java.util.HexFormat;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 @Configuration(proxyBeanMethods = false)
 class StorageConfiguration {
 
     @Bean
-    FileUrls fileUrls(StorageProperties properties, ImagegateProperties app, JdbcTemplate jdbc, Clock clock) {
+    FileUrls fileUrls(StorageProperties properties, ImagegateProperties app, JdbcClient jdbc, Clock clock) {
         byte[] key = properties.signingKey() != null && !properties.signingKey().isBlank()
                 ? properties.signingKey().getBytes(StandardCharsets.UTF_8)
                 : sharedSigningKey(jdbc);
@@ -23,21 +23,23 @@ class StorageConfiguration {
     }
 
     /** A random key made by the first node that starts and read by every other, so all nodes sign alike. */
-    private static byte[] sharedSigningKey(JdbcTemplate jdbc) {
-        var existing = jdbc.queryForList(
-                "select secret from generation_secrets where name = 'file-url-signing'", String.class);
+    private static byte[] sharedSigningKey(JdbcClient jdbc) {
+        var existing = jdbc.sql("select secret from generation_secrets where name = 'file-url-signing'")
+                .query(String.class)
+                .list();
         if (existing.isEmpty()) {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
             try {
-                jdbc.update(
-                        "insert into generation_secrets (name, secret) values ('file-url-signing', ?)",
-                        HexFormat.of().formatHex(random));
+                jdbc.sql("insert into generation_secrets (name, secret) values ('file-url-signing', ?)")
+                        .param(HexFormat.of().formatHex(random))
+                        .update();
             } catch (DuplicateKeyException anotherNodeWasFirst) {
                 // fall through and read theirs
             }
-            existing = jdbc.queryForList(
-                    "select secret from generation_secrets where name = 'file-url-signing'", String.class);
+            existing = jdbc.sql("select secret from generation_secrets where name = 'file-url-signing'")
+                    .query(String.class)
+                    .list();
         }
         return HexFormat.of().parseHex(existing.getFirst());
     }
