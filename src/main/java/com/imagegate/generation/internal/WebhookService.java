@@ -1,31 +1,22 @@
 package com.imagegate.generation.internal;
 
-import com.imagegate.generation.FetchProperties;
-import com.imagegate.generation.InvalidRequestException;
-import com.imagegate.generation.TaskStatus;
+import com.imagegate.generation.TaskEnded;
 import com.imagegate.generation.WebhookDelivery;
-import com.imagegate.generation.WebhookProperties;
 import com.imagegate.generation.WebhookSecret;
 import com.imagegate.generation.Webhooks;
-import com.imagegate.generation.fetch.AddressPolicy;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import org.springframework.context.event.EventListener;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Task webhooks: checks a {@code callback_url} when a task is accepted, records the delivery in the transaction that
- * ends a task (every ending: success, failure, cancel, the sweeper's timeout), and shows a workspace its secret and
- * deliveries.
+ * Task webhooks: records the delivery in the transaction that ends a task (generation's {@link TaskEnded}, published at
+ * every ending: success, failure, cancel, the sweeper's timeout), and shows a workspace its secret and deliveries.
  */
 @Service
 class WebhookService implements Webhooks {
@@ -34,8 +25,6 @@ class WebhookService implements Webhooks {
     private final DeliveryAttempts attempts;
     private final SigningSecrets secrets;
     private final WebhookDeliverer deliverer;
-    private final WebhookProperties properties;
-    private final FetchProperties fetch;
     private final Clock clock;
 
     WebhookService(
@@ -43,63 +32,29 @@ class WebhookService implements Webhooks {
             DeliveryAttempts attempts,
             SigningSecrets secrets,
             WebhookDeliverer deliverer,
-            WebhookProperties properties,
-            FetchProperties fetch,
             Clock clock) {
         this.deliveries = deliveries;
         this.attempts = attempts;
         this.secrets = secrets;
         this.deliverer = deliverer;
-        this.properties = properties;
-        this.fetch = fetch;
         this.clock = clock;
     }
 
     /**
-     * Refuses a callback URL we would never call: not https (unless the test-only {@code allow-http} is on), or a host
-     * that is, or resolves to, a loopback, private, link-local, metadata or multicast address. Delivery checks the
-     * address again when it connects (DNS may change in between).
+     * Records the webhook of a task that has just ended, when it has a callback URL. A plain (synchronous) listener:
+     * it runs inside the transaction that ends the task, so the delivery commits with the ending or not at all, and
+     * its first attempt starts after the commit.
      */
-    void checkCallbackUrl(URI url) {
-        if (url == null) {
-            return;
-        }
-        String scheme = url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !(scheme.equals("http") && properties.allowHttp())) {
-            throw refused("callback_url must be an https URL.");
-        }
-        if (fetch.allowPrivateHosts()) {
-            return;
-        }
-        String host = url.getHost().toLowerCase(Locale.ROOT);
-        if (host.equals("localhost") || host.endsWith(".localhost") || host.endsWith(".internal")) {
-            throw refused("callback_url must not point at a private, loopback or link-local address.");
-        }
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(
-                    host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
-        } catch (UnknownHostException e) {
-            throw refused("callback_url's host could not be found.");
-        }
-        if (!Arrays.stream(addresses).allMatch(AddressPolicy::isPublic)) {
-            throw refused("callback_url must not point at a private, loopback or link-local address.");
-        }
-    }
-
-    /**
-     * Records the webhook of a task that has just ended, when it has a callback URL. Call inside the transaction that
-     * ends the task: the delivery commits with the ending or not at all, and its first attempt starts after the commit.
-     */
-    void recordEnding(Task task, TaskStatus status) {
-        if (task.callbackUrl() == null) {
+    @EventListener
+    void recordEnding(TaskEnded ended) {
+        if (ended.callbackUrl() == null) {
             return;
         }
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             throw new IllegalStateException("a task ending is recorded inside the transaction that ends it");
         }
-        Delivery delivery = deliveries.save(
-                new Delivery(task.id(), task.workspaceId(), task.callbackUrl(), status, clock.instant()));
+        Delivery delivery = deliveries.save(new Delivery(
+                ended.taskId(), ended.workspaceId(), ended.callbackUrl(), ended.status(), clock.instant()));
         String id = delivery.id();
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
@@ -141,9 +96,5 @@ class WebhookService implements Webhooks {
                 .map(d -> d.view(attempts.ofDelivery(d.id()).stream()
                         .map(DeliveryAttempt::view)
                         .toList()));
-    }
-
-    private static InvalidRequestException refused(String message) {
-        return new InvalidRequestException("callback_url", "invalid_value", message);
     }
 }
