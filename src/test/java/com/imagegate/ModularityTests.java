@@ -27,7 +27,7 @@ class ModularityTests {
     void everyModuleOfTheArchitectureExists() {
         assertThat(MODULES.stream().map(module -> module.getIdentifier().toString()))
                 .containsExactlyInAnyOrder(
-                        "account", "apikey", "credits", "generation", "api", "billing", "admin", "web");
+                        "account", "apikey", "credits", "generation", "webhook", "api", "billing", "admin", "web");
     }
 
     @Test

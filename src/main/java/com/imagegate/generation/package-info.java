@@ -1,6 +1,7 @@
 /**
  * Image generation: tasks, sizes and pricing, the render job, providers (openai, sandbox), reference-image
- * fetching, image storage and task webhooks.
+ * fetching and image storage. Publishes {@link com.imagegate.generation.TaskEnded} inside the transaction that ends
+ * a task (the webhook module delivers task webhooks from it).
  */
 @ApplicationModule(displayName = "Generation", allowedDependencies = "credits")
 package com.imagegate.generation;

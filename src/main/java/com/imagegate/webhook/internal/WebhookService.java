@@ -1,9 +1,9 @@
-package com.imagegate.generation.internal;
+package com.imagegate.webhook.internal;
 
 import com.imagegate.generation.TaskEnded;
-import com.imagegate.generation.WebhookDelivery;
-import com.imagegate.generation.WebhookSecret;
-import com.imagegate.generation.Webhooks;
+import com.imagegate.webhook.WebhookDelivery;
+import com.imagegate.webhook.WebhookSecret;
+import com.imagegate.webhook.Webhooks;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
