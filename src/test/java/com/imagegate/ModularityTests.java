@@ -32,7 +32,16 @@ class ModularityTests {
                         .filter(module -> MODULES.getParentOf(module).isEmpty())
                         .map(ModularityTests::id))
                 .containsExactlyInAnyOrder(
-                        "account", "apikey", "credits", "fetch", "generation", "api", "billing", "admin", "web");
+                        "account",
+                        "apikey",
+                        "credits",
+                        "fetch",
+                        "generation",
+                        "webhook",
+                        "api",
+                        "billing",
+                        "admin",
+                        "web");
     }
 
     @Test

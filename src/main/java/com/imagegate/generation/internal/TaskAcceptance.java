@@ -55,7 +55,7 @@ class TaskAcceptance {
     private final TaskViews views;
     private final TaskQueries queries;
     private final ReferenceImages referenceImages;
-    private final WebhookService webhooks;
+    private final CallbackUrls callbackUrls;
     private final TaskMetrics metrics;
     private final TransactionTemplate transactions;
     private final Clock clock;
@@ -70,7 +70,7 @@ class TaskAcceptance {
             TaskViews views,
             TaskQueries queries,
             ReferenceImages referenceImages,
-            WebhookService webhooks,
+            CallbackUrls callbackUrls,
             TransactionTemplate transactions,
             Clock clock,
             TaskMetrics metrics) {
@@ -84,7 +84,7 @@ class TaskAcceptance {
         this.views = views;
         this.queries = queries;
         this.referenceImages = referenceImages;
-        this.webhooks = webhooks;
+        this.callbackUrls = callbackUrls;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -201,7 +201,7 @@ class TaskAcceptance {
                 return replay;
             }
         }
-        webhooks.checkCallbackUrl(spec.callbackUrl() == null ? null : URI.create(spec.callbackUrl()));
+        callbackUrls.check(spec.callbackUrl() == null ? null : URI.create(spec.callbackUrl()));
         // Test keys render in the sandbox and are never billed (docs/api.md): their tasks cost nothing.
         long price = caller.testMode() ? 0 : listPrice;
         String taskId = Ids.next("task");

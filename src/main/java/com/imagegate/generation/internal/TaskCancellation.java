@@ -4,14 +4,17 @@ import com.imagegate.credits.Credits;
 import com.imagegate.credits.Release;
 import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.GenerationException.Reason;
+import com.imagegate.generation.TaskEnded;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.TaskView;
 import java.time.Clock;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Canceling a pending or processing task: one transaction ends it, releases its credits and records its webhook; then
+ * Canceling a pending or processing task: one transaction ends it, releases its credits and
+ * publishes {@link TaskEnded} (its webhook); then
  * its waiters are told.
  */
 @Component
@@ -21,8 +24,8 @@ class TaskCancellation {
     private final TaskQueries queries;
     private final Credits credits;
     private final TaskWaiters waiters;
-    private final WebhookService webhooks;
     private final TaskMetrics metrics;
+    private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
@@ -31,16 +34,16 @@ class TaskCancellation {
             TaskQueries queries,
             Credits credits,
             TaskWaiters waiters,
-            WebhookService webhooks,
             TaskMetrics metrics,
+            ApplicationEventPublisher events,
             TransactionTemplate transactions,
             Clock clock) {
         this.tasks = tasks;
         this.queries = queries;
         this.credits = credits;
         this.waiters = waiters;
-        this.webhooks = webhooks;
         this.metrics = metrics;
+        this.events = events;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -54,7 +57,7 @@ class TaskCancellation {
             if (task.credits() > 0) {
                 credits.release(new Release(task.id()));
             }
-            webhooks.recordEnding(task, TaskStatus.CANCELED);
+            events.publishEvent(new TaskEnded(task.id(), task.workspaceId(), TaskStatus.CANCELED, task.callbackUrl()));
             return true;
         }));
         if (!canceled) {

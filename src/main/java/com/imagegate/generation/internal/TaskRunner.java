@@ -4,6 +4,7 @@ import com.imagegate.credits.Capture;
 import com.imagegate.credits.Credits;
 import com.imagegate.credits.Release;
 import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.TaskEnded;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.spi.GeneratedImage;
 import com.imagegate.generation.spi.ImageProvider;
@@ -52,7 +53,6 @@ class TaskRunner implements DisposableBean {
     private final ImageStore store;
     private final ReferenceImages referenceImages;
     private final TaskWaiters waiters;
-    private final WebhookService webhooks;
     private final TaskMetrics metrics;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
@@ -73,7 +73,6 @@ class TaskRunner implements DisposableBean {
             ImageStore store,
             ReferenceImages referenceImages,
             TaskWaiters waiters,
-            WebhookService webhooks,
             TransactionTemplate transactions,
             ApplicationEventPublisher events,
             GenerationProperties properties,
@@ -87,7 +86,6 @@ class TaskRunner implements DisposableBean {
         this.store = store;
         this.referenceImages = referenceImages;
         this.waiters = waiters;
-        this.webhooks = webhooks;
         this.transactions = transactions;
         this.events = events;
         this.clock = clock;
@@ -197,7 +195,7 @@ class TaskRunner implements DisposableBean {
             } else if (task.credits() > 0) {
                 credits.release(new Release(task.id()));
             }
-            webhooks.recordEnding(task, TaskStatus.SUCCEEDED);
+            events.publishEvent(new TaskEnded(task.id(), task.workspaceId(), TaskStatus.SUCCEEDED, task.callbackUrl()));
             return true;
         }));
         if (!ended) {
@@ -215,7 +213,6 @@ class TaskRunner implements DisposableBean {
                 task.n(),
                 captured,
                 rendering.toMillis());
-        events.publishEvent(new TaskEnded(task.id(), task.workspaceId(), TaskStatus.SUCCEEDED));
     }
 
     private void fail(Task task, String code, String message) {
@@ -226,14 +223,13 @@ class TaskRunner implements DisposableBean {
             if (task.credits() > 0) {
                 credits.release(new Release(task.id()));
             }
-            webhooks.recordEnding(task, TaskStatus.FAILED);
+            events.publishEvent(new TaskEnded(task.id(), task.workspaceId(), TaskStatus.FAILED, task.callbackUrl()));
             return true;
         }));
         if (ended) {
             Duration rendering = task.startedAt() == null ? null : Duration.between(task.startedAt(), clock.instant());
             metrics.ended(task, TaskStatus.FAILED, rendering, 0);
             log.info("Task {} failed ({}); {} credits released", task.id(), code, task.credits());
-            events.publishEvent(new TaskEnded(task.id(), task.workspaceId(), TaskStatus.FAILED));
         }
     }
 
@@ -262,7 +258,4 @@ class TaskRunner implements DisposableBean {
     public void destroy() {
         renewals.shutdownNow();
     }
-
-    /** A task reached a final state on this node. */
-    record TaskEnded(String taskId, String workspaceId, TaskStatus status) {}
 }

@@ -3,6 +3,7 @@ package com.imagegate.generation.internal;
 import com.imagegate.credits.Credits;
 import com.imagegate.credits.Release;
 import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.TaskEnded;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.spi.ImageStore;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import org.jobrunr.jobs.annotations.Recurring;
 import org.jobrunr.scheduling.JobScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Component;
@@ -36,7 +38,7 @@ public class TaskSweeper {
     private final Credits credits;
     private final ImageStore store;
     private final TaskJob taskJob;
-    private final WebhookService webhooks;
+    private final ApplicationEventPublisher events;
     private final JobScheduler jobs;
     private final TransactionTemplate transactions;
     private final GenerationProperties.Tasks settings;
@@ -49,7 +51,7 @@ public class TaskSweeper {
             Credits credits,
             ImageStore store,
             TaskJob taskJob,
-            WebhookService webhooks,
+            ApplicationEventPublisher events,
             @Lazy JobScheduler jobs,
             TransactionTemplate transactions,
             GenerationProperties properties,
@@ -60,7 +62,7 @@ public class TaskSweeper {
         this.credits = credits;
         this.store = store;
         this.taskJob = taskJob;
-        this.webhooks = webhooks;
+        this.events = events;
         this.jobs = jobs;
         this.transactions = transactions;
         this.settings = properties.tasks();
@@ -89,7 +91,8 @@ public class TaskSweeper {
                 if (task.credits() > 0) {
                     credits.release(new Release(id));
                 }
-                webhooks.recordEnding(task, TaskStatus.FAILED);
+                events.publishEvent(
+                        new TaskEnded(task.id(), task.workspaceId(), TaskStatus.FAILED, task.callbackUrl()));
                 return true;
             });
             if (Boolean.TRUE.equals(done)) {

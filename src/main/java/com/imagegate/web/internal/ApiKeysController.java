@@ -8,7 +8,7 @@ import com.imagegate.apikey.ApiKeySummary;
 import com.imagegate.apikey.ApiKeys;
 import com.imagegate.apikey.CreatedApiKey;
 import com.imagegate.apikey.NewApiKey;
-import com.imagegate.generation.Webhooks;
+import com.imagegate.webhook.Webhooks;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Instant;

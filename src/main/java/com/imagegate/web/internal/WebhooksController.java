@@ -1,9 +1,9 @@
 package com.imagegate.web.internal;
 
 import com.imagegate.account.Member;
-import com.imagegate.generation.WebhookDelivery;
-import com.imagegate.generation.WebhookProperties;
-import com.imagegate.generation.Webhooks;
+import com.imagegate.webhook.WebhookDelivery;
+import com.imagegate.webhook.WebhookProperties;
+import com.imagegate.webhook.Webhooks;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -1,4 +1,4 @@
-package com.imagegate.generation;
+package com.imagegate.webhook;
 
 import java.time.Instant;
 

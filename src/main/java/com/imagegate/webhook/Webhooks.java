@@ -1,11 +1,11 @@
-package com.imagegate.generation;
+package com.imagegate.webhook;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Task webhooks as a workspace sees them: its signing secret (made on first need, rotatable) and its deliveries with
- * every attempt. Deliveries themselves are made by the generation module when a task with a {@code callback_url} ends.
+ * every attempt. A delivery is recorded when a task with a {@code callback_url} ends (generation's {@code TaskEnded}).
  */
 public interface Webhooks {
 

@@ -1,10 +1,11 @@
-package com.imagegate.generation.internal;
+package com.imagegate.webhook.internal;
 
 import com.imagegate.fetch.FetchException;
 import com.imagegate.fetch.FetchProperties;
 import com.imagegate.fetch.SafeFetcher;
+import com.imagegate.generation.Generations;
 import com.imagegate.generation.TaskBody;
-import com.imagegate.generation.WebhookProperties;
+import com.imagegate.webhook.WebhookProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -57,8 +58,7 @@ public class WebhookDeliverer implements DisposableBean {
     private final Deliveries deliveries;
     private final DeliveryAttempts attempts;
     private final SigningSecrets secrets;
-    private final Tasks tasks;
-    private final TaskViews views;
+    private final Generations generations;
     private final JsonMapper json;
     private final JobScheduler jobs;
     private final TransactionTemplate transactions;
@@ -79,8 +79,7 @@ public class WebhookDeliverer implements DisposableBean {
             Deliveries deliveries,
             DeliveryAttempts attempts,
             SigningSecrets secrets,
-            Tasks tasks,
-            TaskViews views,
+            Generations generations,
             JsonMapper json,
             @Lazy JobScheduler jobs,
             TransactionTemplate transactions,
@@ -92,8 +91,7 @@ public class WebhookDeliverer implements DisposableBean {
         this.deliveries = deliveries;
         this.attempts = attempts;
         this.secrets = secrets;
-        this.tasks = tasks;
-        this.views = views;
+        this.generations = generations;
         this.json = json;
         this.jobs = jobs;
         this.transactions = transactions;
@@ -209,8 +207,8 @@ public class WebhookDeliverer implements DisposableBean {
 
     /** POSTs the task's body, signed; returns the receiver's HTTP status. */
     private int send(Delivery delivery) {
-        Task task = tasks.findById(delivery.taskId()).orElseThrow();
-        byte[] body = json.writeValueAsBytes(TaskBody.of(views.view(task)));
+        // Read through generation's API at each attempt: the body's image links are signed and expire.
+        byte[] body = json.writeValueAsBytes(TaskBody.of(generations.get(delivery.workspaceId(), delivery.taskId())));
         Instant now = clock.instant();
         long timestamp = now.getEpochSecond();
         String signature = WebhookSignatures.header(

@@ -1,4 +1,4 @@
-package com.imagegate.generation.internal;
+package com.imagegate.webhook.internal;
 
 import java.util.List;
 import org.springframework.data.jpa.repository.JpaRepository;

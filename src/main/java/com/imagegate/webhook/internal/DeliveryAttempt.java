@@ -1,8 +1,8 @@
-package com.imagegate.generation.internal;
+package com.imagegate.webhook.internal;
 
 import com.imagegate.AssignedIdEntity;
 import com.imagegate.Ids;
-import com.imagegate.generation.WebhookDelivery;
+import com.imagegate.webhook.WebhookDelivery;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;

@@ -1,4 +1,4 @@
-package com.imagegate.generation;
+package com.imagegate.webhook;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param backoffMax the longest wait between two attempts
  * @param maxAge attempts stop once this long has passed since the task ended; the delivery is then failed
  * @param rotationGrace after a rotation, the previous secret keeps signing (a second signature) this long
- * @param allowHttp test-only: accept {@code http://} callback URLs (production needs https)
+ * @param allowHttp test-only: accept {@code http://} callback URLs (production needs https); generation's
+ *     {@code callback_url} check at task acceptance reads this same key by name (it cannot depend on this module)
  */
 @ConfigurationProperties("imagegate.webhooks")
 public record WebhookProperties(

@@ -1,4 +1,4 @@
-package com.imagegate.generation;
+package com.imagegate.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

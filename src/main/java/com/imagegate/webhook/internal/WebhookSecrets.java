@@ -1,4 +1,4 @@
-package com.imagegate.generation.internal;
+package com.imagegate.webhook.internal;
 
 import jakarta.persistence.LockModeType;
 import java.util.Optional;

@@ -1,5 +1,6 @@
-package com.imagegate.generation;
+package com.imagegate.webhook;
 
+import com.imagegate.generation.TaskStatus;
 import java.time.Instant;
 import java.util.List;
 

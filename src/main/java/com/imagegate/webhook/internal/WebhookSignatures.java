@@ -1,4 +1,4 @@
-package com.imagegate.generation.internal;
+package com.imagegate.webhook.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package com.imagegate.generation.internal;
+package com.imagegate.webhook.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

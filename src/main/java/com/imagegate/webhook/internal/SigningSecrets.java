@@ -1,6 +1,6 @@
-package com.imagegate.generation.internal;
+package com.imagegate.webhook.internal;
 
-import com.imagegate.generation.WebhookProperties;
+import com.imagegate.webhook.WebhookProperties;
 import java.time.Clock;
 import java.time.Instant;
 import org.springframework.dao.DataIntegrityViolationException;

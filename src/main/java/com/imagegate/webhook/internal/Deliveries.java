@@ -1,4 +1,4 @@
-package com.imagegate.generation.internal;
+package com.imagegate.webhook.internal;
 
 import java.time.Instant;
 import java.util.List;
@@ -26,7 +26,7 @@ interface Deliveries extends JpaRepository<Delivery, String> {
     @Modifying(clearAutomatically = true, flushAutomatically = true)
     @Query("update Delivery d set d.attempts = d.attempts + 1, d.nextAttemptAt = :holdUntil"
             + " where d.id = :id and d.attempts = :seen and d.nextAttemptAt <= :now"
-            + " and d.status = com.imagegate.generation.internal.Delivery.Status.PENDING")
+            + " and d.status = com.imagegate.webhook.internal.Delivery.Status.PENDING")
     int claim(String id, int seen, Instant now, Instant holdUntil);
 
     /** Records the outcome of the claimed attempt {@code attempt}. */
@@ -34,7 +34,7 @@ interface Deliveries extends JpaRepository<Delivery, String> {
     @Query("update Delivery d set d.status = :status, d.lastStatusCode = :statusCode, d.lastError = :error,"
             + " d.nextAttemptAt = :nextAttemptAt, d.finishedAt = :finishedAt"
             + " where d.id = :id and d.attempts = :attempt"
-            + " and d.status = com.imagegate.generation.internal.Delivery.Status.PENDING")
+            + " and d.status = com.imagegate.webhook.internal.Delivery.Status.PENDING")
     int record(
             String id,
             int attempt,
@@ -45,7 +45,7 @@ interface Deliveries extends JpaRepository<Delivery, String> {
             Instant finishedAt);
 
     /** Pending deliveries overdue by a margin: their job was lost (a node died mid-attempt). */
-    @Query("select d.id from Delivery d where d.status = com.imagegate.generation.internal.Delivery.Status.PENDING"
+    @Query("select d.id from Delivery d where d.status = com.imagegate.webhook.internal.Delivery.Status.PENDING"
             + " and d.nextAttemptAt < :before order by d.nextAttemptAt")
     List<String> findOverdue(Instant before, Pageable limit);
 }

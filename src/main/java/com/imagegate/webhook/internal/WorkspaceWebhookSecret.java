@@ -1,4 +1,4 @@
-package com.imagegate.generation.internal;
+package com.imagegate.webhook.internal;
 
 import com.imagegate.AssignedIdEntity;
 import jakarta.persistence.Column;
