@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.PessimisticLockingFailureException;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
@@ -48,13 +48,12 @@ public class SharedSignInThrottle implements SignInThrottle {
 
     private static final Logger log = LoggerFactory.getLogger(SharedSignInThrottle.class);
 
-    private final JdbcTemplate jdbc;
+    private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final AccountProperties.SignIn settings;
 
-    SharedSignInThrottle(
-            JdbcTemplate jdbc, TransactionTemplate transactions, Clock clock, AccountProperties properties) {
+    SharedSignInThrottle(JdbcClient jdbc, TransactionTemplate transactions, Clock clock, AccountProperties properties) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.clock = clock;
@@ -88,11 +87,12 @@ public class SharedSignInThrottle implements SignInThrottle {
         }
         String email = token.getName();
         String client = client(details.getRemoteAddress());
-        jdbc.update("delete from sign_in_throttles where scope = ?", accountClientKey(email, client));
-        jdbc.update(
-                "update sign_in_throttles set attempts = attempts - 1 where scope in (?, ?) and attempts > 0",
-                clientKey(client),
-                accountKey(email));
+        jdbc.sql("delete from sign_in_throttles where scope = ?")
+                .param(accountClientKey(email, client))
+                .update();
+        jdbc.sql("update sign_in_throttles set attempts = attempts - 1 where scope in (?, ?) and attempts > 0")
+                .params(clientKey(client), accountKey(email))
+                .update();
     }
 
     /** Forgets scopes untouched for a day (a JobRunr recurring job: once across nodes). */
@@ -101,8 +101,9 @@ public class SharedSignInThrottle implements SignInThrottle {
     public int purge() {
         long now = clock.millis();
         long quiet = Math.max(86_400_000L, settings.maxLockout().toMillis() * 2);
-        return jdbc.update(
-                "delete from sign_in_throttles where updated_at < ? and blocked_until < ?", now - quiet, now);
+        return jdbc.sql("delete from sign_in_throttles where updated_at < ? and blocked_until < ?")
+                .params(now - quiet, now)
+                .update();
     }
 
     /**
@@ -123,33 +124,26 @@ public class SharedSignInThrottle implements SignInThrottle {
 
     private boolean countOnce(String scope, int limit) {
         long now = clock.millis();
-        jdbc.update(
-                "insert into sign_in_throttles (scope, attempts, window_start, strikes, blocked_until, updated_at)"
-                        + " values (?, 0, ?, 0, 0, ?) on duplicate key update updated_at = updated_at",
-                scope,
-                now,
-                now);
+        jdbc.sql("insert into sign_in_throttles (scope, attempts, window_start, strikes, blocked_until, updated_at)"
+                        + " values (?, 0, ?, 0, 0, ?) on duplicate key update updated_at = updated_at")
+                .params(scope, now, now)
+                .update();
         Boolean allowed = transactions.execute(status -> {
-            State state = jdbc.queryForObject(
-                    "select attempts, window_start, strikes, blocked_until from sign_in_throttles"
-                            + " where scope = ? for update",
-                    (rs, row) -> new State(
+            State state = jdbc.sql("select attempts, window_start, strikes, blocked_until from sign_in_throttles"
+                            + " where scope = ? for update")
+                    .param(scope)
+                    .query((rs, row) -> new State(
                             rs.getInt("attempts"),
                             rs.getLong("window_start"),
                             rs.getInt("strikes"),
-                            rs.getLong("blocked_until")),
-                    scope);
+                            rs.getLong("blocked_until")))
+                    .single();
             Decision decision = decide(state, now, limit, settings);
             State next = decision.next();
-            jdbc.update(
-                    "update sign_in_throttles set attempts = ?, window_start = ?, strikes = ?, blocked_until = ?,"
-                            + " updated_at = ? where scope = ?",
-                    next.attempts(),
-                    next.windowStart(),
-                    next.strikes(),
-                    next.blockedUntil(),
-                    now,
-                    scope);
+            jdbc.sql("update sign_in_throttles set attempts = ?, window_start = ?, strikes = ?, blocked_until = ?,"
+                            + " updated_at = ? where scope = ?")
+                    .params(next.attempts(), next.windowStart(), next.strikes(), next.blockedUntil(), now, scope)
+                    .update();
             return decision.allowed();
         });
         return Boolean.TRUE.equals(allowed);

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,12 +16,12 @@ import org.springframework.stereotype.Component;
 @Component
 class RequestRateLimiter {
 
-    private final JdbcTemplate jdbc;
+    private final JdbcClient jdbc;
     private final Clock clock;
     private final Map<String, AtomicInteger> readWindows = new ConcurrentHashMap<>();
     private volatile long readWindow;
 
-    RequestRateLimiter(JdbcTemplate jdbc, Clock clock) {
+    RequestRateLimiter(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
     }
@@ -32,17 +32,16 @@ class RequestRateLimiter {
     Usage creation(String workspaceId, int perMinute) {
         long now = clock.millis();
         long window = now / 60_000;
-        jdbc.update(
-                "insert into rate_windows (scope, window_start, requests) values (?, ?, 1)"
-                        + " on duplicate key update requests = requests + 1",
-                workspaceId,
-                window);
-        Integer used = jdbc.queryForObject(
-                "select requests from rate_windows where scope = ? and window_start = ?",
-                Integer.class,
-                workspaceId,
-                window);
-        return usage(used == null ? 1 : used, perMinute, now, window);
+        jdbc.sql("insert into rate_windows (scope, window_start, requests) values (?, ?, 1)"
+                        + " on duplicate key update requests = requests + 1")
+                .params(workspaceId, window)
+                .update();
+        // One row (just upserted) whose requests is not null: single() fails only where queryForObject failed.
+        int used = jdbc.sql("select requests from rate_windows where scope = ? and window_start = ?")
+                .params(workspaceId, window)
+                .query(Integer.class)
+                .single();
+        return usage(used, perMinute, now, window);
     }
 
     Usage read(String keyId, int perMinute) {
@@ -58,7 +57,9 @@ class RequestRateLimiter {
 
     /** Forgets windows older than an hour. */
     int purge() {
-        return jdbc.update("delete from rate_windows where window_start < ?", clock.millis() / 60_000 - 60);
+        return jdbc.sql("delete from rate_windows where window_start < ?")
+                .param(clock.millis() / 60_000 - 60)
+                .update();
     }
 
     private static Usage usage(int used, int limit, long now, long window) {

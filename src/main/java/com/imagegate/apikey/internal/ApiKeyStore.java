@@ -10,8 +10,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -30,89 +30,84 @@ class ApiKeyStore {
 
     private static final RowMapper<StoredKey> ROWS = ApiKeyStore::map;
 
-    private final JdbcTemplate jdbc;
+    private final JdbcClient jdbc;
 
-    ApiKeyStore(JdbcTemplate jdbc) {
+    ApiKeyStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
     void insert(StoredKey key) {
         ApiKeySummary s = key.summary();
-        jdbc.update(
-                "insert into api_keys (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                s.id(),
-                key.workspaceId(),
-                s.createdBy(),
-                s.name(),
-                s.mode().value(),
-                s.prefix(),
-                key.secretHash(),
-                utc(s.expiresAt()),
-                s.monthlyCreditCap(),
-                utc(s.createdAt()),
-                utc(s.revokedAt()),
-                utc(s.lastUsedAt()),
-                s.lastUsedIp());
+        jdbc.sql("insert into api_keys (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(
+                        s.id(),
+                        key.workspaceId(),
+                        s.createdBy(),
+                        s.name(),
+                        s.mode().value(),
+                        s.prefix(),
+                        key.secretHash(),
+                        utc(s.expiresAt()),
+                        s.monthlyCreditCap(),
+                        utc(s.createdAt()),
+                        utc(s.revokedAt()),
+                        utc(s.lastUsedAt()),
+                        s.lastUsedIp())
+                .update();
     }
 
+    /** At most one row: {@code secret_hash} is unique ({@code uk_api_keys_secret_hash}). */
     Optional<StoredKey> findBySecretHash(String secretHash) {
-        return jdbc.query("select " + COLUMNS + " from api_keys where secret_hash = ?", ROWS, secretHash).stream()
-                .findFirst();
+        return jdbc.sql("select " + COLUMNS + " from api_keys where secret_hash = ?")
+                .param(secretHash)
+                .query(ROWS)
+                .optional();
     }
 
     List<StoredKey> findAllOfWorkspace(String workspaceId) {
-        return jdbc.query(
-                "select " + COLUMNS + " from api_keys where workspace_id = ? order by created_at desc, id",
-                ROWS,
-                workspaceId);
+        return jdbc.sql("select " + COLUMNS + " from api_keys where workspace_id = ? order by created_at desc, id")
+                .param(workspaceId)
+                .query(ROWS)
+                .list();
     }
 
     /** Keys whose prefix starts with the text (LIKE wildcards in it are matched literally). */
     List<StoredKey> findByPrefix(String prefix, int limit) {
         String like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return jdbc.query(
-                "select " + COLUMNS + " from api_keys where prefix like ? order by created_at desc, id limit ?",
-                ROWS,
-                like,
-                limit);
+        return jdbc.sql("select " + COLUMNS + " from api_keys where prefix like ? order by created_at desc, id limit ?")
+                .params(like, limit)
+                .query(ROWS)
+                .list();
     }
 
     Optional<StoredKey> find(String workspaceId, String keyId) {
-        return jdbc
-                .query(
-                        "select " + COLUMNS + " from api_keys where id = ? and workspace_id = ?",
-                        ROWS,
-                        keyId,
-                        workspaceId)
-                .stream()
-                .findFirst();
+        return jdbc.sql("select " + COLUMNS + " from api_keys where id = ? and workspace_id = ?")
+                .params(keyId, workspaceId)
+                .query(ROWS)
+                .optional();
     }
 
     /** Revokes a live key of this workspace; 0 when there is none or it was already revoked. */
     int revoke(String workspaceId, String keyId, Instant now) {
-        return jdbc.update(
-                "update api_keys set revoked_at = ? where id = ? and workspace_id = ? and revoked_at is null",
-                utc(now),
-                keyId,
-                workspaceId);
+        return jdbc.sql("update api_keys set revoked_at = ? where id = ? and workspace_id = ? and revoked_at is null")
+                .params(utc(now), keyId, workspaceId)
+                .update();
     }
 
     /** The ids of the live (not revoked) keys this user created in this workspace. */
     List<String> liveKeysCreatedBy(String workspaceId, String userId) {
-        return jdbc.queryForList(
-                "select id from api_keys where workspace_id = ? and created_by = ? and revoked_at is null",
-                String.class,
-                workspaceId,
-                userId);
+        return jdbc.sql("select id from api_keys where workspace_id = ? and created_by = ? and revoked_at is null")
+                .params(workspaceId, userId)
+                .query(String.class)
+                .list();
     }
 
     /** Revokes every live key the user created, anywhere, and every live key of their personal workspace. */
     int revokeAllOf(String userId, String personalWorkspaceId, Instant now) {
-        return jdbc.update(
-                "update api_keys set revoked_at = ? where revoked_at is null and (created_by = ? or workspace_id = ?)",
-                utc(now),
-                userId,
-                personalWorkspaceId);
+        return jdbc.sql(
+                        "update api_keys set revoked_at = ? where revoked_at is null and (created_by = ? or workspace_id = ?)")
+                .params(utc(now), userId, personalWorkspaceId)
+                .update();
     }
 
     /**
@@ -122,13 +117,10 @@ class ApiKeyStore {
      * @return 1 when written, 0 when a recent enough use was already there
      */
     int recordUse(String keyId, String clientAddress, Instant now, Instant notBefore) {
-        return jdbc.update(
-                "update api_keys set last_used_at = ?, last_used_ip = ? where id = ?"
-                        + " and (last_used_at is null or last_used_at < ?)",
-                utc(now),
-                clientAddress,
-                keyId,
-                utc(notBefore));
+        return jdbc.sql("update api_keys set last_used_at = ?, last_used_ip = ? where id = ?"
+                        + " and (last_used_at is null or last_used_at < ?)")
+                .params(utc(now), clientAddress, keyId, utc(notBefore))
+                .update();
     }
 
     private static StoredKey map(ResultSet rs, int row) throws SQLException {

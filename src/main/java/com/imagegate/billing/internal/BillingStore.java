@@ -12,39 +12,43 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /** The billing module's tables (see the migration {@code billing_stripe}); plain SQL, one method per question. */
 @Repository
 class BillingStore {
 
-    private final JdbcTemplate jdbc;
+    private final JdbcClient jdbc;
 
-    BillingStore(JdbcTemplate jdbc) {
+    BillingStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
     // --- customers: one Stripe Customer per workspace
 
+    // At most one row each: workspace_id is the key, stripe_customer_id is unique.
+
     Optional<String> customerOf(String workspaceId) {
-        return first(jdbc.queryForList(
-                "select stripe_customer_id from billing_customers where workspace_id = ?", String.class, workspaceId));
+        return jdbc.sql("select stripe_customer_id from billing_customers where workspace_id = ?")
+                .param(workspaceId)
+                .query(String.class)
+                .optional();
     }
 
     Optional<String> workspaceOfCustomer(String customerId) {
-        return first(jdbc.queryForList(
-                "select workspace_id from billing_customers where stripe_customer_id = ?", String.class, customerId));
+        return jdbc.sql("select workspace_id from billing_customers where stripe_customer_id = ?")
+                .param(customerId)
+                .query(String.class)
+                .optional();
     }
 
     /** Records the workspace's customer; a concurrent first purchase that recorded it first wins. */
     String saveCustomer(String workspaceId, String customerId, Instant now) {
         try {
-            jdbc.update(
-                    "insert into billing_customers (workspace_id, stripe_customer_id, created_at) values (?, ?, ?)",
-                    workspaceId,
-                    customerId,
-                    ts(now));
+            jdbc.sql("insert into billing_customers (workspace_id, stripe_customer_id, created_at) values (?, ?, ?)")
+                    .params(workspaceId, customerId, ts(now))
+                    .update();
             return customerId;
         } catch (DuplicateKeyException taken) {
             return customerOf(workspaceId).orElseThrow(() -> taken);
@@ -54,40 +58,36 @@ class BillingStore {
     // --- checkouts started here
 
     void insertCheckout(String sessionId, String workspaceId, String kind, String product, String userId, Instant now) {
-        jdbc.update(
-                "insert into billing_checkouts (id, workspace_id, kind, product, status, created_by, created_at,"
-                        + " updated_at) values (?, ?, ?, ?, 'OPEN', ?, ?, ?)",
-                sessionId,
-                workspaceId,
-                kind,
-                product,
-                userId,
-                ts(now),
-                ts(now));
+        jdbc.sql("insert into billing_checkouts (id, workspace_id, kind, product, status, created_by, created_at,"
+                        + " updated_at) values (?, ?, ?, ?, 'OPEN', ?, ?, ?)")
+                .params(sessionId, workspaceId, kind, product, userId, ts(now), ts(now))
+                .update();
     }
 
     record CheckoutRow(String id, String workspaceId, String kind, String product, String status) {}
 
     Optional<CheckoutRow> checkout(String workspaceId, String sessionId) {
-        return first(jdbc.query(
-                "select id, workspace_id, kind, product, status from billing_checkouts where id = ? and workspace_id = ?",
-                (rs, i) -> new CheckoutRow(
-                        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
-                sessionId,
-                workspaceId));
+        // At most one row: id is the key.
+        return jdbc.sql(
+                        "select id, workspace_id, kind, product, status from billing_checkouts where id = ? and workspace_id = ?")
+                .params(sessionId, workspaceId)
+                .query((rs, i) -> new CheckoutRow(
+                        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)))
+                .optional();
     }
 
     void checkoutStatus(String sessionId, String status, Instant now) {
-        jdbc.update("update billing_checkouts set status = ?, updated_at = ? where id = ?", status, ts(now), sessionId);
+        jdbc.sql("update billing_checkouts set status = ?, updated_at = ? where id = ?")
+                .params(status, ts(now), sessionId)
+                .update();
     }
 
     /** A paid subscription invoice completes the workspace's open plan checkouts (whichever event came first). */
     void planCheckoutsPaid(String workspaceId, Instant now) {
-        jdbc.update(
-                "update billing_checkouts set status = 'PAID', updated_at = ? where workspace_id = ? and kind = 'PLAN'"
-                        + " and status = 'OPEN'",
-                ts(now),
-                workspaceId);
+        jdbc.sql("update billing_checkouts set status = 'PAID', updated_at = ? where workspace_id = ? and kind = 'PLAN'"
+                        + " and status = 'OPEN'")
+                .params(ts(now), workspaceId)
+                .update();
     }
 
     // --- payments that granted credits
@@ -112,58 +112,67 @@ class BillingStore {
             + " amount_cents, currency, credits, expires_at, invoice_url, reclaim_asked, reclaimed, created_at";
 
     boolean paymentExists(String stripeObject) {
-        return !jdbc.queryForList("select id from billing_payments where stripe_object = ?", String.class, stripeObject)
+        return !jdbc.sql("select id from billing_payments where stripe_object = ?")
+                .param(stripeObject)
+                .query(String.class)
+                .list()
                 .isEmpty();
     }
 
     void insertPayment(PaymentRow row) {
-        jdbc.update(
-                "insert into billing_payments (" + PAYMENT_COLUMNS
-                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                row.id(),
-                row.workspaceId(),
-                row.kind(),
-                row.product(),
-                row.stripeObject(),
-                row.paymentIntent(),
-                row.amountCents(),
-                row.currency(),
-                row.credits(),
-                ts(row.expiresAt()),
-                row.invoiceUrl(),
-                row.reclaimAsked(),
-                row.reclaimed(),
-                ts(row.createdAt()));
+        jdbc.sql("insert into billing_payments (" + PAYMENT_COLUMNS
+                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(
+                        row.id(),
+                        row.workspaceId(),
+                        row.kind(),
+                        row.product(),
+                        row.stripeObject(),
+                        row.paymentIntent(),
+                        row.amountCents(),
+                        row.currency(),
+                        row.credits(),
+                        ts(row.expiresAt()),
+                        row.invoiceUrl(),
+                        row.reclaimAsked(),
+                        row.reclaimed(),
+                        ts(row.createdAt()))
+                .update();
     }
 
-    /** The payment of a PaymentIntent, locked for this transaction (refunds and disputes of it are serialized). */
+    /**
+     * The payment of a PaymentIntent, locked for this transaction (refunds and disputes of it are serialized). The
+     * first row: {@code payment_intent} is indexed but not unique, so this is not {@code optional()}, which would
+     * throw on a second row.
+     */
     Optional<PaymentRow> paymentByIntentForUpdate(String paymentIntent) {
-        return first(jdbc.query(
-                "select " + PAYMENT_COLUMNS + " from billing_payments where payment_intent = ? for update",
-                BillingStore::payment,
-                paymentIntent));
+        return first(
+                jdbc.sql("select " + PAYMENT_COLUMNS + " from billing_payments where payment_intent = ? for update")
+                        .param(paymentIntent)
+                        .query(BillingStore::payment)
+                        .list());
     }
 
+    /** The first row's workspace ({@code payment_intent} is not unique). */
     Optional<String> workspaceOfPaymentIntent(String paymentIntent) {
-        return first(jdbc.queryForList(
-                "select workspace_id from billing_payments where payment_intent = ?", String.class, paymentIntent));
+        return first(jdbc.sql("select workspace_id from billing_payments where payment_intent = ?")
+                .param(paymentIntent)
+                .query(String.class)
+                .list());
     }
 
     void updateReclaim(String paymentId, long asked, long reclaimed) {
-        jdbc.update(
-                "update billing_payments set reclaim_asked = ?, reclaimed = ? where id = ?",
-                asked,
-                reclaimed,
-                paymentId);
+        jdbc.sql("update billing_payments set reclaim_asked = ?, reclaimed = ? where id = ?")
+                .params(asked, reclaimed, paymentId)
+                .update();
     }
 
     List<PaymentRow> payments(String workspaceId, int limit) {
-        return jdbc.query(
-                "select " + PAYMENT_COLUMNS
-                        + " from billing_payments where workspace_id = ? order by created_at desc, id desc limit ?",
-                BillingStore::payment,
-                workspaceId,
-                limit);
+        return jdbc.sql("select " + PAYMENT_COLUMNS
+                        + " from billing_payments where workspace_id = ? order by created_at desc, id desc limit ?")
+                .params(workspaceId, limit)
+                .query(BillingStore::payment)
+                .list();
     }
 
     private static PaymentRow payment(ResultSet rs, int i) throws SQLException {
@@ -206,47 +215,46 @@ class BillingStore {
      */
     void saveSubscription(SubscriptionState state, String workspaceId, Instant now) {
         String plan = state.plan() == null ? "unknown" : state.plan();
-        jdbc.update(
-                "insert into billing_subscriptions (id, workspace_id, plan, status, current_period_end,"
+        jdbc.sql("insert into billing_subscriptions (id, workspace_id, plan, status, current_period_end,"
                         + " cancel_at_period_end, updated_at) values (?, ?, ?, ?, ?, ?, ?)"
                         + " on duplicate key update plan = ?, status = ?, current_period_end = ?,"
                         + " cancel_at_period_end = ?, updated_at = ?,"
-                        + " scheduled_plan = case when ? then scheduled_plan else null end",
-                state.id(),
-                workspaceId,
-                plan,
-                state.status(),
-                ts(state.periodEnd()),
-                state.cancelAtPeriodEnd(),
-                ts(now),
-                plan,
-                state.status(),
-                ts(state.periodEnd()),
-                state.cancelAtPeriodEnd(),
-                ts(now),
-                state.schedule() != null);
+                        + " scheduled_plan = case when ? then scheduled_plan else null end")
+                .params(
+                        state.id(),
+                        workspaceId,
+                        plan,
+                        state.status(),
+                        ts(state.periodEnd()),
+                        state.cancelAtPeriodEnd(),
+                        ts(now),
+                        plan,
+                        state.status(),
+                        ts(state.periodEnd()),
+                        state.cancelAtPeriodEnd(),
+                        ts(now),
+                        state.schedule() != null)
+                .update();
     }
 
     void paymentFailed(String subscriptionId, String invoiceUrl, Instant now) {
-        jdbc.update(
-                "update billing_subscriptions set payment_failed_at = ?, failed_invoice_url = ? where id = ?",
-                ts(now),
-                invoiceUrl,
-                subscriptionId);
+        jdbc.sql("update billing_subscriptions set payment_failed_at = ?, failed_invoice_url = ? where id = ?")
+                .params(ts(now), invoiceUrl, subscriptionId)
+                .update();
     }
 
     void paymentSucceeded(String subscriptionId) {
-        jdbc.update(
-                "update billing_subscriptions set payment_failed_at = null, failed_invoice_url = null where id = ?",
-                subscriptionId);
+        jdbc.sql("update billing_subscriptions set payment_failed_at = null, failed_invoice_url = null where id = ?")
+                .param(subscriptionId)
+                .update();
     }
 
     /** The workspace's subscriptions that Stripe still counts as running, most recently changed first. */
     List<SubscriptionRow> liveSubscriptions(String workspaceId) {
-        return jdbc.query(
-                "select " + SUBSCRIPTION_COLUMNS + " from billing_subscriptions where workspace_id = ?"
-                        + " and status in ('active', 'trialing', 'past_due') order by updated_at desc",
-                (rs, i) -> new SubscriptionRow(
+        return jdbc.sql("select " + SUBSCRIPTION_COLUMNS + " from billing_subscriptions where workspace_id = ?"
+                        + " and status in ('active', 'trialing', 'past_due') order by updated_at desc")
+                .param(workspaceId)
+                .query((rs, i) -> new SubscriptionRow(
                         rs.getString(1),
                         rs.getString(2),
                         rs.getString(3),
@@ -255,8 +263,8 @@ class BillingStore {
                         rs.getBoolean(6),
                         instant(rs, 7),
                         rs.getString(8),
-                        rs.getString(9)),
-                workspaceId);
+                        rs.getString(9)))
+                .list();
     }
 
     // --- billing periods: one plan entitlement per (subscription, period)
@@ -276,10 +284,10 @@ class BillingStore {
 
     /** Every period of the subscription, the latest first, locked for this transaction. */
     List<PeriodRow> lockPeriods(String subscriptionId) {
-        return jdbc.query(
-                "select " + PERIOD_COLUMNS + " from billing_periods where subscription_id = ?"
-                        + " order by period_end desc for update",
-                (rs, i) -> new PeriodRow(
+        return jdbc.sql("select " + PERIOD_COLUMNS + " from billing_periods where subscription_id = ?"
+                        + " order by period_end desc for update")
+                .param(subscriptionId)
+                .query((rs, i) -> new PeriodRow(
                         rs.getString(1),
                         instant(rs, 2),
                         rs.getString(3),
@@ -287,118 +295,121 @@ class BillingStore {
                         rs.getString(5),
                         rs.getLong(6),
                         rs.getLong(7),
-                        rs.getString(8)),
-                subscriptionId);
+                        rs.getString(8)))
+                .list();
     }
 
     void insertPeriod(PeriodRow row, Instant now) {
-        jdbc.update(
-                "insert into billing_periods (" + PERIOD_COLUMNS + ", created_at, updated_at)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                row.subscriptionId(),
-                ts(row.periodEnd()),
-                row.workspaceId(),
-                ts(row.periodStart()),
-                row.plan(),
-                row.ceiling(),
-                row.entitled(),
-                row.lotReference(),
-                ts(now),
-                ts(now));
+        jdbc.sql("insert into billing_periods (" + PERIOD_COLUMNS + ", created_at, updated_at)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(
+                        row.subscriptionId(),
+                        ts(row.periodEnd()),
+                        row.workspaceId(),
+                        ts(row.periodStart()),
+                        row.plan(),
+                        row.ceiling(),
+                        row.entitled(),
+                        row.lotReference(),
+                        ts(now),
+                        ts(now))
+                .update();
     }
 
     void updatePeriod(PeriodRow row, Instant now) {
-        jdbc.update(
-                "update billing_periods set plan = ?, ceiling = ?, entitled = ?, lot_reference = ?, updated_at = ?"
-                        + " where subscription_id = ? and period_end = ?",
-                row.plan(),
-                row.ceiling(),
-                row.entitled(),
-                row.lotReference(),
-                ts(now),
-                row.subscriptionId(),
-                ts(row.periodEnd()));
+        jdbc.sql("update billing_periods set plan = ?, ceiling = ?, entitled = ?, lot_reference = ?, updated_at = ?"
+                        + " where subscription_id = ? and period_end = ?")
+                .params(
+                        row.plan(),
+                        row.ceiling(),
+                        row.entitled(),
+                        row.lotReference(),
+                        ts(now),
+                        row.subscriptionId(),
+                        ts(row.periodEnd()))
+                .update();
     }
 
     /** Takes the workspace's billing lock: every grant of plan credits to one workspace runs one after the other. */
     void lockWorkspace(String workspaceId) {
-        jdbc.queryForList(
-                "select workspace_id from billing_customers where workspace_id = ? for update",
-                String.class,
-                workspaceId);
+        jdbc.sql("select workspace_id from billing_customers where workspace_id = ? for update")
+                .param(workspaceId)
+                .query(String.class)
+                .list();
     }
 
     void scheduledPlan(String subscriptionId, String plan) {
-        jdbc.update("update billing_subscriptions set scheduled_plan = ? where id = ?", plan, subscriptionId);
+        jdbc.sql("update billing_subscriptions set scheduled_plan = ? where id = ?")
+                .params(plan, subscriptionId)
+                .update();
     }
 
     // --- events processed
 
     boolean eventSeen(String eventId) {
-        return !jdbc.queryForList("select id from billing_events where id = ?", String.class, eventId)
+        return !jdbc.sql("select id from billing_events where id = ?")
+                .param(eventId)
+                .query(String.class)
+                .list()
                 .isEmpty();
     }
 
     /** @throws DuplicateKeyException when the event was recorded already (after waiting for a concurrent one) */
     void recordEvent(String eventId, String type, String workspaceId, String outcome, Instant now) {
-        jdbc.update(
-                "insert into billing_events (id, type, workspace_id, outcome, received_at) values (?, ?, ?, ?, ?)",
-                eventId,
-                type,
-                workspaceId,
-                outcome.length() > 500 ? outcome.substring(0, 500) : outcome,
-                ts(now));
+        jdbc.sql("insert into billing_events (id, type, workspace_id, outcome, received_at) values (?, ?, ?, ?, ?)")
+                .params(
+                        eventId,
+                        type,
+                        workspaceId,
+                        outcome.length() > 500 ? outcome.substring(0, 500) : outcome,
+                        ts(now))
+                .update();
     }
 
     void recordEventOutcome(String eventId, String outcome) {
-        jdbc.update(
-                "update billing_events set outcome = ? where id = ?",
-                outcome.length() > 500 ? outcome.substring(0, 500) : outcome,
-                eventId);
+        jdbc.sql("update billing_events set outcome = ? where id = ?")
+                .params(outcome.length() > 500 ? outcome.substring(0, 500) : outcome, eventId)
+                .update();
     }
 
     // --- flags for admins
 
     /** Raises a flag once per reference. */
     void flag(String workspaceId, String reason, String reference, String detail, Instant now) {
-        jdbc.update(
-                "insert into billing_flags (id, workspace_id, reason, reference, detail, created_at)"
-                        + " values (?, ?, ?, ?, ?, ?) on duplicate key update detail = ?",
-                Ids.next("flag"),
-                workspaceId,
-                reason,
-                reference,
-                detail,
-                ts(now),
-                detail);
+        jdbc.sql("insert into billing_flags (id, workspace_id, reason, reference, detail, created_at)"
+                        + " values (?, ?, ?, ?, ?, ?) on duplicate key update detail = ?")
+                .params(Ids.next("flag"), workspaceId, reason, reference, detail, ts(now), detail)
+                .update();
     }
 
     List<BillingFlag> openFlags(String workspaceId) {
-        return jdbc.query(
-                "select id, workspace_id, reason, reference, detail, created_at from billing_flags"
-                        + " where resolved_at is null and workspace_id = ? order by created_at desc",
-                BillingStore::flagRow,
-                workspaceId);
+        return jdbc.sql("select id, workspace_id, reason, reference, detail, created_at from billing_flags"
+                        + " where resolved_at is null and workspace_id = ? order by created_at desc")
+                .param(workspaceId)
+                .query(BillingStore::flagRow)
+                .list();
     }
 
     List<BillingFlag> openFlags() {
-        return jdbc.query(
-                "select id, workspace_id, reason, reference, detail, created_at from billing_flags"
-                        + " where resolved_at is null order by created_at desc limit 500",
-                BillingStore::flagRow);
+        return jdbc.sql("select id, workspace_id, reason, reference, detail, created_at from billing_flags"
+                        + " where resolved_at is null order by created_at desc limit 500")
+                .query(BillingStore::flagRow)
+                .list();
     }
 
     int resolveFlag(String flagId, Instant now) {
-        return jdbc.update(
-                "update billing_flags set resolved_at = ? where id = ? and resolved_at is null", ts(now), flagId);
+        return jdbc.sql("update billing_flags set resolved_at = ? where id = ? and resolved_at is null")
+                .params(ts(now), flagId)
+                .update();
     }
 
     boolean openDispute(String workspaceId) {
-        Integer count = jdbc.queryForObject(
-                "select count(*) from billing_flags where workspace_id = ? and reason = 'DISPUTE' and resolved_at is null",
-                Integer.class,
-                workspaceId);
-        return count != null && count > 0;
+        int count = jdbc.sql(
+                        "select count(*) from billing_flags where workspace_id = ? and reason = 'DISPUTE' and resolved_at is null")
+                .param(workspaceId)
+                .query(Integer.class)
+                .single();
+        return count > 0;
     }
 
     private static BillingFlag flagRow(ResultSet rs, int i) throws SQLException {
@@ -422,11 +433,10 @@ class BillingStore {
 
     /** Gross payments per currency created in {@code [from, to)}. */
     List<Billing.Revenue> revenue(Instant from, Instant to) {
-        return jdbc.query(
-                "select currency, sum(amount_cents) as cents, count(*) as n from billing_payments"
-                        + " where created_at >= ? and created_at < ? group by currency order by currency",
-                (rs, row) -> new Billing.Revenue(rs.getString("currency"), rs.getLong("cents"), rs.getLong("n")),
-                LocalDateTime.ofInstant(from, ZoneOffset.UTC),
-                LocalDateTime.ofInstant(to, ZoneOffset.UTC));
+        return jdbc.sql("select currency, sum(amount_cents) as cents, count(*) as n from billing_payments"
+                        + " where created_at >= ? and created_at < ? group by currency order by currency")
+                .params(LocalDateTime.ofInstant(from, ZoneOffset.UTC), LocalDateTime.ofInstant(to, ZoneOffset.UTC))
+                .query((rs, row) -> new Billing.Revenue(rs.getString("currency"), rs.getLong("cents"), rs.getLong("n")))
+                .list();
     }
 }

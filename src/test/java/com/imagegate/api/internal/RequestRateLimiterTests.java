@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
@@ -24,7 +25,7 @@ class RequestRateLimiterTests {
     RequestRateLimiterTests() {
         new ResourceDatabasePopulator(new ClassPathResource("db/migration/api/V202611252030__api_rate_windows.sql"))
                 .execute(db);
-        limiter = new RequestRateLimiter(jdbc, clock);
+        limiter = new RequestRateLimiter(JdbcClient.create(jdbc), clock);
     }
 
     @AfterEach
