@@ -12,13 +12,12 @@ import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.GenerationException.Reason;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.GenerationRequest;
-import com.imagegate.generation.GenerationRequests;
 import com.imagegate.generation.ImageInput;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.InvalidRequestException;
-import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.Pricing;
 import com.imagegate.generation.Quality;
+import com.imagegate.generation.RequestField;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.TaskView;
 import java.net.URI;
@@ -89,24 +88,7 @@ class TaskAcceptance {
         this.clock = clock;
     }
 
-    TaskView accept(Caller caller, GenerationRequest request, String idempotencyKey, String requestHash) {
-        return accept(caller, request, List.of(), "image", null, idempotencyKey, requestHash);
-    }
-
-    TaskView accept(
-            Caller caller,
-            GenerationRequest request,
-            List<ImageInput> inputs,
-            String inputParam,
-            byte[] mask,
-            String idempotencyKey,
-            String requestHash) {
-        if (request.imageUrls().size() + inputs.size() > GenerationRequests.MAX_IMAGE_URLS) {
-            throw new InvalidRequestException(
-                    inputParam,
-                    "invalid_value",
-                    "At most " + GenerationRequests.MAX_IMAGE_URLS + " reference images in all.");
-        }
+    TaskView accept(Caller caller, GenerationRequest request) {
         var spec = new Task.NewTask(
                 caller.workspaceId(),
                 caller.apiKeyId(),
@@ -129,12 +111,21 @@ class TaskAcceptance {
                 spec,
                 price,
                 taskId -> referenceImages.store(
-                        taskId, caller.workspaceId(), request.imageUrls(), "image_urls", inputs, inputParam, mask),
-                idempotencyKey,
-                requestHash);
+                        taskId,
+                        caller.workspaceId(),
+                        request.imageUrls(),
+                        RequestField.IMAGE_URLS,
+                        request.inputs(),
+                        RequestField.INPUTS,
+                        request.mask()),
+                request.idempotency());
     }
 
-    TaskView enhance(Caller caller, EnhancementRequest request, String idempotencyKey, String requestHash) {
+    TaskView enhance(Caller caller, EnhancementRequest request) {
+        List<URI> urls = request.image() instanceof EnhancementRequest.Image.Url(URI url) ? List.of(url) : List.of();
+        List<ImageInput> inputs = request.image() instanceof EnhancementRequest.Image.Given(ImageInput input)
+                ? List.of(input)
+                : List.of();
         var spec = new Task.NewTask(
                 caller.workspaceId(),
                 caller.apiKeyId(),
@@ -142,7 +133,7 @@ class TaskAcceptance {
                 "enhancement",
                 "gpt-image-2",
                 null,
-                json(List.of(request.imageUrl())),
+                urls.isEmpty() ? null : json(urls),
                 1,
                 ImageSize.AUTO,
                 Quality.HIGH,
@@ -156,36 +147,8 @@ class TaskAcceptance {
                 spec,
                 pricing.enhancementCredits(),
                 taskId -> referenceImages.store(
-                        taskId, caller.workspaceId(), List.of(request.imageUrl()), "image_url", List.of(), "image"),
-                idempotencyKey,
-                requestHash);
-    }
-
-    TaskView enhance(Caller caller, ImageInput input, OutputFormat format, String idempotencyKey, String requestHash) {
-        var spec = new Task.NewTask(
-                caller.workspaceId(),
-                caller.apiKeyId(),
-                caller.source(),
-                "enhancement",
-                "gpt-image-2",
-                null,
-                null,
-                1,
-                ImageSize.AUTO,
-                Quality.HIGH,
-                format,
-                null,
-                null,
-                caller.requestId(),
-                2);
-        return accept(
-                caller,
-                spec,
-                pricing.enhancementCredits(),
-                taskId -> referenceImages.store(
-                        taskId, caller.workspaceId(), List.of(), "image_url", List.of(input), "image"),
-                idempotencyKey,
-                requestHash);
+                        taskId, caller.workspaceId(), urls, RequestField.IMAGE, inputs, RequestField.IMAGE, null),
+                request.idempotency());
     }
 
     private TaskView accept(
@@ -193,15 +156,16 @@ class TaskAcceptance {
             Task.NewTask spec,
             long listPrice,
             Function<String, List<String>> storeReferences,
-            String idempotencyKey,
-            String requestHash) {
+            GenerationRequest.Idempotency idempotency) {
+        String idempotencyKey = idempotency.key();
+        String requestHash = idempotency.requestDigest();
         if (idempotencyKey != null) {
             var replay = replay(caller.workspaceId(), idempotencyKey, requestHash);
             if (replay != null) {
                 return replay;
             }
         }
-        webhooks.checkCallbackUrl(spec.callbackUrl() == null ? null : URI.create(spec.callbackUrl()));
+        checkCallbackUrl(spec.callbackUrl());
         // Test keys render in the sandbox and are never billed (docs/api.md): their tasks cost nothing.
         long price = caller.testMode() ? 0 : listPrice;
         String taskId = Ids.next("task");
@@ -332,6 +296,26 @@ class TaskAcceptance {
         }
         return queries.get(workspaceId, seen.get().taskId());
     }
+
+    /** The callback URL's scheme and address; a refusal names {@link RequestField#CALLBACK_URL}. */
+    private void checkCallbackUrl(String url) {
+        try {
+            webhooks.checkCallbackUrl(url == null ? null : URI.create(url));
+        } catch (InvalidRequestException refused) {
+            // The webhook rules word their messages about "callback_url"; the edge names the field its way.
+            String message = refused.getMessage();
+            if (!message.startsWith(CALLBACK_URL)) {
+                throw refused;
+            }
+            throw new InvalidRequestException(
+                    RequestField.CALLBACK_URL,
+                    -1,
+                    refused.code(),
+                    names -> names.name(RequestField.CALLBACK_URL, -1) + message.substring(CALLBACK_URL.length()));
+        }
+    }
+
+    private static final String CALLBACK_URL = "callback_url";
 
     private static String json(List<URI> urls) {
         return JsonMapper.shared()
