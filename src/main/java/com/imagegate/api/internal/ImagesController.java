@@ -12,6 +12,7 @@ import com.imagegate.generation.Generations;
 import com.imagegate.generation.InvalidRequestException;
 import com.imagegate.generation.TaskBody;
 import com.imagegate.generation.TaskQuery;
+import com.imagegate.generation.TaskSource;
 import com.imagegate.generation.TaskStatus;
 import jakarta.servlet.http.HttpServletResponse;
 import java.security.MessageDigest;
@@ -134,7 +135,7 @@ class ImagesController {
                 key.keyId(),
                 key.monthlyCreditCap(),
                 key.mode() == ApiKeyMode.TEST,
-                "api",
+                TaskSource.API,
                 "key:" + key.keyId(),
                 MDC.get(RequestIdFilter.MDC_KEY),
                 plan.concurrentTasks());

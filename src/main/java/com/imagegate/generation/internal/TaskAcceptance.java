@@ -18,6 +18,7 @@ import com.imagegate.generation.InvalidRequestException;
 import com.imagegate.generation.Pricing;
 import com.imagegate.generation.Quality;
 import com.imagegate.generation.RequestField;
+import com.imagegate.generation.TaskKind;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.TaskView;
 import java.net.URI;
@@ -93,7 +94,7 @@ class TaskAcceptance {
                 caller.workspaceId(),
                 caller.apiKeyId(),
                 caller.source(),
-                "generation",
+                TaskKind.GENERATION,
                 request.model(),
                 request.prompt(),
                 request.imageUrls().isEmpty() ? null : json(request.imageUrls()),
@@ -130,7 +131,7 @@ class TaskAcceptance {
                 caller.workspaceId(),
                 caller.apiKeyId(),
                 caller.source(),
-                "enhancement",
+                TaskKind.ENHANCEMENT,
                 "gpt-image-2",
                 null,
                 urls.isEmpty() ? null : json(urls),
@@ -201,9 +202,8 @@ class TaskAcceptance {
             String idempotencyKey,
             String requestHash) {
         Instant now = clock.instant();
-        String provider = caller.testMode() || properties.provider() == GenerationProperties.Provider.SANDBOX
-                ? "sandbox"
-                : "openai";
+        GenerationProperties.Provider provider =
+                caller.testMode() ? GenerationProperties.Provider.SANDBOX : properties.provider();
         // Only a request without an Idempotency-Key keeps its digest on the task: an SDK's keyless retry can only be
         // the retry of a keyless first attempt (a keyed one is replayed through its key).
         String retryDigest = idempotencyKey == null ? requestHash : null;

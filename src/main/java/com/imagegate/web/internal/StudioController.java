@@ -13,6 +13,7 @@ import com.imagegate.generation.InvalidRequestException;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.Pricing;
 import com.imagegate.generation.TaskQuery;
+import com.imagegate.generation.TaskSource;
 import com.imagegate.generation.TaskView;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -172,7 +173,7 @@ class StudioController {
                 null,
                 null,
                 false,
-                "web",
+                TaskSource.WEB,
                 "user:" + member.userId(),
                 MDC.get("requestId"),
                 plans.current(member.workspace().id()).concurrentTasks());

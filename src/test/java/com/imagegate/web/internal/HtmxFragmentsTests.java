@@ -40,6 +40,7 @@ import com.imagegate.generation.InvalidRequestException;
 import com.imagegate.generation.Pricing;
 import com.imagegate.generation.RequestField;
 import com.imagegate.generation.StorageProperties;
+import com.imagegate.generation.TaskKind;
 import com.imagegate.generation.TaskPage;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.TaskView;
@@ -153,7 +154,7 @@ class HtmxFragmentsTests {
                 null,
                 null,
                 null,
-                "generation",
+                TaskKind.GENERATION,
                 "A lighthouse at dawn");
     }
 
