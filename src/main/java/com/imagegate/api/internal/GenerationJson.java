@@ -122,7 +122,8 @@ final class GenerationJson {
         }
     }
 
-    private static int n(JsonNode body) {
+    /** {@code n}: an integer (absent, the default), its range the generation rules'. */
+    static int n(JsonNode body) {
         JsonNode node = body.get("n");
         if (node == null || node.isNull()) {
             return GenerationRequests.DEFAULT_N;
@@ -172,7 +173,7 @@ final class GenerationJson {
     }
 
     /** One of a set of values, as text; its value is checked by the caller. */
-    private static String choice(JsonNode body, String field, RequestField domainField, String allowed) {
+    static String choice(JsonNode body, String field, RequestField domainField, String allowed) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
             return null;

@@ -154,11 +154,11 @@ final class OpenAiImageRequests {
         try {
             String model = GenerationRequests.model(GenerationJson.text(body, "model"));
             String text = GenerationRequests.prompt(GenerationJson.text(body, "prompt"));
-            int n = n(body);
-            String size = choice(body, "size", RequestField.SIZE, GenerationRequests.sizes());
+            int n = GenerationJson.n(body);
+            String size = GenerationJson.choice(body, "size", RequestField.SIZE, GenerationRequests.sizes());
             GenerationRequests.size(size);
-            String format =
-                    choice(body, "output_format", RequestField.OUTPUT_FORMAT, GenerationRequests.OUTPUT_FORMATS);
+            String format = GenerationJson.choice(
+                    body, "output_format", RequestField.OUTPUT_FORMAT, GenerationRequests.OUTPUT_FORMATS);
             GenerationRequests.outputFormat(format);
             String user = GenerationRequests.user(GenerationJson.text(body, "user"));
             var request = GenerationRequest.builder()
@@ -186,28 +186,6 @@ final class OpenAiImageRequests {
             case IMAGE_URLS -> index < 0 ? "image_urls" : "image_urls[" + index + "]";
             default -> GenerationJson.NAMES.name(field, index);
         };
-    }
-
-    private static int n(JsonNode body) {
-        JsonNode node = body.get("n");
-        if (node == null || node.isNull()) {
-            return GenerationRequests.DEFAULT_N;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            throw GenerationRequests.nRefused();
-        }
-        return GenerationRequests.n(node.intValue());
-    }
-
-    private static String choice(JsonNode body, String field, RequestField domainField, String allowed) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isString()) {
-            throw GenerationRequests.oneOf(domainField, allowed);
-        }
-        return node.asString();
     }
 
     private static ResponseFormat responseFormat(JsonNode node) {
