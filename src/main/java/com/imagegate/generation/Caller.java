@@ -7,7 +7,7 @@ package com.imagegate.generation;
  * @param apiKeyId the API key used, or null (the studio)
  * @param keyMonthlyCap the key's monthly credit cap, or null for none
  * @param testMode true for {@code ig_test_} keys: always the sandbox renderer, never the upstream
- * @param source {@code api} or {@code web}
+ * @param source the API or the studio
  * @param actor who, for the ledger ({@code key:…} or {@code user:…})
  * @param requestId the request's {@code x-request-id}, kept on the task
  * @param concurrentTasks the plan's unfinished tasks at once
@@ -17,7 +17,7 @@ public record Caller(
         String apiKeyId,
         Long keyMonthlyCap,
         boolean testMode,
-        String source,
+        TaskSource source,
         String actor,
         String requestId,
         int concurrentTasks) {}

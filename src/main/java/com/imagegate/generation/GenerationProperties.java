@@ -2,8 +2,11 @@ package com.imagegate.generation;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -51,9 +54,24 @@ public record GenerationProperties(
         }
     }
 
+    /** The renderer: configured here, fixed on each task when it is accepted, named by each provider. */
     public enum Provider {
         SANDBOX,
-        OPENAI
+        OPENAI;
+
+        /** As configured, stored on tasks and shown: {@code sandbox}, {@code openai}. */
+        public String wireValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Reads {@link #wireValue()} (case and surrounding spaces ignored); empty for anything else. */
+        public static Optional<Provider> parse(String value) {
+            return value == null
+                    ? Optional.empty()
+                    : Arrays.stream(values())
+                            .filter(v -> v.wireValue().equals(value.strip().toLowerCase(Locale.ROOT)))
+                            .findFirst();
+        }
     }
 
     /**

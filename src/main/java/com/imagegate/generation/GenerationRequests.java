@@ -7,113 +7,183 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import tools.jackson.databind.JsonNode;
 
 /**
- * The API's request rules (docs/api.md), in one place: the API, the studio and the docs page all read them from here.
- * Parsing turns a JSON body into a {@link GenerationRequest} or throws {@link InvalidRequestException} naming the field.
+ * The request rules (docs/api.md), in one place: the API, the studio and the docs page all read them from here. Each
+ * rule takes a value already of its type (the edges read JSON, forms and multipart parts into those) and returns it
+ * normalized, or throws {@link InvalidRequestException} naming the {@link RequestField} at fault; {@link
+ * GenerationRequest} and {@link EnhancementRequest} apply them all when they are made.
  */
 public final class GenerationRequests {
 
     public static final String DEFAULT_MODEL = "gpt-image-2";
     public static final List<String> MODELS =
             List.of("gpt-image-2", "gpt-image-2-text-to-image", "gpt-image-2-image-to-image");
+    public static final int MAX_MODEL = 64;
     public static final int MAX_PROMPT = 32_000;
     public static final int MAX_IMAGE_URLS = 16;
     public static final int MAX_URL_LENGTH = 2048;
     public static final int MIN_N = 1;
     public static final int MAX_N = 10;
+    public static final int DEFAULT_N = 1;
     public static final int MAX_USER = 256;
-    static final Set<String> FIELDS =
-            Set.of("model", "prompt", "image_urls", "n", "size", "quality", "output_format", "user", "callback_url");
+    /** The accepted qualities and output formats as the API spells them, for messages and docs. */
+    public static final String QUALITIES = "high, auto";
+
+    public static final String OUTPUT_FORMATS = "png, jpeg, webp";
+
+    private static final Pattern DATED = Pattern.compile("^(.+)-\\d{4}-\\d{2}-\\d{2}$");
 
     private GenerationRequests() {}
 
-    /** Reads a {@code POST /api/v1/images/generations} body. */
-    public static GenerationRequest parse(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw new InvalidRequestException(null, "invalid_value", "The request body must be a JSON object.");
-        }
-        for (String field : body.propertyNames()) {
-            if (!FIELDS.contains(field)) {
-                throw new InvalidRequestException(
-                        field, "unknown_parameter", "Unknown parameter: '" + shorten(field) + "'.");
-            }
-        }
-        String model = optionalText(body, "model", 64);
-        if (model == null) {
-            model = DEFAULT_MODEL;
-        } else if (!MODELS.contains(model)) {
-            model = snapshotOf(model);
-        }
-        List<URI> imageUrls = imageUrls(body);
-        String prompt = optionalText(body, "prompt", MAX_PROMPT);
-        if (prompt != null && prompt.isBlank()) {
-            throw invalid("prompt", "prompt must not be blank.");
-        }
-        if (prompt == null && imageUrls.isEmpty()) {
-            throw new InvalidRequestException(
-                    "prompt", "missing_required_parameter", "prompt is required unless image_urls is given.");
-        }
-        int n = n(body);
-        ImageSize size = enumValue(body, "size", ImageSize.AUTO, ImageSize::parse, sizes());
-        Quality quality = enumValue(body, "quality", Quality.AUTO, Quality::parse, "high, auto");
-        OutputFormat format =
-                enumValue(body, "output_format", OutputFormat.PNG, OutputFormat::parse, "png, jpeg, webp");
-        String user = optionalText(body, "user", MAX_USER);
-        URI callback = callbackUrl(body);
-        return new GenerationRequest(model, prompt, imageUrls, n, size, quality, format, user, callback);
-    }
-
-    static final Set<String> ENHANCEMENT_FIELDS = Set.of("image_url", "output_format", "user", "callback_url", "scale");
-
-    /** Reads a {@code POST /api/v1/images/enhancements} body. */
-    public static EnhancementRequest parseEnhancement(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw new InvalidRequestException(null, "invalid_value", "The request body must be a JSON object.");
-        }
-        for (String field : body.propertyNames()) {
-            if (!ENHANCEMENT_FIELDS.contains(field)) {
-                throw new InvalidRequestException(
-                        field, "unknown_parameter", "Unknown parameter: '" + shorten(field) + "'.");
-            }
-        }
-        JsonNode url = body.get("image_url");
-        if (url == null || url.isNull()) {
-            throw new InvalidRequestException("image_url", "missing_required_parameter", "image_url is required.");
-        }
-        if (!url.isString()) {
-            throw invalid("image_url", "image_url must be an http(s) URL string.");
-        }
-        URI image = httpUrl(url.asString(), "image_url", Set.of("http", "https"));
-        OutputFormat format =
-                enumValue(body, "output_format", OutputFormat.PNG, OutputFormat::parse, "png, jpeg, webp");
-        JsonNode scaleNode = body.get("scale");
-        int scale = 2;
-        if (scaleNode != null && !scaleNode.isNull()) {
-            if (!scaleNode.isIntegralNumber() || !EnhancementRequest.SCALES.contains(scaleNode.asInt())) {
-                throw invalid("scale", "scale must be 2 or 4.");
-            }
-            scale = scaleNode.asInt();
-        }
-        return new EnhancementRequest(image, format, optionalText(body, "user", MAX_USER), callbackUrl(body), scale);
-    }
-
     /**
-     * A dated snapshot of one of our models ({@code gpt-image-2-2026-04-21}), as OpenAI's clients send them, is the
-     * model itself: callers (and another Imagegate using this one as its upstream) may pin snapshots.
+     * The model: null is the default; a dated snapshot of one of our models ({@code gpt-image-2-2026-04-21}), as
+     * OpenAI's clients send them, is the model itself (callers, and another Imagegate using this one as its upstream,
+     * may pin snapshots); anything else is refused.
      */
-    static String snapshotOf(String model) {
-        var dated = Pattern.compile("^(.+)-\\d{4}-\\d{2}-\\d{2}$").matcher(model);
+    public static String model(String model) {
+        if (model == null) {
+            return DEFAULT_MODEL;
+        }
+        text(RequestField.MODEL, model, MAX_MODEL);
+        if (MODELS.contains(model)) {
+            return model;
+        }
+        var dated = DATED.matcher(model);
         if (dated.matches() && MODELS.contains(dated.group(1))) {
             return dated.group(1);
         }
-        throw invalid("model", "model must be one of " + String.join(", ", MODELS) + " (or a dated snapshot of one).");
+        throw invalid(
+                RequestField.MODEL,
+                -1,
+                name -> name + " must be one of " + String.join(", ", MODELS) + " (or a dated snapshot of one).");
+    }
+
+    /** The prompt, or null: 1–{@value #MAX_PROMPT} code points, not blank, no NUL. */
+    public static String prompt(String prompt) {
+        if (prompt == null) {
+            return null;
+        }
+        text(RequestField.PROMPT, prompt, MAX_PROMPT);
+        if (prompt.isBlank()) {
+            throw invalid(RequestField.PROMPT, -1, name -> name + " must not be blank.");
+        }
+        return prompt;
+    }
+
+    /** A prompt is required unless reference image URLs are given. */
+    public static void requirePrompt(String prompt, List<?> imageUrls) {
+        if (prompt == null && imageUrls.isEmpty()) {
+            throw new InvalidRequestException(
+                    RequestField.PROMPT,
+                    -1,
+                    "missing_required_parameter",
+                    names -> names.name(RequestField.PROMPT, -1) + " is required unless "
+                            + names.name(RequestField.IMAGE_URLS, -1) + " is given.");
+        }
+    }
+
+    /** How many reference image URLs a request may name: 1 to {@value #MAX_IMAGE_URLS} (none is no list). */
+    public static void imageUrlCount(int count) {
+        if (count < 1 || count > MAX_IMAGE_URLS) {
+            throw invalid(
+                    RequestField.IMAGE_URLS,
+                    -1,
+                    name -> name + " must be an array of 1 to " + MAX_IMAGE_URLS + " http(s) URLs.");
+        }
+    }
+
+    /** Reference image URLs (http/https), possibly none. */
+    public static List<URI> imageUrls(List<String> urls) {
+        if (urls == null || urls.isEmpty()) {
+            return List.of();
+        }
+        imageUrlCount(urls.size());
+        List<URI> checked = new ArrayList<>();
+        for (int i = 0; i < urls.size(); i++) {
+            checked.add(imageUrl(i, urls.get(i)));
+        }
+        return checked;
+    }
+
+    /** Reference image URL number {@code index}. */
+    public static URI imageUrl(int index, String url) {
+        return httpUrl(RequestField.IMAGE_URLS, index, url, "an http(s)");
+    }
+
+    /** The image an enhancement works on, by URL (http/https). */
+    public static URI enhancedImageUrl(String url) {
+        return httpUrl(RequestField.IMAGE, -1, url, "an http(s)");
+    }
+
+    /**
+     * The callback URL, or null. Only its form is checked here; the scheme (https, or http where a test allows it)
+     * and the address are checked when the task is accepted.
+     */
+    public static URI callbackUrl(String url) {
+        return url == null ? null : httpUrl(RequestField.CALLBACK_URL, -1, url, "an https");
+    }
+
+    /** Images to make: {@value #MIN_N} to {@value #MAX_N}. */
+    public static int n(int n) {
+        if (n < MIN_N || n > MAX_N) {
+            throw nRefused();
+        }
+        return n;
+    }
+
+    /** The refusal of an {@code n} that is not an integer from {@value #MIN_N} to {@value #MAX_N}. */
+    public static InvalidRequestException nRefused() {
+        return invalid(RequestField.N, -1, name -> name + " must be an integer from " + MIN_N + " to " + MAX_N + ".");
+    }
+
+    /** The size as the API spells it; null is {@link ImageSize#AUTO}. */
+    public static ImageSize size(String size) {
+        return size == null
+                ? ImageSize.AUTO
+                : ImageSize.parse(size).orElseThrow(() -> oneOf(RequestField.SIZE, sizes()));
+    }
+
+    /** The quality as the API spells it; null is {@link Quality#AUTO}. */
+    public static Quality quality(String quality) {
+        return quality == null
+                ? Quality.AUTO
+                : Quality.parse(quality).orElseThrow(() -> oneOf(RequestField.QUALITY, QUALITIES));
+    }
+
+    /** The output format as the API spells it; null is {@link OutputFormat#PNG}. */
+    public static OutputFormat outputFormat(String format) {
+        return format == null
+                ? OutputFormat.PNG
+                : OutputFormat.parse(format).orElseThrow(() -> oneOf(RequestField.OUTPUT_FORMAT, OUTPUT_FORMATS));
+    }
+
+    /** The refusal of a value that is not one of {@code allowed}. */
+    public static InvalidRequestException oneOf(RequestField field, String allowed) {
+        return invalid(field, -1, name -> name + " must be one of " + allowed + ".");
+    }
+
+    /** The end-user id, or null: at most {@value #MAX_USER} code points, no NUL. */
+    public static String user(String user) {
+        if (user != null) {
+            text(RequestField.USER, user, MAX_USER);
+        }
+        return user;
+    }
+
+    /** An enhancement's scale: one of {@link EnhancementRequest#SCALES}. */
+    public static int scale(int scale) {
+        if (!EnhancementRequest.SCALES.contains(scale)) {
+            throw scaleRefused();
+        }
+        return scale;
+    }
+
+    /** The refusal of a scale that is not 2 or 4. */
+    public static InvalidRequestException scaleRefused() {
+        return invalid(RequestField.SCALE, -1, name -> name + " must be 2 or 4.");
     }
 
     /** The accepted sizes as the API spells them, for messages and docs. */
@@ -121,107 +191,45 @@ public final class GenerationRequests {
         return Arrays.stream(ImageSize.values()).map(ImageSize::wireValue).collect(Collectors.joining(", "));
     }
 
-    private static int n(JsonNode body) {
-        JsonNode node = body.get("n");
-        if (node == null || node.isNull()) {
-            return 1;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            throw invalid("n", "n must be an integer from " + MIN_N + " to " + MAX_N + ".");
-        }
-        int n = node.intValue();
-        if (n < MIN_N || n > MAX_N) {
-            throw invalid("n", "n must be an integer from " + MIN_N + " to " + MAX_N + ".");
-        }
-        return n;
+    /** A URL already parsed (a request being made again from its typed values) passes the same rules. */
+    static URI checkedUrl(RequestField field, int index, URI url) {
+        return url == null
+                ? null
+                : httpUrl(field, index, url.toString(), field == RequestField.CALLBACK_URL ? "an https" : "an http(s)");
     }
 
-    private static List<URI> imageUrls(JsonNode body) {
-        JsonNode node = body.get("image_urls");
-        if (node == null || node.isNull()) {
-            return List.of();
-        }
-        if (!node.isArray() || node.isEmpty() || node.size() > MAX_IMAGE_URLS) {
-            throw invalid("image_urls", "image_urls must be an array of 1 to " + MAX_IMAGE_URLS + " http(s) URLs.");
-        }
-        List<URI> urls = new ArrayList<>();
-        for (int i = 0; i < node.size(); i++) {
-            String param = "image_urls[" + i + "]";
-            JsonNode item = node.get(i);
-            if (!item.isString()) {
-                throw invalid(param, param + " must be an http(s) URL string.");
-            }
-            urls.add(httpUrl(item.asString(), param, Set.of("http", "https")));
-        }
-        return urls;
-    }
-
-    private static URI callbackUrl(JsonNode body) {
-        JsonNode node = body.get("callback_url");
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isString()) {
-            throw invalid("callback_url", "callback_url must be an https URL string.");
-        }
-        // The scheme (https, or http where a test allows it) and the address are checked when the task is accepted.
-        return httpUrl(node.asString(), "callback_url", Set.of("http", "https"));
-    }
-
-    private static URI httpUrl(String raw, String param, Set<String> schemes) {
-        String kinds = param.equals("callback_url") ? "an https" : "an http(s)";
+    private static URI httpUrl(RequestField field, int index, String raw, String kinds) {
         if (raw.length() > MAX_URL_LENGTH) {
-            throw invalid(param, param + " must be at most " + MAX_URL_LENGTH + " characters.");
+            throw invalid(field, index, name -> name + " must be at most " + MAX_URL_LENGTH + " characters.");
         }
         try {
             URI uri = new URI(raw.strip());
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!schemes.contains(scheme) || uri.getHost() == null || uri.getRawUserInfo() != null) {
-                throw invalid(param, param + " must be " + kinds + " URL with a host and no credentials.");
+            if (!(scheme.equals("http") || scheme.equals("https"))
+                    || uri.getHost() == null
+                    || uri.getRawUserInfo() != null) {
+                throw invalid(
+                        field, index, name -> name + " must be " + kinds + " URL with a host and no credentials.");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw invalid(param, param + " must be " + kinds + " URL.");
+            throw invalid(field, index, name -> name + " must be " + kinds + " URL.");
         }
     }
 
-    private static <T> T enumValue(
-            JsonNode body, String field, T fallback, Function<String, Optional<T>> parse, String allowed) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return fallback;
-        }
-        if (!node.isString()) {
-            throw invalid(field, field + " must be one of " + allowed + ".");
-        }
-        return parse.apply(node.asString())
-                .orElseThrow(() -> invalid(field, field + " must be one of " + allowed + "."));
-    }
-
-    private static String optionalText(JsonNode body, String field, int max) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isString()) {
-            throw invalid(field, field + " must be a string.");
-        }
-        String value = node.asString();
+    private static void text(RequestField field, String value, int max) {
         if (value.codePointCount(0, value.length()) > max) {
-            throw invalid(field, field + " must be at most " + max + " characters.");
+            throw invalid(field, -1, name -> name + " must be at most " + max + " characters.");
         }
         if (value.indexOf('\u0000') >= 0) {
-            throw invalid(field, field + " must not contain NUL characters.");
+            throw invalid(field, -1, name -> name + " must not contain NUL characters.");
         }
-        return value;
     }
 
-    private static InvalidRequestException invalid(String param, String message) {
-        return new InvalidRequestException(param, "invalid_value", message);
-    }
-
-    private static String shorten(String text) {
-        return text.length() > 64 ? text.substring(0, 64) + "…" : text;
+    private static InvalidRequestException invalid(
+            RequestField field, int index, java.util.function.UnaryOperator<String> message) {
+        return new InvalidRequestException(
+                field, index, "invalid_value", names -> message.apply(names.name(field, index)));
     }
 
     /** For documentation: each field and its rule. */

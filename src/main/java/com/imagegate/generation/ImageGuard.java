@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -37,6 +38,10 @@ public final class ImageGuard {
 
         TooLarge(String param, String message) {
             super(param, CODE, message);
+        }
+
+        TooLarge(RequestField field, int index, Function<FieldNames, String> message) {
+            super(field, index, CODE, message);
         }
     }
 
@@ -94,6 +99,18 @@ public final class ImageGuard {
     }
 
     /**
+     * As {@link #check(byte[], String)} for an image of a generation request, the refusal naming its {@link
+     * RequestField} (and list item, or -1).
+     */
+    public Optional<Header> check(byte[] bytes, RequestField field, int index) {
+        Optional<Header> header = header(bytes);
+        header.filter(h -> h.pixels() > maxPixels).ifPresent(h -> {
+            throw new TooLarge(field, index, names -> tooLarge(h, names.name(field, index)));
+        });
+        return header;
+    }
+
+    /**
      * Decodes the bytes once the header has passed the check.
      *
      * @return the image, or null when no reader knows the bytes
@@ -125,13 +142,15 @@ public final class ImageGuard {
 
     private void checkPixels(Header header, String param) {
         if (header.pixels() > maxPixels) {
-            String name = param == null ? "The image" : param + ": the image";
-            throw new TooLarge(
-                    param,
-                    name + " is " + header.width() + "x" + header.height()
-                            + (header.frames() > 1 ? " in " + header.frames() + " frames" : "")
-                            + "; at most " + maxPixels + " pixels are accepted (e.g. 4096x4096).");
+            throw new TooLarge(param, tooLarge(header, param));
         }
+    }
+
+    private String tooLarge(Header header, String param) {
+        String name = param == null ? "The image" : param + ": the image";
+        return name + " is " + header.width() + "x" + header.height()
+                + (header.frames() > 1 ? " in " + header.frames() + " frames" : "")
+                + "; at most " + maxPixels + " pixels are accepted (e.g. 4096x4096).";
     }
 
     private static Header header(ImageReader reader) throws IOException {

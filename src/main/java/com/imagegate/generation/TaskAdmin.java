@@ -30,14 +30,14 @@ public interface TaskAdmin {
     /**
      * Which tasks to list; null fields do not filter.
      *
-     * @param provider the provider (channel) that ran the task, e.g. {@code sandbox}
+     * @param provider the provider that ran the task
      * @param before the cursor of the previous page ({@link Page#nextCursor()}), or null
      * @param limit 1 to 200
      */
     record Filter(
             TaskStatus status,
             String workspaceId,
-            String provider,
+            GenerationProperties.Provider provider,
             String model,
             String size,
             Instant from,
@@ -57,7 +57,7 @@ public interface TaskAdmin {
     /**
      * A task row as operators see it.
      *
-     * @param source how it came in ({@code api}, {@code web})
+     * @param source how it came in (the API or the studio)
      * @param attempts how many times a node claimed it to render
      * @param images how many images it delivered
      */
@@ -65,11 +65,11 @@ public interface TaskAdmin {
             String id,
             String workspaceId,
             String apiKeyId,
-            String source,
-            String kind,
+            TaskSource source,
+            TaskKind kind,
             TaskStatus status,
             String model,
-            String provider,
+            GenerationProperties.Provider provider,
             int n,
             String size,
             String quality,

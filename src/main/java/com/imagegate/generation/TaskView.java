@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param images the stored images, in order (empty until the task succeeded)
  * @param error the failure, or null
- * @param kind {@code generation} or {@code enhancement}
+ * @param kind a generation or an enhancement
  * @param prompt the prompt as given (null for an enhancement); shown to its workspace, not in the API's task body
  */
 public record TaskView(
@@ -28,7 +28,7 @@ public record TaskView(
         Long creditsCaptured,
         Instant startedAt,
         Instant finishedAt,
-        String kind,
+        TaskKind kind,
         String prompt) {
 
     /** One image: a signed link to it and its pixel size. */

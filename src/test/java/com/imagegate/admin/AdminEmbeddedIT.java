@@ -77,6 +77,22 @@ class AdminEmbeddedIT {
         assertThat(admin.get("/admin").body()).contains("id=\"granted-today\">");
     }
 
+    @Test
+    void taskPagesAndTheProviderFilterShowTheLowercaseNames() {
+        var user = ApiUsers.signUpWithKey(port, "live");
+        String task = AdminTesting.endedTask(port, user.secret(), "a lighthouse at dawn", "1024x1024", 1);
+        Http admin = AdminTesting.admin(port);
+
+        assertThat(admin.get("/admin/tasks/" + task).body())
+                .contains("<span>generation</span>", "provider <span>sandbox</span>", "via <span>api</span>");
+        assertThat(admin.get("/admin/tasks?provider=sandbox").body()).contains(task, "<td>sandbox</td>");
+        assertThat(admin.get("/admin/tasks?provider=%20Sandbox%20").body()).contains(task);
+        assertThat(admin.get("/admin/tasks?provider=openai").body()).doesNotContain(task);
+        var unknown = admin.get("/admin/tasks?provider=dall-e");
+        assertThat(unknown.statusCode()).isEqualTo(200);
+        assertThat(unknown.body()).doesNotContain(task).contains("value=\"dall-e\"");
+    }
+
     private static String first(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertThat(m.find()).as(regex).isTrue();

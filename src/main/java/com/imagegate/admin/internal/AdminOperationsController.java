@@ -8,7 +8,6 @@ import com.imagegate.web.shell.ShellPage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import org.jobrunr.jobs.states.StateName;
 import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.storage.navigation.AmountRequest;
@@ -59,7 +58,7 @@ class AdminOperationsController {
 
     @GetMapping("/admin/health")
     String health(Model model) {
-        model.addAttribute("provider", generation.provider().name().toLowerCase(Locale.ROOT));
+        model.addAttribute("provider", generation.provider().wireValue());
         model.addAttribute("model", generation.openai().model());
         UpstreamChannels provider = channels.getIfAvailable();
         model.addAttribute("channelsAvailable", provider != null);

@@ -5,6 +5,7 @@ import com.imagegate.account.Member;
 import com.imagegate.credits.LedgerEntry;
 import com.imagegate.credits.LedgerReports;
 import com.imagegate.generation.GenerationException;
+import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.Generations;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.TaskAdmin;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -98,12 +100,19 @@ class AdminTasksController {
             TaskStatus wanted = status.isBlank() ? null : parseStatus(status);
             LocalDate fromDay = AdminPagesController.date(from);
             LocalDate toDay = AdminPagesController.date(to);
+            Optional<GenerationProperties.Provider> wantedProvider =
+                    provider.isBlank() ? Optional.empty() : GenerationProperties.Provider.parse(provider);
+            if (!provider.isBlank() && wantedProvider.isEmpty()) {
+                // No task ran with a provider of that name: the page is empty, as the filter on the column made it.
+                page.addAttribute("page", new TaskAdmin.Page(List.of(), null));
+                return "admin/tasks";
+            }
             page.addAttribute(
                     "page",
                     tasks.search(new TaskAdmin.Filter(
                             wanted,
                             workspace,
-                            provider,
+                            wantedProvider.orElse(null),
                             model,
                             size,
                             fromDay == null

@@ -8,11 +8,11 @@ import com.imagegate.billing.CurrentPlan;
 import com.imagegate.billing.Plans;
 import com.imagegate.generation.Caller;
 import com.imagegate.generation.GenerationException;
-import com.imagegate.generation.GenerationRequests;
 import com.imagegate.generation.Generations;
 import com.imagegate.generation.InvalidRequestException;
 import com.imagegate.generation.TaskBody;
 import com.imagegate.generation.TaskQuery;
+import com.imagegate.generation.TaskSource;
 import com.imagegate.generation.TaskStatus;
 import jakarta.servlet.http.HttpServletResponse;
 import java.security.MessageDigest;
@@ -63,8 +63,8 @@ class ImagesController {
             @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             HttpServletResponse response) {
-        var request = GenerationRequests.parse(readJson(checkedBody(body, idempotencyKey)));
-        var task = generations.accept(admit(caller, response), request, idempotencyKey, sha256(body));
+        var request = GenerationJson.parse(readJson(checkedBody(body, idempotencyKey)), idempotencyKey, sha256(body));
+        var task = generations.accept(admit(caller, response), request);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(TaskBody.of(task));
     }
 
@@ -75,8 +75,9 @@ class ImagesController {
             @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             HttpServletResponse response) {
-        var request = GenerationRequests.parseEnhancement(readJson(checkedBody(body, idempotencyKey)));
-        var task = generations.enhance(admit(caller, response), request, idempotencyKey, sha256(body));
+        var request = GenerationJson.parseEnhancement(
+                readJson(checkedBody(body, idempotencyKey)), idempotencyKey, sha256(body));
+        var task = generations.enhance(admit(caller, response), request);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(TaskBody.of(task));
     }
 
@@ -134,7 +135,7 @@ class ImagesController {
                 key.keyId(),
                 key.monthlyCreditCap(),
                 key.mode() == ApiKeyMode.TEST,
-                "api",
+                TaskSource.API,
                 "key:" + key.keyId(),
                 MDC.get(RequestIdFilter.MDC_KEY),
                 plan.concurrentTasks());
@@ -200,8 +201,10 @@ class ImagesController {
                 "list", page.tasks().stream().map(TaskBody::of).toList(), page.nextCursor() != null, page.nextCursor());
     }
 
+    /** A refusal of the request's values; one the generation module made is named in this API's terms. */
     @ExceptionHandler
-    ResponseEntity<ApiError> invalid(InvalidRequestException invalid) {
+    ResponseEntity<ApiError> invalid(InvalidRequestException refused) {
+        var invalid = refused.named(GenerationJson.NAMES);
         if ("payload_too_large".equals(invalid.code())) {
             return ResponseEntity.status(413)
                     .body(ApiError.invalidRequest(invalid.getMessage(), invalid.param(), invalid.code()));

@@ -3,6 +3,7 @@ package com.imagegate.api.internal;
 import com.imagegate.generation.GenerationRequest;
 import com.imagegate.generation.GenerationRequests;
 import com.imagegate.generation.InvalidRequestException;
+import com.imagegate.generation.RequestField;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,7 +15,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The OpenAI Images API's request fields, read into our {@link GenerationRequest}. OpenAI-only fields are checked here
  * (quality {@code low}/{@code medium}, {@code response_format}, {@code background}, {@code stream} …); the fields both
- * APIs share are checked by {@link GenerationRequests}, so the rules (sizes, n, formats, models, lengths) stay one.
+ * APIs share are checked by {@link GenerationRequests}, so the rules (sizes, n, formats, models, lengths) stay one, and
+ * a value those rules refuse is named in the drop-in's terms ({@link #names}).
  */
 final class OpenAiImageRequests {
 
@@ -148,18 +150,42 @@ final class OpenAiImageRequests {
                 throw invalid("stream", "Streaming is not supported here: leave stream out or set it to false.");
             }
         }
-        // The fields both APIs share, in our spelling, through our one set of rules.
-        ObjectNode ours = JsonNodeFactory.instance.objectNode();
-        for (String shared : List.of("model", "prompt", "n", "size", "output_format", "user")) {
-            JsonNode value = body.get(shared);
-            if (value != null && !value.isNull()) {
-                ours.set(shared, value);
-            }
+        // The fields both APIs share, through the generation module's one set of rules, in their order.
+        try {
+            String model = GenerationRequests.model(GenerationJson.text(body, "model"));
+            String text = GenerationRequests.prompt(GenerationJson.text(body, "prompt"));
+            int n = GenerationJson.n(body);
+            String size = GenerationJson.choice(body, "size", RequestField.SIZE, GenerationRequests.sizes());
+            GenerationRequests.size(size);
+            String format = GenerationJson.choice(
+                    body, "output_format", RequestField.OUTPUT_FORMAT, GenerationRequests.OUTPUT_FORMATS);
+            GenerationRequests.outputFormat(format);
+            String user = GenerationRequests.user(GenerationJson.text(body, "user"));
+            var request = GenerationRequest.builder()
+                    .model(model)
+                    .prompt(text)
+                    .n(n)
+                    .size(size)
+                    .quality(quality)
+                    .format(format)
+                    .user(user)
+                    .build();
+            return new Parsed(request, responseFormat, askedQuality);
+        } catch (InvalidRequestException invalid) {
+            throw invalid.named(names(0));
         }
-        if (quality != null) {
-            ours.put("quality", quality);
-        }
-        return new Parsed(GenerationRequests.parse(ours), responseFormat, askedQuality);
+    }
+
+    /**
+     * The generation module's fields as the drop-in spells them: OpenAI's names, the uploads as {@code image} (one) or
+     * {@code image[0]} … (several), the mask as {@code mask}.
+     */
+    static InvalidRequestException.FieldNames names(int uploads) {
+        return (field, index) -> switch (field) {
+            case INPUTS, IMAGE -> index < 0 || uploads == 1 ? "image" : "image[" + index + "]";
+            case IMAGE_URLS -> index < 0 ? "image_urls" : "image_urls[" + index + "]";
+            default -> GenerationJson.NAMES.name(field, index);
+        };
     }
 
     private static ResponseFormat responseFormat(JsonNode node) {

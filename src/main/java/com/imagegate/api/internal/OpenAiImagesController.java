@@ -191,9 +191,12 @@ class OpenAiImagesController {
         }
         if (task == null) {
             Caller who = images.caller(caller, plan);
-            task = inputs.isEmpty()
-                    ? generations.accept(who, parsed.request(), idempotencyKey, hash)
-                    : generations.accept(who, parsed.request(), inputs, "image", mask, idempotencyKey, hash);
+            var request = parsed.request().withInputs(inputs, mask).withIdempotency(idempotencyKey, hash);
+            try {
+                task = generations.accept(who, request);
+            } catch (InvalidRequestException invalid) {
+                throw invalid.named(OpenAiImageRequests.names(inputs.size()));
+            }
         }
         response.setHeader(TASK_HEADER, task.id());
         return answers.whenEnded(workspaceId, task.id(), parsed, idempotencyKey != null);
@@ -206,7 +209,7 @@ class OpenAiImagesController {
 
     @ExceptionHandler
     ResponseEntity<Object> invalid(InvalidRequestException invalid) {
-        return OpenAiAnswers.invalid(invalid);
+        return OpenAiAnswers.invalid(invalid.named(OpenAiImageRequests.names(1)));
     }
 
     @ExceptionHandler

@@ -3,6 +3,7 @@ package com.imagegate.generation.internal;
 import com.imagegate.fetch.AddressPolicy;
 import com.imagegate.fetch.FetchProperties;
 import com.imagegate.generation.InvalidRequestException;
+import com.imagegate.generation.RequestField;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -39,28 +40,33 @@ class CallbackUrls {
         }
         String scheme = url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !(scheme.equals("http") && allowHttp)) {
-            throw refused("callback_url must be an https URL.");
+            throw refused(" must be an https URL.");
         }
         if (fetch.allowPrivateHosts()) {
             return;
         }
         String host = url.getHost().toLowerCase(Locale.ROOT);
         if (host.equals("localhost") || host.endsWith(".localhost") || host.endsWith(".internal")) {
-            throw refused("callback_url must not point at a private, loopback or link-local address.");
+            throw refused(" must not point at a private, loopback or link-local address.");
         }
         InetAddress[] addresses;
         try {
             addresses = InetAddress.getAllByName(
                     host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
         } catch (UnknownHostException e) {
-            throw refused("callback_url's host could not be found.");
+            throw refused("'s host could not be found.");
         }
         if (!Arrays.stream(addresses).allMatch(AddressPolicy::isPublic)) {
-            throw refused("callback_url must not point at a private, loopback or link-local address.");
+            throw refused(" must not point at a private, loopback or link-local address.");
         }
     }
 
-    private static InvalidRequestException refused(String message) {
-        return new InvalidRequestException("callback_url", "invalid_value", message);
+    /** A refusal naming {@link RequestField#CALLBACK_URL}; each edge spells the field in the message its own way. */
+    private static InvalidRequestException refused(String rest) {
+        return new InvalidRequestException(
+                RequestField.CALLBACK_URL,
+                -1,
+                "invalid_value",
+                names -> names.name(RequestField.CALLBACK_URL, -1) + rest);
     }
 }

@@ -6,6 +6,7 @@ import com.imagegate.fetch.SafeFetcher;
 import com.imagegate.generation.ImageGuard;
 import com.imagegate.generation.ImageInput;
 import com.imagegate.generation.InvalidRequestException;
+import com.imagegate.generation.RequestField;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.spi.ImageStore;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import org.springframework.stereotype.Component;
 /**
  * Reference images named by {@code image_urls}: fetched at request time through the SSRF-guarded fetcher (≤ 20 MB
  * each, 10 s a read, {@code imagegate.fetch.total-timeout} in all), checked to decode as PNG, JPEG or WebP, and kept in storage for the render job on whatever node runs
- * it. A failure is a 400 naming the index ({@code image_urls[2]}), or 413 when too large.
+ * it. A failure is a 400 naming the field and index ({@link RequestField}), or 413 when too large.
  */
 @Component
 class ReferenceImages implements DisposableBean {
@@ -47,52 +48,44 @@ class ReferenceImages implements DisposableBean {
         this.images = images;
     }
 
-    /** As {@link #store(String, String, List, String, List, String, byte[])} without a mask. */
-    List<String> store(
-            String taskId,
-            String workspaceId,
-            List<URI> urls,
-            String urlParam,
-            List<ImageInput> inputs,
-            String inputParam) {
-        return store(taskId, workspaceId, urls, urlParam, inputs, inputParam, null);
-    }
-
     /**
      * Fetches the URLs, then takes the inputs given with the request, checks each and stores them all for the job,
      * and the edit mask (a PNG) last, under its own name; returns their storage keys in order. On any refusal nothing
-     * stays stored.
+     * stays stored. A refusal names {@code urlField} or {@code inputField}: {@link RequestField#IMAGE} as a whole (an
+     * enhancement's one image), a list field with the item's index.
      */
     List<String> store(
             String taskId,
             String workspaceId,
             List<URI> urls,
-            String urlParam,
+            RequestField urlField,
             List<ImageInput> inputs,
-            String inputParam,
+            RequestField inputField,
             byte[] mask) {
         List<String> keys = new ArrayList<>();
         try {
-            keys.addAll(fetchAndStore(taskId, urls, urlParam));
+            keys.addAll(fetchAndStore(taskId, urls, urlField));
             for (int i = 0; i < inputs.size(); i++) {
-                String name = inputs.size() == 1 ? inputParam : inputParam + "[" + i + "]";
-                byte[] bytes = bytesOf(workspaceId, inputs.get(i), name);
+                int index = inputField == RequestField.IMAGE ? -1 : i;
+                byte[] bytes = bytesOf(workspaceId, inputs.get(i), inputField, index);
                 if (bytes.length > MAX_BYTES) {
-                    throw new InvalidRequestException(
-                            name, "payload_too_large", name + ": the image is larger than 20 MB.");
+                    throw refused(inputField, index, "payload_too_large", "the image is larger than 20 MB.");
                 }
-                String format = formatOf(bytes, name);
+                String format = formatOf(bytes, inputField, index);
                 if (format == null) {
-                    throw new InvalidRequestException(
-                            name, "invalid_value", name + ": the content is not a PNG, JPEG or WebP image.");
+                    throw refused(inputField, index, "invalid_value", "the content is not a PNG, JPEG or WebP image.");
                 }
                 String key = "refs/" + taskId + "/" + keys.size() + "." + format;
                 store.put(key, bytes, "image/" + format);
                 keys.add(key);
             }
             if (mask != null) {
-                if (!"png".equals(formatOf(mask, "mask"))) {
-                    throw new InvalidRequestException("mask", "invalid_value", "mask must be a PNG image.");
+                if (!"png".equals(formatOf(mask, RequestField.MASK, -1))) {
+                    throw new InvalidRequestException(
+                            RequestField.MASK,
+                            -1,
+                            "invalid_value",
+                            names -> names.name(RequestField.MASK, -1) + " must be a PNG image.");
                 }
                 String key = "refs/" + taskId + "/" + MASK;
                 store.put(key, mask, "image/png");
@@ -105,7 +98,12 @@ class ReferenceImages implements DisposableBean {
         }
     }
 
-    private byte[] bytesOf(String workspaceId, ImageInput input, String name) {
+    /** {@code "<field>: <what>"}, the field as the edge names it. */
+    private static InvalidRequestException refused(RequestField field, int index, String code, String what) {
+        return new InvalidRequestException(field, index, code, names -> names.name(field, index) + ": " + what);
+    }
+
+    private byte[] bytesOf(String workspaceId, ImageInput input, RequestField field, int index) {
         return switch (input) {
             case ImageInput.Upload upload -> upload.bytes();
             case ImageInput.Result result ->
@@ -116,8 +114,7 @@ class ReferenceImages implements DisposableBean {
                                 .findFirst())
                         .flatMap(i -> store.open(i.storageKey()))
                         .map(ReferenceImages::readAll)
-                        .orElseThrow(() -> new InvalidRequestException(
-                                name, "invalid_value", name + ": no such image in this workspace."));
+                        .orElseThrow(() -> refused(field, index, "invalid_value", "no such image in this workspace."));
         };
     }
 
@@ -129,25 +126,25 @@ class ReferenceImages implements DisposableBean {
         }
     }
 
-    /** Fetches, checks and stores each image; returns their storage keys in order. */
-    List<String> fetchAndStore(String taskId, List<URI> urls, String param) {
+    /**
+     * Fetches, checks and stores each image; returns their storage keys in order. A refusal names {@code field} with
+     * the URL's index ({@link RequestField#IMAGE}, an enhancement's one URL, as a whole).
+     */
+    List<String> fetchAndStore(String taskId, List<URI> urls, RequestField field) {
         List<String> keys = new ArrayList<>();
         try {
             for (int i = 0; i < urls.size(); i++) {
-                String name = urls.size() == 1 && !param.equals("image_urls") ? param : param + "[" + i + "]";
+                int index = urls.size() == 1 && field == RequestField.IMAGE ? -1 : i;
                 byte[] bytes;
                 try {
                     bytes = fetcher.fetch(urls.get(i), MAX_BYTES);
                 } catch (FetchException e) {
-                    throw new InvalidRequestException(
-                            name,
-                            e.tooLarge() ? "payload_too_large" : "invalid_value",
-                            name + ": " + e.getMessage() + ".");
+                    throw refused(
+                            field, index, e.tooLarge() ? "payload_too_large" : "invalid_value", e.getMessage() + ".");
                 }
-                String format = formatOf(bytes, name);
+                String format = formatOf(bytes, field, index);
                 if (format == null) {
-                    throw new InvalidRequestException(
-                            name, "invalid_value", name + ": the content is not a PNG, JPEG or WebP image.");
+                    throw refused(field, index, "invalid_value", "the content is not a PNG, JPEG or WebP image.");
                 }
                 String key = "refs/" + taskId + "/" + i + "." + format;
                 store.put(key, bytes, "image/" + format);
@@ -197,8 +194,8 @@ class ReferenceImages implements DisposableBean {
      * pixels than the limit is refused ({@link ImageGuard.TooLarge}, 400 {@code image_too_large}) before anything is
      * stored or charged.
      */
-    String formatOf(byte[] bytes, String param) {
-        return guard.check(bytes, param)
+    String formatOf(byte[] bytes, RequestField field, int index) {
+        return guard.check(bytes, field, index)
                 .map(ImageGuard.Header::format)
                 .filter(FORMATS::contains)
                 .orElse(null);

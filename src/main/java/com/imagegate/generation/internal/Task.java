@@ -1,11 +1,15 @@
 package com.imagegate.generation.internal;
 
 import com.imagegate.AssignedIdEntity;
+import com.imagegate.generation.GenerationProperties.Provider;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.Quality;
+import com.imagegate.generation.TaskKind;
+import com.imagegate.generation.TaskSource;
 import com.imagegate.generation.TaskStatus;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -31,11 +35,13 @@ class Task extends AssignedIdEntity<String> {
     @Column(name = "api_key_id")
     private String apiKeyId;
 
+    @Convert(converter = TaskColumns.Source.class)
     @Column(nullable = false)
-    private String source;
+    private TaskSource source;
 
+    @Convert(converter = TaskColumns.Kind.class)
     @Column(nullable = false)
-    private String kind;
+    private TaskKind kind;
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
@@ -47,8 +53,9 @@ class Task extends AssignedIdEntity<String> {
     @Column(name = "model_snapshot", nullable = false)
     private String modelSnapshot;
 
+    @Convert(converter = TaskColumns.ProviderName.class)
     @Column(nullable = false)
-    private String provider;
+    private Provider provider;
 
     @Column(columnDefinition = "mediumtext")
     private String prompt;
@@ -125,7 +132,7 @@ class Task extends AssignedIdEntity<String> {
             String id,
             NewTask spec,
             long credits,
-            String provider,
+            Provider provider,
             String modelSnapshot,
             List<String> referenceKeys,
             String requestHash,
@@ -159,8 +166,8 @@ class Task extends AssignedIdEntity<String> {
     record NewTask(
             String workspaceId,
             String apiKeyId,
-            String source,
-            String kind,
+            TaskSource source,
+            TaskKind kind,
             String model,
             String prompt,
             String imageUrlsJson,
@@ -190,11 +197,11 @@ class Task extends AssignedIdEntity<String> {
         return apiKeyId;
     }
 
-    String source() {
+    TaskSource source() {
         return source;
     }
 
-    String kind() {
+    TaskKind kind() {
         return kind;
     }
 
@@ -210,7 +217,7 @@ class Task extends AssignedIdEntity<String> {
         return modelSnapshot;
     }
 
-    String provider() {
+    Provider provider() {
         return provider;
     }
 

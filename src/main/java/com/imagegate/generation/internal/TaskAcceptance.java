@@ -12,13 +12,12 @@ import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.GenerationException.Reason;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.GenerationRequest;
-import com.imagegate.generation.GenerationRequests;
 import com.imagegate.generation.ImageInput;
 import com.imagegate.generation.ImageSize;
-import com.imagegate.generation.InvalidRequestException;
-import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.Pricing;
 import com.imagegate.generation.Quality;
+import com.imagegate.generation.RequestField;
+import com.imagegate.generation.TaskKind;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.TaskView;
 import java.net.URI;
@@ -89,29 +88,12 @@ class TaskAcceptance {
         this.clock = clock;
     }
 
-    TaskView accept(Caller caller, GenerationRequest request, String idempotencyKey, String requestHash) {
-        return accept(caller, request, List.of(), "image", null, idempotencyKey, requestHash);
-    }
-
-    TaskView accept(
-            Caller caller,
-            GenerationRequest request,
-            List<ImageInput> inputs,
-            String inputParam,
-            byte[] mask,
-            String idempotencyKey,
-            String requestHash) {
-        if (request.imageUrls().size() + inputs.size() > GenerationRequests.MAX_IMAGE_URLS) {
-            throw new InvalidRequestException(
-                    inputParam,
-                    "invalid_value",
-                    "At most " + GenerationRequests.MAX_IMAGE_URLS + " reference images in all.");
-        }
+    TaskView accept(Caller caller, GenerationRequest request) {
         var spec = new Task.NewTask(
                 caller.workspaceId(),
                 caller.apiKeyId(),
                 caller.source(),
-                "generation",
+                TaskKind.GENERATION,
                 request.model(),
                 request.prompt(),
                 request.imageUrls().isEmpty() ? null : json(request.imageUrls()),
@@ -129,20 +111,29 @@ class TaskAcceptance {
                 spec,
                 price,
                 taskId -> referenceImages.store(
-                        taskId, caller.workspaceId(), request.imageUrls(), "image_urls", inputs, inputParam, mask),
-                idempotencyKey,
-                requestHash);
+                        taskId,
+                        caller.workspaceId(),
+                        request.imageUrls(),
+                        RequestField.IMAGE_URLS,
+                        request.inputs(),
+                        RequestField.INPUTS,
+                        request.mask()),
+                request.idempotency());
     }
 
-    TaskView enhance(Caller caller, EnhancementRequest request, String idempotencyKey, String requestHash) {
+    TaskView enhance(Caller caller, EnhancementRequest request) {
+        List<URI> urls = request.image() instanceof EnhancementRequest.Image.Url(URI url) ? List.of(url) : List.of();
+        List<ImageInput> inputs = request.image() instanceof EnhancementRequest.Image.Given(ImageInput input)
+                ? List.of(input)
+                : List.of();
         var spec = new Task.NewTask(
                 caller.workspaceId(),
                 caller.apiKeyId(),
                 caller.source(),
-                "enhancement",
+                TaskKind.ENHANCEMENT,
                 "gpt-image-2",
                 null,
-                json(List.of(request.imageUrl())),
+                urls.isEmpty() ? null : json(urls),
                 1,
                 ImageSize.AUTO,
                 Quality.HIGH,
@@ -156,36 +147,8 @@ class TaskAcceptance {
                 spec,
                 pricing.enhancementCredits(),
                 taskId -> referenceImages.store(
-                        taskId, caller.workspaceId(), List.of(request.imageUrl()), "image_url", List.of(), "image"),
-                idempotencyKey,
-                requestHash);
-    }
-
-    TaskView enhance(Caller caller, ImageInput input, OutputFormat format, String idempotencyKey, String requestHash) {
-        var spec = new Task.NewTask(
-                caller.workspaceId(),
-                caller.apiKeyId(),
-                caller.source(),
-                "enhancement",
-                "gpt-image-2",
-                null,
-                null,
-                1,
-                ImageSize.AUTO,
-                Quality.HIGH,
-                format,
-                null,
-                null,
-                caller.requestId(),
-                2);
-        return accept(
-                caller,
-                spec,
-                pricing.enhancementCredits(),
-                taskId -> referenceImages.store(
-                        taskId, caller.workspaceId(), List.of(), "image_url", List.of(input), "image"),
-                idempotencyKey,
-                requestHash);
+                        taskId, caller.workspaceId(), urls, RequestField.IMAGE, inputs, RequestField.IMAGE, null),
+                request.idempotency());
     }
 
     private TaskView accept(
@@ -193,8 +156,9 @@ class TaskAcceptance {
             Task.NewTask spec,
             long listPrice,
             Function<String, List<String>> storeReferences,
-            String idempotencyKey,
-            String requestHash) {
+            GenerationRequest.Idempotency idempotency) {
+        String idempotencyKey = idempotency.key();
+        String requestHash = idempotency.requestDigest();
         if (idempotencyKey != null) {
             var replay = replay(caller.workspaceId(), idempotencyKey, requestHash);
             if (replay != null) {
@@ -237,9 +201,8 @@ class TaskAcceptance {
             String idempotencyKey,
             String requestHash) {
         Instant now = clock.instant();
-        String provider = caller.testMode() || properties.provider() == GenerationProperties.Provider.SANDBOX
-                ? "sandbox"
-                : "openai";
+        GenerationProperties.Provider provider =
+                caller.testMode() ? GenerationProperties.Provider.SANDBOX : properties.provider();
         // Only a request without an Idempotency-Key keeps its digest on the task: an SDK's keyless retry can only be
         // the retry of a keyless first attempt (a keyed one is replayed through its key).
         String retryDigest = idempotencyKey == null ? requestHash : null;

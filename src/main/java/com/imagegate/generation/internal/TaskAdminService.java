@@ -46,7 +46,10 @@ class TaskAdminService implements TaskAdmin {
             params.put("status", filter.status().name());
         }
         add(sql, params, "workspace_id", "workspace", filter.workspaceId());
-        add(sql, params, "provider", "provider", filter.provider());
+        if (filter.provider() != null) {
+            sql.append(" and t.provider = :provider");
+            params.put("provider", filter.provider().wireValue());
+        }
         add(sql, params, "model", "model", filter.model());
         add(sql, params, "size", "size", filter.size());
         if (filter.from() != null) {
@@ -188,11 +191,11 @@ class TaskAdminService implements TaskAdmin {
                 rs.getString("id"),
                 rs.getString("workspace_id"),
                 rs.getString("api_key_id"),
-                rs.getString("source"),
-                rs.getString("kind"),
+                TaskColumns.source(rs.getString("source")),
+                TaskColumns.kind(rs.getString("kind")),
                 TaskStatus.valueOf(rs.getString("status")),
                 rs.getString("model"),
-                rs.getString("provider"),
+                TaskColumns.provider(rs.getString("provider")),
                 rs.getInt("n"),
                 rs.getString("size"),
                 rs.getString("quality"),

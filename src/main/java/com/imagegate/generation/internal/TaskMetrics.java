@@ -26,7 +26,7 @@ class TaskMetrics {
                 .description("Tasks accepted")
                 .tags(
                         "kind",
-                        task.kind(),
+                        task.kind().wireValue(),
                         "model",
                         task.model(),
                         "size",
@@ -42,7 +42,7 @@ class TaskMetrics {
     void started(Task task, Instant now) {
         Timer.builder("imagegate.tasks.queue")
                 .description("Time from accepting a task to a node starting it")
-                .tags("kind", task.kind())
+                .tags("kind", task.kind().wireValue())
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(Duration.between(task.createdAt(), now));
@@ -54,7 +54,7 @@ class TaskMetrics {
                 .description("Tasks ended, by outcome")
                 .tags(
                         "kind",
-                        task.kind(),
+                        task.kind().wireValue(),
                         "model",
                         task.model(),
                         "size",
@@ -66,7 +66,7 @@ class TaskMetrics {
         if (rendering != null) {
             Timer.builder("imagegate.tasks.render")
                     .description("Time a node spent rendering a task")
-                    .tags("kind", task.kind(), "status", status.wireValue())
+                    .tags("kind", task.kind().wireValue(), "status", status.wireValue())
                     .publishPercentileHistogram()
                     .register(registry)
                     .record(rendering);

@@ -5,6 +5,7 @@ import com.imagegate.credits.Credits;
 import com.imagegate.credits.Release;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.TaskEnded;
+import com.imagegate.generation.TaskKind;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.spi.GeneratedImage;
 import com.imagegate.generation.spi.ImageProvider;
@@ -49,7 +50,7 @@ class TaskRunner implements DisposableBean {
     private final Tasks tasks;
     private final TaskImages images;
     private final Credits credits;
-    private final Map<String, ImageProvider> providers;
+    private final Map<GenerationProperties.Provider, ImageProvider> providers;
     private final ImageStore store;
     private final ReferenceImages referenceImages;
     private final TaskWaiters waiters;
@@ -150,7 +151,9 @@ class TaskRunner implements DisposableBean {
                     task.endUser(),
                     task.enhanceScale(),
                     mask);
-            made = "enhancement".equals(task.kind()) ? List.of(provider.enhance(request)) : provider.generate(request);
+            made = task.kind() == TaskKind.ENHANCEMENT
+                    ? List.of(provider.enhance(request))
+                    : provider.generate(request);
         } catch (ProviderException e) {
             fail(task, e.code(), e.getMessage());
             return;

@@ -4,13 +4,10 @@ import com.imagegate.generation.Caller;
 import com.imagegate.generation.EnhancementRequest;
 import com.imagegate.generation.GenerationRequest;
 import com.imagegate.generation.Generations;
-import com.imagegate.generation.ImageInput;
-import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.TaskPage;
 import com.imagegate.generation.TaskQuery;
 import com.imagegate.generation.TaskView;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Service;
@@ -34,31 +31,13 @@ class TaskService implements Generations {
     }
 
     @Override
-    public TaskView accept(Caller caller, GenerationRequest request, String idempotencyKey, String requestHash) {
-        return acceptance.accept(caller, request, idempotencyKey, requestHash);
+    public TaskView accept(Caller caller, GenerationRequest request) {
+        return acceptance.accept(caller, request);
     }
 
     @Override
-    public TaskView accept(
-            Caller caller,
-            GenerationRequest request,
-            List<ImageInput> inputs,
-            String inputParam,
-            byte[] mask,
-            String idempotencyKey,
-            String requestHash) {
-        return acceptance.accept(caller, request, inputs, inputParam, mask, idempotencyKey, requestHash);
-    }
-
-    @Override
-    public TaskView enhance(Caller caller, EnhancementRequest request, String idempotencyKey, String requestHash) {
-        return acceptance.enhance(caller, request, idempotencyKey, requestHash);
-    }
-
-    @Override
-    public TaskView enhance(
-            Caller caller, ImageInput input, OutputFormat format, String idempotencyKey, String requestHash) {
-        return acceptance.enhance(caller, input, format, idempotencyKey, requestHash);
+    public TaskView enhance(Caller caller, EnhancementRequest request) {
+        return acceptance.enhance(caller, request);
     }
 
     @Override

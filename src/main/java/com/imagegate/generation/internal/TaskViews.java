@@ -6,6 +6,7 @@ import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.Quality;
 import com.imagegate.generation.StorageProperties;
+import com.imagegate.generation.TaskKind;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.TaskView;
 import com.imagegate.generation.spi.ImageStore;
@@ -85,7 +86,7 @@ class TaskViews {
         Long creditsCaptured = rs.wasNull() ? null : captured;
         var startedAt = instant(rs, "started_at");
         var finishedAt = instant(rs, "finished_at");
-        String kind = rs.getString("kind");
+        TaskKind kind = TaskColumns.kind(rs.getString("kind"));
         String prompt = rs.getString("prompt");
         var data = new ArrayList<TaskView.Image>();
         do {

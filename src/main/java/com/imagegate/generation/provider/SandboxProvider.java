@@ -42,8 +42,8 @@ public class SandboxProvider implements ImageProvider {
     }
 
     @Override
-    public String name() {
-        return "sandbox";
+    public GenerationProperties.Provider name() {
+        return GenerationProperties.Provider.SANDBOX;
     }
 
     @Override

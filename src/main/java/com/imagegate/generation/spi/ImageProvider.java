@@ -1,12 +1,13 @@
 package com.imagegate.generation.spi;
 
+import com.imagegate.generation.GenerationProperties;
 import java.util.List;
 
 /** Makes images. Shaped like the OpenAI Images API so an OpenAI-compatible upstream drops in beside the sandbox. */
 public interface ImageProvider {
 
-    /** The provider's name as configured ({@code sandbox}, {@code openai}). */
-    String name();
+    /** Which provider this is, as configured and fixed on tasks ({@code sandbox}, {@code openai}). */
+    GenerationProperties.Provider name();
 
     /**
      * Generates {@code request.n()} images (an edit when the request carries references).

@@ -54,8 +54,8 @@ public class OpenAiProvider implements ImageProvider {
     }
 
     @Override
-    public String name() {
-        return "openai";
+    public GenerationProperties.Provider name() {
+        return GenerationProperties.Provider.OPENAI;
     }
 
     @Override

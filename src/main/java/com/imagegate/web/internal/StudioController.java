@@ -4,8 +4,8 @@ import com.imagegate.ImagegateProperties;
 import com.imagegate.account.Member;
 import com.imagegate.billing.Plans;
 import com.imagegate.generation.Caller;
+import com.imagegate.generation.EnhancementRequest;
 import com.imagegate.generation.GenerationException;
-import com.imagegate.generation.GenerationRequests;
 import com.imagegate.generation.Generations;
 import com.imagegate.generation.ImageInput;
 import com.imagegate.generation.ImageSize;
@@ -13,13 +13,13 @@ import com.imagegate.generation.InvalidRequestException;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.Pricing;
 import com.imagegate.generation.TaskQuery;
+import com.imagegate.generation.TaskSource;
 import com.imagegate.generation.TaskView;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.MDC;
@@ -33,8 +33,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The studio: generate in the browser with the workspace's credits, through the same generation path as the API.
@@ -89,9 +87,8 @@ class StudioController {
     @PostMapping("/app/studio")
     String generate(
             Member member,
-            @RequestParam Map<String, String> form,
+            StudioForm form,
             @RequestParam(name = "references", required = false) List<MultipartFile> uploads,
-            @RequestParam(name = "reference_result", required = false) List<String> results,
             @RequestHeader(name = "HX-Request", required = false) String htmx,
             Model model,
             HttpServletResponse response) {
@@ -101,41 +98,26 @@ class StudioController {
         if (member.workspace().suspended()) {
             return refuse(member, model, response, SUSPENDED);
         }
-        ObjectNode body = JsonMapper.shared().createObjectNode();
-        for (String field : new String[] {"prompt", "size", "quality", "output_format"}) {
-            String value = form.getOrDefault(field, "");
-            if (!value.isBlank()) {
-                body.put(field, value);
-            }
-        }
-        try {
-            body.put("n", Integer.parseInt(form.getOrDefault("n", "1").strip()));
-        } catch (NumberFormatException e) {
+        var n = form.count();
+        if (n.isEmpty()) {
             return refuse(member, model, response, "Choose how many images: 1 to 10.");
         }
-        List<String> urls = form.getOrDefault("reference_urls", "")
-                .lines()
-                .map(String::strip)
-                .filter(line -> !line.isEmpty())
-                .toList();
-        if (!urls.isEmpty()) {
-            urls.forEach(body.putArray("image_urls")::add);
-        }
+        List<ImageInput> inputs = new ArrayList<>();
         try {
-            List<ImageInput> inputs = new ArrayList<>();
             for (MultipartFile upload : uploads == null ? List.<MultipartFile>of() : uploads) {
                 if (!upload.isEmpty()) {
                     inputs.add(ImageInput.upload(upload.getBytes()));
                 }
             }
-            for (String result : results == null ? List.<String>of() : results) {
-                ResultRef.parse(result).ifPresent(ref -> inputs.add(ImageInput.result(ref.taskId(), ref.index())));
-            }
-            var task = generations.accept(
-                    caller(member), GenerationRequests.parse(body), inputs, "references", null, null);
+            inputs.addAll(form.results());
+            var task = generations.accept(caller(member), form.request(n.get(), inputs));
             return card(model, task);
         } catch (InvalidRequestException invalid) {
-            return refuse(member, model, response, invalid.getMessage());
+            return refuse(
+                    member,
+                    model,
+                    response,
+                    invalid.named(StudioForm.names(inputs.size())).getMessage());
         } catch (GenerationException refused) {
             return refused(member, model, response, refused);
         } catch (IOException unreadable) {
@@ -170,9 +152,11 @@ class StudioController {
                 input = ImageInput.result(ref.get().taskId(), ref.get().index());
             }
             OutputFormat outputFormat = OutputFormat.parse(format).orElse(OutputFormat.PNG);
-            return card(model, generations.enhance(caller(member), input, outputFormat, null, null));
+            var request = EnhancementRequest.of(input).withFormat(outputFormat);
+            return card(model, generations.enhance(caller(member), request));
         } catch (InvalidRequestException invalid) {
-            return refuse(member, model, response, invalid.getMessage());
+            return refuse(
+                    member, model, response, invalid.named(StudioForm.names(1)).getMessage());
         } catch (GenerationException refused) {
             return refused(member, model, response, refused);
         } catch (IOException unreadable) {
@@ -189,7 +173,7 @@ class StudioController {
                 null,
                 null,
                 false,
-                "web",
+                TaskSource.WEB,
                 "user:" + member.userId(),
                 MDC.get("requestId"),
                 plans.current(member.workspace().id()).concurrentTasks());

@@ -27,11 +27,13 @@ import com.imagegate.apikey.ApiKeys;
 import com.imagegate.billing.CurrentPlan;
 import com.imagegate.billing.Plans;
 import com.imagegate.generation.Caller;
+import com.imagegate.generation.EnhancementRequest;
 import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.GenerationException.Reason;
 import com.imagegate.generation.GenerationRequest;
 import com.imagegate.generation.Generations;
 import com.imagegate.generation.InvalidRequestException;
+import com.imagegate.generation.RequestField;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,7 +116,7 @@ class ApiErrorMappingTests {
     }
 
     void generationsRefuse(Reason reason) {
-        when(generations.accept(any(Caller.class), any(GenerationRequest.class), any(), any()))
+        when(generations.accept(any(Caller.class), any(GenerationRequest.class)))
                 .thenThrow(new GenerationException(reason, "Refused: " + reason, Duration.ofSeconds(3)));
     }
 
@@ -158,11 +160,58 @@ class ApiErrorMappingTests {
 
     @Test
     void aCodeFromTheGenerationModuleKeepsItsCodeAndParam() throws Exception {
-        when(generations.accept(any(Caller.class), any(GenerationRequest.class), any(), any()))
+        when(generations.accept(any(Caller.class), any(GenerationRequest.class)))
                 .thenThrow(new InvalidRequestException("image_urls", "image_too_large", "The image is too large."));
 
         expectError(generation(PROMPT), 400, "invalid_request_error", "image_too_large")
                 .andExpect(jsonPath("$.error.param").value("image_urls"));
+    }
+
+    @Test
+    void aFieldTheGenerationModuleRefusesIsNamedInThisApisTerms() throws Exception {
+        when(generations.accept(any(Caller.class), any(GenerationRequest.class)))
+                .thenThrow(new InvalidRequestException(
+                        RequestField.IMAGE_URLS,
+                        2,
+                        "payload_too_large",
+                        names -> names.name(RequestField.IMAGE_URLS, 2) + ": the image is larger than 20 MB."));
+
+        expectError(generation(PROMPT), 413, "invalid_request_error", "payload_too_large")
+                .andExpect(jsonPath("$.error.param").value("image_urls[2]"))
+                .andExpect(jsonPath("$.error.message").value("image_urls[2]: the image is larger than 20 MB."));
+    }
+
+    @Test
+    void anEnhancementsImageIsItsImageUrl() throws Exception {
+        when(generations.enhance(any(Caller.class), any(EnhancementRequest.class)))
+                .thenThrow(new InvalidRequestException(
+                        RequestField.IMAGE,
+                        -1,
+                        "invalid_value",
+                        names -> names.name(RequestField.IMAGE, -1)
+                                + ": the content is not a PNG, JPEG or WebP image."));
+
+        expectError(
+                        post("/api/v1/images/enhancements")
+                                .header("Authorization", "Bearer " + KEY)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .content("{\"image_url\":\"https://example.com/a.png\"}"),
+                        400,
+                        "invalid_request_error",
+                        "invalid_value")
+                .andExpect(jsonPath("$.error.param").value("image_url"))
+                .andExpect(
+                        jsonPath("$.error.message").value("image_url: the content is not a PNG, JPEG or WebP image."));
+        expectError(
+                        post("/api/v1/images/enhancements")
+                                .header("Authorization", "Bearer " + KEY)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .content("{\"image_url\":\"https://example.com/a.png\",\"scale\":3}"),
+                        400,
+                        "invalid_request_error",
+                        "invalid_value")
+                .andExpect(jsonPath("$.error.param").value("scale"))
+                .andExpect(jsonPath("$.error.message").value("scale must be 2 or 4."));
     }
 
     // --- 401, 403

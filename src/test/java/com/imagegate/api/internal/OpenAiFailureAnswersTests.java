@@ -2,6 +2,7 @@ package com.imagegate.api.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.imagegate.generation.TaskKind;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.TaskView;
 import java.time.Instant;
@@ -30,7 +31,7 @@ class OpenAiFailureAnswersTests {
                 null,
                 null,
                 null,
-                "generation",
+                TaskKind.GENERATION,
                 "x");
     }
 

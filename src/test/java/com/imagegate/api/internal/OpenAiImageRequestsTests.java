@@ -8,6 +8,7 @@ import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.InvalidRequestException;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.Quality;
+import com.imagegate.generation.RequestField;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -57,5 +58,37 @@ class OpenAiImageRequestsTests {
         assertThatThrownBy(() -> OpenAiImageRequests.edit(Map.of("prompt", "x", "moderation", "low")))
                 .isInstanceOfSatisfying(
                         InvalidRequestException.class, e -> assertThat(e.code()).isEqualTo("unknown_parameter"));
+    }
+
+    @Test
+    void sharedFieldsRefusedByTheGenerationRulesKeepOpenAisNames() {
+        assertThatThrownBy(() -> json("{\"prompt\":\"x\",\"n\":11}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.param()).isEqualTo("n");
+                    assertThat(e.getMessage()).isEqualTo("n must be an integer from 1 to 10.");
+                });
+        assertThatThrownBy(() -> OpenAiImageRequests.edit(Map.of("prompt", "x", "output_format", "gif")))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.param()).isEqualTo("output_format");
+                    assertThat(e.getMessage()).isEqualTo("output_format must be one of png, jpeg, webp.");
+                });
+    }
+
+    @Test
+    void uploadsAreImageWhenOneAndIndexedWhenSeveral() {
+        var third = new InvalidRequestException(
+                RequestField.INPUTS,
+                2,
+                "invalid_value",
+                names -> names.name(RequestField.INPUTS, 2) + ": the content is not a PNG, JPEG or WebP image.");
+        var named = third.named(OpenAiImageRequests.names(3));
+        assertThat(named.param()).isEqualTo("image[2]");
+        assertThat(named.getMessage()).isEqualTo("image[2]: the content is not a PNG, JPEG or WebP image.");
+
+        var only = new InvalidRequestException(
+                RequestField.INPUTS, 0, "invalid_value", names -> names.name(RequestField.INPUTS, 0) + ": bad.");
+        assertThat(only.named(OpenAiImageRequests.names(1)).param()).isEqualTo("image");
+        assertThat(OpenAiImageRequests.names(5).name(RequestField.INPUTS, -1)).isEqualTo("image");
+        assertThat(OpenAiImageRequests.names(1).name(RequestField.MASK, -1)).isEqualTo("mask");
     }
 }

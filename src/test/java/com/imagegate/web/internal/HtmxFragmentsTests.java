@@ -5,10 +5,8 @@ import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.not;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
-import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -38,8 +36,11 @@ import com.imagegate.generation.Gallery;
 import com.imagegate.generation.GalleryPage;
 import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.Generations;
+import com.imagegate.generation.InvalidRequestException;
 import com.imagegate.generation.Pricing;
+import com.imagegate.generation.RequestField;
 import com.imagegate.generation.StorageProperties;
+import com.imagegate.generation.TaskKind;
 import com.imagegate.generation.TaskPage;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.TaskView;
@@ -153,7 +154,7 @@ class HtmxFragmentsTests {
                 null,
                 null,
                 null,
-                "generation",
+                TaskKind.GENERATION,
                 "A lighthouse at dawn");
     }
 
@@ -196,8 +197,7 @@ class HtmxFragmentsTests {
 
     @Test
     void generatingAnswersACardToHtmxAndRedirectsAPlainForm() throws Exception {
-        when(generations.accept(any(), any(), anyList(), eq("references"), isNull(), isNull()))
-                .thenReturn(task("task_3", TaskStatus.PENDING));
+        when(generations.accept(any(), any())).thenReturn(task("task_3", TaskStatus.PENDING));
 
         mvc.perform(post("/app/studio")
                         .with(ada())
@@ -215,7 +215,7 @@ class HtmxFragmentsTests {
 
     @Test
     void aRefusalGoesNextToTheFormWithABuyLinkOrIntoTheWholePage() throws Exception {
-        when(generations.accept(any(), any(), anyList(), anyString(), isNull(), isNull()))
+        when(generations.accept(any(), any()))
                 .thenThrow(new GenerationException(
                         GenerationException.Reason.INSUFFICIENT_QUOTA, "Not enough credits: this costs 10."));
 
@@ -236,10 +236,38 @@ class HtmxFragmentsTests {
     }
 
     @Test
+    void aValueTheGenerationRulesRefuseIsNamedAsTheStudiosField() throws Exception {
+        when(generations.accept(any(), any()))
+                .thenThrow(new InvalidRequestException(
+                        RequestField.INPUTS,
+                        1,
+                        "invalid_value",
+                        names -> names.name(RequestField.INPUTS, 1) + ": no such image in this workspace."));
+
+        mvc.perform(post("/app/studio")
+                        .with(ada())
+                        .with(csrf())
+                        .header("HX-Request", "true")
+                        .param("prompt", "A lighthouse")
+                        .param("reference_result", "task_1:0", "task_2:0"))
+                .andExpect(status().isOk())
+                .andExpect(header().string("HX-Retarget", "#problems"))
+                .andExpect(content().string(containsString("references[1]: no such image in this workspace.")));
+        mvc.perform(post("/app/studio")
+                        .with(ada())
+                        .with(csrf())
+                        .header("HX-Request", "true")
+                        .param("prompt", "A lighthouse")
+                        .param("n", "12"))
+                .andExpect(status().isOk())
+                .andExpect(content().string(containsString("n must be an integer from 1 to 10.")));
+    }
+
+    @Test
     void aFormWithoutItsCsrfTokenChangesNothing() throws Exception {
         mvc.perform(post("/app/studio").with(ada()).header("HX-Request", "true").param("prompt", "A lighthouse"))
                 .andExpect(status().isForbidden());
-        verify(generations, never()).accept(any(), any(), anyList(), anyString(), any(), any());
+        verify(generations, never()).accept(any(), any());
     }
 
     @Test

@@ -1,17 +1,22 @@
-package com.imagegate.generation;
+package com.imagegate.api.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.imagegate.generation.GenerationRequest;
+import com.imagegate.generation.ImageSize;
+import com.imagegate.generation.InvalidRequestException;
+import com.imagegate.generation.OutputFormat;
+import com.imagegate.generation.Quality;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.json.JsonMapper;
 
-class GenerationRequestsTests {
+class GenerationJsonTests {
 
     static GenerationRequest parse(String json) {
-        return GenerationRequests.parse(JsonMapper.shared().readTree(json));
+        return GenerationJson.parse(JsonMapper.shared().readTree(json), null, null);
     }
 
     @Test
