@@ -215,4 +215,37 @@ class GenerationRequestTests {
         var given = EnhancementRequest.of(ImageInput.result("task_1", 0));
         assertThat(given.image()).isEqualTo(new EnhancementRequest.Image.Given(new ImageInput.Result("task_1", 0)));
     }
+
+    @Test
+    void maxCreditsIsNoneOrAnIntegerFromOne() {
+        assertThat(GenerationRequest.builder().prompt("x").build().maxCredits()).isNull();
+        assertThat(GenerationRequest.builder()
+                        .prompt("x")
+                        .maxCredits(1L)
+                        .build()
+                        .maxCredits())
+                .isEqualTo(1L);
+        refuses(
+                () -> GenerationRequest.builder().prompt("x").maxCredits(0L).build(),
+                RequestField.MAX_CREDITS,
+                -1,
+                "invalid_value");
+        refuses(
+                () -> GenerationRequest.builder()
+                        .prompt("x")
+                        .maxCredits(GenerationRequests.MAX_MAX_CREDITS + 1)
+                        .build(),
+                RequestField.MAX_CREDITS,
+                -1,
+                "invalid_value");
+        refuses(
+                () -> EnhancementRequest.ofUrl("https://example.com/a.png").withMaxCredits(-1L),
+                RequestField.MAX_CREDITS,
+                -1,
+                "invalid_value");
+        // A request made again keeps its ceiling.
+        var capped = GenerationRequest.builder().prompt("x").maxCredits(20L).build();
+        assertThat(capped.withIdempotency("k", "d").maxCredits()).isEqualTo(20L);
+        assertThat(capped.withInputs(java.util.List.of(), null).maxCredits()).isEqualTo(20L);
+    }
 }

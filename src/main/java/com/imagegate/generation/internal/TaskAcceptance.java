@@ -233,7 +233,7 @@ class TaskAcceptance {
      * never billed, docs/api.md); refused when it is more than the request's {@code max_credits}.
      */
     private static long price(Caller caller, long listPrice, Long maxCredits) {
-        long price = caller.testMode() ? 0 : listPrice;
+        long price = cost(caller, listPrice);
         if (maxCredits != null && price > maxCredits) {
             throw new GenerationException(
                     Reason.MAX_CREDITS_EXCEEDED,
@@ -241,6 +241,11 @@ class TaskAcceptance {
                             + "). Raise max_credits or ask for fewer or smaller images.");
         }
         return price;
+    }
+
+    /** The list price, or 0 for a test key. */
+    private static long cost(Caller caller, long listPrice) {
+        return caller.testMode() ? 0 : listPrice;
     }
 
     /**
@@ -283,7 +288,7 @@ class TaskAcceptance {
      */
     private Quote quote(Caller caller, URI callbackUrl, long listPrice, Long maxCredits) {
         callbackUrls.check(callbackUrl);
-        long credits = caller.testMode() ? 0 : listPrice;
+        long credits = cost(caller, listPrice);
         return transactions.execute(status -> {
             status.setRollbackOnly();
             this.credits.lock(caller.workspaceId());
