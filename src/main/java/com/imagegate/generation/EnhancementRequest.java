@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param scale how many times larger the result is: 2 (the default) or 4
  * @param idempotency the caller's idempotency key and request digest ({@link GenerationRequest.Idempotency#NONE} for
  *     none)
+ * @param maxCredits the most credits the caller will pay for this task, or null for no ceiling
  */
 public record EnhancementRequest(
         Image image,
@@ -23,7 +24,8 @@ public record EnhancementRequest(
         String user,
         URI callbackUrl,
         int scale,
-        GenerationRequest.Idempotency idempotency) {
+        GenerationRequest.Idempotency idempotency,
+        Long maxCredits) {
 
     public static final List<Integer> SCALES = List.of(2, 4);
     public static final int DEFAULT_SCALE = 2;
@@ -48,6 +50,7 @@ public record EnhancementRequest(
         user = GenerationRequests.user(user);
         GenerationRequests.checkedUrl(RequestField.CALLBACK_URL, -1, callbackUrl);
         idempotency = idempotency == null ? GenerationRequest.Idempotency.NONE : idempotency;
+        maxCredits = GenerationRequests.maxCredits(maxCredits);
     }
 
     /** An enhancement of the image at this URL (as given; it must be an http(s) URL), with the defaults. */
@@ -61,29 +64,40 @@ public record EnhancementRequest(
     }
 
     private static EnhancementRequest of(Image image) {
-        return new EnhancementRequest(image, null, null, null, DEFAULT_SCALE, null);
+        return new EnhancementRequest(image, null, null, null, DEFAULT_SCALE, null, null);
     }
 
     public EnhancementRequest withFormat(OutputFormat format) {
-        return new EnhancementRequest(image, format, user, callbackUrl, scale, idempotency);
+        return new EnhancementRequest(image, format, user, callbackUrl, scale, idempotency, maxCredits);
     }
 
     public EnhancementRequest withUser(String user) {
-        return new EnhancementRequest(image, format, user, callbackUrl, scale, idempotency);
+        return new EnhancementRequest(image, format, user, callbackUrl, scale, idempotency, maxCredits);
     }
 
     /** With this callback URL as given (it must be an http(s) URL), or none for null. */
     public EnhancementRequest withCallbackUrl(String callbackUrl) {
         return new EnhancementRequest(
-                image, format, user, GenerationRequests.callbackUrl(callbackUrl), scale, idempotency);
+                image, format, user, GenerationRequests.callbackUrl(callbackUrl), scale, idempotency, maxCredits);
     }
 
     public EnhancementRequest withScale(int scale) {
-        return new EnhancementRequest(image, format, user, callbackUrl, scale, idempotency);
+        return new EnhancementRequest(image, format, user, callbackUrl, scale, idempotency, maxCredits);
     }
 
     public EnhancementRequest withIdempotency(String key, String requestDigest) {
         return new EnhancementRequest(
-                image, format, user, callbackUrl, scale, new GenerationRequest.Idempotency(key, requestDigest));
+                image,
+                format,
+                user,
+                callbackUrl,
+                scale,
+                new GenerationRequest.Idempotency(key, requestDigest),
+                maxCredits);
+    }
+
+    /** With the most credits the caller will pay, or null for no ceiling. */
+    public EnhancementRequest withMaxCredits(Long maxCredits) {
+        return new EnhancementRequest(image, format, user, callbackUrl, scale, idempotency, maxCredits);
     }
 }

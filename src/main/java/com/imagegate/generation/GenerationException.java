@@ -13,6 +13,8 @@ public class GenerationException extends RuntimeException {
         INSUFFICIENT_QUOTA,
         /** The API key's monthly credit cap is reached (429 insufficient_quota). */
         KEY_CAP_REACHED,
+        /** The task costs more than the request's {@code max_credits} (400 max_credits_exceeded). */
+        MAX_CREDITS_EXCEEDED,
         /** Too many unfinished tasks at once (429 rate_limit_exceeded). */
         TOO_MANY_CONCURRENT_TASKS,
         /** The Idempotency-Key was used with another body (409 idempotency_conflict). */

@@ -24,6 +24,8 @@ import java.util.List;
  * @param user the caller's end-user id, or null
  * @param callbackUrl where to POST the finished task, or null
  * @param idempotency the caller's idempotency key and request digest ({@link Idempotency#NONE} for none)
+ * @param maxCredits the most credits the caller will pay for this task, or null for no ceiling; a task that costs
+ *     more is refused ({@link GenerationException.Reason#MAX_CREDITS_EXCEEDED})
  */
 public record GenerationRequest(
         String model,
@@ -37,7 +39,8 @@ public record GenerationRequest(
         OutputFormat format,
         String user,
         URI callbackUrl,
-        Idempotency idempotency) {
+        Idempotency idempotency,
+        Long maxCredits) {
 
     /**
      * How a repeated request is recognized.
@@ -78,12 +81,25 @@ public record GenerationRequest(
                     names -> "At most " + GenerationRequests.MAX_IMAGE_URLS + " reference images in all.");
         }
         idempotency = idempotency == null ? Idempotency.NONE : idempotency;
+        maxCredits = GenerationRequests.maxCredits(maxCredits);
     }
 
     /** This request with these images given with it (after those named by URL) and this edit mask (or null). */
     public GenerationRequest withInputs(List<ImageInput> inputs, byte[] mask) {
         return new GenerationRequest(
-                model, prompt, imageUrls, inputs, mask, n, size, quality, format, user, callbackUrl, idempotency);
+                model,
+                prompt,
+                imageUrls,
+                inputs,
+                mask,
+                n,
+                size,
+                quality,
+                format,
+                user,
+                callbackUrl,
+                idempotency,
+                maxCredits);
     }
 
     /** This request with the caller's idempotency key (or null) and the request's digest. */
@@ -100,7 +116,8 @@ public record GenerationRequest(
                 format,
                 user,
                 callbackUrl,
-                new Idempotency(key, requestDigest));
+                new Idempotency(key, requestDigest),
+                maxCredits);
     }
 
     public static Builder builder() {
@@ -109,7 +126,7 @@ public record GenerationRequest(
 
     /**
      * Builds a request from an edge's values, applying the rules in the order of docs/api.md's field table (model,
-     * image URLs, prompt, n, size, quality, format, user, callback URL), so the first value at fault is the one
+     * image URLs, prompt, n, size, quality, format, user, callback URL, max credits), so the first value at fault is the one
      * named. Unset values take their defaults.
      */
     public static final class Builder {
@@ -126,6 +143,7 @@ public record GenerationRequest(
         private String user;
         private String callbackUrl;
         private Idempotency idempotency = Idempotency.NONE;
+        private Long maxCredits;
 
         private Builder() {}
 
@@ -194,6 +212,12 @@ public record GenerationRequest(
             return this;
         }
 
+        /** The most credits the caller will pay, or null for no ceiling. */
+        public Builder maxCredits(Long maxCredits) {
+            this.maxCredits = maxCredits;
+            return this;
+        }
+
         public GenerationRequest build() {
             String checkedModel = GenerationRequests.model(model);
             List<URI> urls = GenerationRequests.imageUrls(imageUrls);
@@ -205,6 +229,7 @@ public record GenerationRequest(
             OutputFormat checkedFormat = GenerationRequests.outputFormat(format);
             GenerationRequests.user(user);
             URI callback = GenerationRequests.callbackUrl(callbackUrl);
+            GenerationRequests.maxCredits(maxCredits);
             return new GenerationRequest(
                     checkedModel,
                     checkedPrompt,
@@ -217,7 +242,8 @@ public record GenerationRequest(
                     checkedFormat,
                     user,
                     callback,
-                    idempotency);
+                    idempotency,
+                    maxCredits);
         }
     }
 }

@@ -29,6 +29,8 @@ public final class GenerationRequests {
     public static final int MAX_N = 10;
     public static final int DEFAULT_N = 1;
     public static final int MAX_USER = 256;
+    /** The largest {@code max_credits} accepted (far above any task's price; a larger value is a mistake). */
+    public static final long MAX_MAX_CREDITS = 1_000_000_000L;
     /** The accepted qualities and output formats as the API spells them, for messages and docs. */
     public static final String QUALITIES = "high, auto";
 
@@ -173,6 +175,26 @@ public final class GenerationRequests {
         return user;
     }
 
+    /**
+     * The most credits the caller will pay for the task, or null for no ceiling: an integer from 1 to {@value
+     * #MAX_MAX_CREDITS}. A task that costs more is refused when it is accepted ({@link
+     * GenerationException.Reason#MAX_CREDITS_EXCEEDED}).
+     */
+    public static Long maxCredits(Long maxCredits) {
+        if (maxCredits != null && (maxCredits < 1 || maxCredits > MAX_MAX_CREDITS)) {
+            throw maxCreditsRefused();
+        }
+        return maxCredits;
+    }
+
+    /** The refusal of a {@code max_credits} that is not an integer from 1 to {@value #MAX_MAX_CREDITS}. */
+    public static InvalidRequestException maxCreditsRefused() {
+        return invalid(
+                RequestField.MAX_CREDITS,
+                -1,
+                name -> name + " must be an integer from 1 to " + MAX_MAX_CREDITS + " (credits).");
+    }
+
     /** An enhancement's scale: one of {@link EnhancementRequest#SCALES}. */
     public static int scale(int scale) {
         if (!EnhancementRequest.SCALES.contains(scale)) {
@@ -243,6 +265,7 @@ public final class GenerationRequests {
                 "quality", "high or auto, default auto",
                 "output_format", "png (default), jpeg, webp",
                 "user", "optional end-user id, at most " + MAX_USER + " characters",
-                "callback_url", "optional https URL; the finished task is POSTed there, signed");
+                "callback_url", "optional https URL; the finished task is POSTed there, signed",
+                "max_credits", "optional integer 1–" + MAX_MAX_CREDITS + "; a task costing more is refused");
     }
 }

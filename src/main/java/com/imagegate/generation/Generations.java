@@ -20,6 +20,19 @@ public interface Generations {
     /** Accepts an enhancement task for one image, priced at the enhancement price; otherwise as {@link #accept}. */
     TaskView enhance(Caller caller, EnhancementRequest request);
 
+    /**
+     * What {@link #accept} would cost and whether it would accept the request now, writing nothing: the callback URL's
+     * check, the price and {@code max_credits}, then, in a transaction that is always rolled back, the same limit
+     * checks in the same order as accepting (the balance row lock, the reservation with the key's cap, the concurrent
+     * tasks). The idempotency key is not looked at and reference images are not fetched.
+     *
+     * @throws InvalidRequestException when the request would be refused as invalid (as {@link #accept} would)
+     */
+    Quote quote(Caller caller, GenerationRequest request);
+
+    /** {@link #quote} for {@link #enhance}. */
+    Quote quote(Caller caller, EnhancementRequest request);
+
     /** A task of this workspace ({@link GenerationException.Reason#NOT_FOUND} for anyone else's). */
     TaskView get(String workspaceId, String taskId);
 

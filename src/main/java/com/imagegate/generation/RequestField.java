@@ -23,5 +23,7 @@ public enum RequestField {
     /** The one image an enhancement works on (by URL or given with the request). */
     IMAGE,
     /** An enhancement's scale. */
-    SCALE
+    SCALE,
+    /** The most credits the caller will pay for the task ({@code max_credits}). */
+    MAX_CREDITS
 }

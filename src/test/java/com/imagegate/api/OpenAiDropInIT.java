@@ -274,6 +274,15 @@ class OpenAiDropInIT {
         assertThat(task.path("status").asString()).isEqualTo("succeeded");
         assertThat(task.path("user").asString()).isEqualTo("end-user-7");
         assertThat(task.path("credits").asLong()).isEqualTo(20);
+        // Every answer says what it was charged: the task's captured credits.
+        assertThat(linked.headers().firstValue("x-imagegate-credits"))
+                .contains(String.valueOf(task.path("credits_captured").asLong()))
+                .contains("20");
+        String inlineId = inline.headers().firstValue("x-imagegate-task-id").orElseThrow();
+        JsonNode inlineTask = ApiClient.json(api().get("/api/v1/images/tasks/" + inlineId, user.secret()));
+        assertThat(inline.headers().firstValue("x-imagegate-credits"))
+                .contains(String.valueOf(inlineTask.path("credits_captured").asLong()))
+                .contains("20");
     }
 
     @Test
@@ -348,6 +357,7 @@ class OpenAiDropInIT {
         JsonNode task = ApiClient.json(api().get("/api/v1/images/tasks/" + taskId, user.secret()));
         assertThat(task.path("status").asString()).isEqualTo("failed");
         assertThat(task.path("credits_refunded").asBoolean()).isTrue();
+        assertThat(failed.headers().firstValue("x-imagegate-credits")).contains("0");
         assertThat(spendable(user.secret())).isEqualTo(100);
 
         // The same with an Idempotency-Key: a retry would only replay the failure, so the SDK is told not to.

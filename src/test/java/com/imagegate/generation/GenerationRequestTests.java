@@ -47,7 +47,7 @@ class GenerationRequestTests {
         assertThat(request.mask()).isNull();
         assertThat(request.idempotency()).isEqualTo(GenerationRequest.Idempotency.NONE);
         // The record itself applies the same defaults: no edge has to know them.
-        var bare = new GenerationRequest(null, "x", null, null, null, 1, null, null, null, null, null, null);
+        var bare = new GenerationRequest(null, "x", null, null, null, 1, null, null, null, null, null, null, null);
         assertThat(bare).isEqualTo(request);
     }
 
@@ -78,7 +78,7 @@ class GenerationRequestTests {
         refuses(() -> prompt("x").n(11).build(), RequestField.N, -1, "invalid_value");
         // Not only the builder: the record cannot be made with a bad n either.
         refuses(
-                () -> new GenerationRequest(null, "x", null, null, null, 11, null, null, null, null, null, null),
+                () -> new GenerationRequest(null, "x", null, null, null, 11, null, null, null, null, null, null, null),
                 RequestField.N,
                 -1,
                 "invalid_value");
@@ -214,5 +214,38 @@ class GenerationRequestTests {
 
         var given = EnhancementRequest.of(ImageInput.result("task_1", 0));
         assertThat(given.image()).isEqualTo(new EnhancementRequest.Image.Given(new ImageInput.Result("task_1", 0)));
+    }
+
+    @Test
+    void maxCreditsIsNoneOrAnIntegerFromOne() {
+        assertThat(GenerationRequest.builder().prompt("x").build().maxCredits()).isNull();
+        assertThat(GenerationRequest.builder()
+                        .prompt("x")
+                        .maxCredits(1L)
+                        .build()
+                        .maxCredits())
+                .isEqualTo(1L);
+        refuses(
+                () -> GenerationRequest.builder().prompt("x").maxCredits(0L).build(),
+                RequestField.MAX_CREDITS,
+                -1,
+                "invalid_value");
+        refuses(
+                () -> GenerationRequest.builder()
+                        .prompt("x")
+                        .maxCredits(GenerationRequests.MAX_MAX_CREDITS + 1)
+                        .build(),
+                RequestField.MAX_CREDITS,
+                -1,
+                "invalid_value");
+        refuses(
+                () -> EnhancementRequest.ofUrl("https://example.com/a.png").withMaxCredits(-1L),
+                RequestField.MAX_CREDITS,
+                -1,
+                "invalid_value");
+        // A request made again keeps its ceiling.
+        var capped = GenerationRequest.builder().prompt("x").maxCredits(20L).build();
+        assertThat(capped.withIdempotency("k", "d").maxCredits()).isEqualTo(20L);
+        assertThat(capped.withInputs(java.util.List.of(), null).maxCredits()).isEqualTo(20L);
     }
 }

@@ -55,6 +55,26 @@ class ApiSecurityConfiguration {
     }
 
     /**
+     * The one public API path, {@code GET /api/v1/pricing}: no key, no session, cacheable (Spring Security's no-cache
+     * headers are left off; the controller sets {@code Cache-Control: public, max-age=300}). Before the key chain, which
+     * would refuse a request without a key.
+     */
+    @Bean
+    @Order(49)
+    SecurityFilterChain publicApi(HttpSecurity http, ApiErrorWriter errors) throws Exception {
+        return http.securityMatcher(PricingController.PATH)
+                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .requestCache(cache -> cache.disable())
+                .headers(headers -> headers.cacheControl(cache -> cache.disable()))
+                .formLogin(form -> form.disable())
+                .httpBasic(basic -> basic.disable())
+                .logout(logout -> logout.disable())
+                .build();
+    }
+
+    /**
      * Right after the request id, before Spring Security and anything else: an API body over
      * {@code imagegate.api.max-body-bytes} is refused with 413 {@code payload_too_large} from its Content-Length, or as
      * soon as a chunked body passes the limit, never read whole. Uploads to {@code /v1/images/edits} are multipart and

@@ -18,10 +18,20 @@ import tools.jackson.databind.JsonNode;
  */
 final class GenerationJson {
 
-    static final Set<String> FIELDS =
-            Set.of("model", "prompt", "image_urls", "n", "size", "quality", "output_format", "user", "callback_url");
+    static final Set<String> FIELDS = Set.of(
+            "model",
+            "prompt",
+            "image_urls",
+            "n",
+            "size",
+            "quality",
+            "output_format",
+            "user",
+            "callback_url",
+            "max_credits");
 
-    static final Set<String> ENHANCEMENT_FIELDS = Set.of("image_url", "output_format", "user", "callback_url", "scale");
+    static final Set<String> ENHANCEMENT_FIELDS =
+            Set.of("image_url", "output_format", "user", "callback_url", "scale", "max_credits");
 
     /** The generation module's fields as {@code /api/v1} spells them: {@code image_urls[2]}, {@code image_url} … */
     static final InvalidRequestException.FieldNames NAMES = (field, index) -> {
@@ -39,6 +49,7 @@ final class GenerationJson {
             case CALLBACK_URL -> "callback_url";
             case IMAGE -> "image_url";
             case SCALE -> "scale";
+            case MAX_CREDITS -> "max_credits";
         };
         return index < 0 ? name : name + "[" + index + "]";
     };
@@ -73,6 +84,7 @@ final class GenerationJson {
                     .format(format)
                     .user(user)
                     .callbackUrl(callbackUrl)
+                    .maxCredits(maxCredits(body))
                     .idempotency(idempotencyKey, requestDigest)
                     .build();
         } catch (InvalidRequestException invalid) {
@@ -104,6 +116,7 @@ final class GenerationJson {
             }
             return request.withUser(text(body, "user"))
                     .withCallbackUrl(urlText(body, "callback_url", "callback_url must be an https URL string."))
+                    .withMaxCredits(maxCredits(body))
                     .withIdempotency(idempotencyKey, requestDigest);
         } catch (InvalidRequestException invalid) {
             throw invalid.named(NAMES);
@@ -132,6 +145,21 @@ final class GenerationJson {
             throw GenerationRequests.nRefused();
         }
         return GenerationRequests.n(node.intValue());
+    }
+
+    /**
+     * {@code max_credits}: a JSON integer (absent or null, no ceiling), its range the generation rules'. A string, a
+     * fraction or a number beyond a long is refused like an out-of-range one.
+     */
+    static Long maxCredits(JsonNode body) {
+        JsonNode node = body.get("max_credits");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw GenerationRequests.maxCreditsRefused();
+        }
+        return GenerationRequests.maxCredits(node.longValue());
     }
 
     /** The reference image URLs, each checked as it is read (its index names it). */

@@ -63,7 +63,8 @@ class ImagesController {
             @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             HttpServletResponse response) {
-        var request = GenerationJson.parse(readJson(checkedBody(body, idempotencyKey)), idempotencyKey, sha256(body));
+        var request = GenerationJson.parse(
+                readJson(checkedBody(body, idempotencyKey, properties)), idempotencyKey, sha256(body));
         var task = generations.accept(admit(caller, response), request);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(TaskBody.of(task));
     }
@@ -76,12 +77,12 @@ class ImagesController {
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             HttpServletResponse response) {
         var request = GenerationJson.parseEnhancement(
-                readJson(checkedBody(body, idempotencyKey)), idempotencyKey, sha256(body));
+                readJson(checkedBody(body, idempotencyKey, properties)), idempotencyKey, sha256(body));
         var task = generations.enhance(admit(caller, response), request);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(TaskBody.of(task));
     }
 
-    private byte[] checkedBody(byte[] body, String idempotencyKey) {
+    static byte[] checkedBody(byte[] body, String idempotencyKey, ApiProperties properties) {
         if (body == null || body.length == 0) {
             throw new ApiException(
                     400, ApiError.invalidRequest("The request body must be a JSON object.", null, "invalid_json"));
@@ -220,6 +221,9 @@ class ImagesController {
                 ResponseEntity.status(429)
                         .header("x-should-retry", "false")
                         .body(ApiError.of(refused.getMessage(), "insufficient_quota", null, "insufficient_quota"));
+            case MAX_CREDITS_EXCEEDED ->
+                ResponseEntity.badRequest()
+                        .body(ApiError.invalidRequest(refused.getMessage(), "max_credits", "max_credits_exceeded"));
             case TOO_MANY_CONCURRENT_TASKS ->
                 ResponseEntity.status(429)
                         .header("Retry-After", String.valueOf(seconds(refused.retryAfter())))
@@ -255,7 +259,7 @@ class ImagesController {
                 .withHeader("Retry-After", String.valueOf(seconds(reset)));
     }
 
-    private static long seconds(Duration duration) {
+    static long seconds(Duration duration) {
         return duration == null ? 1 : Math.max(1, (duration.toMillis() + 999) / 1000);
     }
 
@@ -304,7 +308,7 @@ class ImagesController {
         }
     }
 
-    private static JsonNode readJson(byte[] body) {
+    static JsonNode readJson(byte[] body) {
         try {
             return JsonMapper.shared().readTree(body);
         } catch (JacksonException e) {

@@ -34,6 +34,9 @@ import tools.jackson.databind.annotation.JsonSerialize;
 class OpenAiAnswers {
 
     static final String SHOULD_RETRY = "x-should-retry";
+    /** The credits the answer's task was charged: the captured credits of a succeeded task, 0 for any other end. */
+    static final String CREDITS_HEADER = "x-imagegate-credits";
+
     private static final Set<String> CONTENT_CODES =
             Set.of("moderation_blocked", "content_policy_violation", "content_filter", "safety_violation");
     private static final Set<String> INPUT_CODES =
@@ -116,17 +119,22 @@ class OpenAiAnswers {
             boolean cancelIfRunning,
             HeldAnswer held) {
         return switch (task.status()) {
-            case SUCCEEDED -> succeeded(workspaceId, task, parsed, held);
-            case FAILED -> failed(task, idempotent);
+            case SUCCEEDED ->
+                withCredits(
+                        succeeded(workspaceId, task, parsed, held),
+                        task.creditsCaptured() == null ? task.credits() : task.creditsCaptured());
+            case FAILED -> withCredits(failed(task, idempotent), 0);
             case CANCELED ->
-                error(
-                        409,
-                        ApiError.invalidRequest(
-                                "The task was canceled (by a cancel call, or because it outlasted the wait limit);"
-                                        + " its credits were released.",
-                                null,
-                                "task_canceled"),
-                        false);
+                withCredits(
+                        error(
+                                409,
+                                ApiError.invalidRequest(
+                                        "The task was canceled (by a cancel call, or because it outlasted the wait limit);"
+                                                + " its credits were released.",
+                                        null,
+                                        "task_canceled"),
+                                false),
+                        0);
             case PENDING, PROCESSING -> {
                 if (!cancelIfRunning) {
                     yield error(500, ApiError.forStatus(500, "POST", null), true);
@@ -137,18 +145,28 @@ class OpenAiAnswers {
                     // It ended between the wait and the cancel: answer with how it ended.
                     yield answer(workspaceId, generations.get(workspaceId, task.id()), parsed, idempotent, false, held);
                 }
-                yield error(
-                        504,
-                        ApiError.of(
-                                "The image was not ready within "
-                                        + openai.maxWait().toSeconds()
-                                        + " s. The task was canceled and its credits released; try again.",
-                                ApiError.SERVER_ERROR,
-                                null,
-                                "timeout"),
-                        false);
+                yield withCredits(
+                        error(
+                                504,
+                                ApiError.of(
+                                        "The image was not ready within "
+                                                + openai.maxWait().toSeconds()
+                                                + " s. The task was canceled and its credits released; try again.",
+                                        ApiError.SERVER_ERROR,
+                                        null,
+                                        "timeout"),
+                                false),
+                        0);
             }
         };
+    }
+
+    /** The answer with {@value #CREDITS_HEADER}: what its task was charged. */
+    private static ResponseEntity<Object> withCredits(ResponseEntity<Object> answer, long credits) {
+        return ResponseEntity.status(answer.getStatusCode())
+                .headers(answer.getHeaders())
+                .header(CREDITS_HEADER, String.valueOf(credits))
+                .body(answer.getBody());
     }
 
     /**
@@ -228,6 +246,8 @@ class OpenAiAnswers {
         return switch (refused.reason()) {
             case INSUFFICIENT_QUOTA, KEY_CAP_REACHED ->
                 error(429, ApiError.of(refused.getMessage(), "insufficient_quota", null, "insufficient_quota"), false);
+            case MAX_CREDITS_EXCEEDED ->
+                error(400, ApiError.invalidRequest(refused.getMessage(), null, "max_credits_exceeded"), false);
             case TOO_MANY_CONCURRENT_TASKS -> {
                 long millis = refused.retryAfter() == null
                         ? 1000

@@ -44,6 +44,21 @@ class RequestRateLimiter {
         return usage(used, perMinute, now, window);
     }
 
+    /**
+     * What {@link #creation} would answer now, counting nothing: the window is only read. A refused creation still
+     * counts, so a window that would refuse the next creation stays refused until it ends.
+     */
+    Usage peekCreation(String workspaceId, int perMinute) {
+        long now = clock.millis();
+        long window = now / 60_000;
+        int used = jdbc.sql("select requests from rate_windows where scope = ? and window_start = ?")
+                .params(workspaceId, window)
+                .query(Integer.class)
+                .optional()
+                .orElse(0);
+        return usage(used + 1, perMinute, now, window);
+    }
+
     Usage read(String keyId, int perMinute) {
         long now = clock.millis();
         long window = now / 60_000;

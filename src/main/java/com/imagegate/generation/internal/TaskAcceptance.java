@@ -16,6 +16,7 @@ import com.imagegate.generation.ImageInput;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.Pricing;
 import com.imagegate.generation.Quality;
+import com.imagegate.generation.Quote;
 import com.imagegate.generation.RequestField;
 import com.imagegate.generation.TaskKind;
 import com.imagegate.generation.TaskStatus;
@@ -110,6 +111,7 @@ class TaskAcceptance {
                 caller,
                 spec,
                 price,
+                request.maxCredits(),
                 taskId -> referenceImages.store(
                         taskId,
                         caller.workspaceId(),
@@ -146,6 +148,7 @@ class TaskAcceptance {
                 caller,
                 spec,
                 pricing.enhancementCredits(),
+                request.maxCredits(),
                 taskId -> referenceImages.store(
                         taskId, caller.workspaceId(), urls, RequestField.IMAGE, inputs, RequestField.IMAGE, null),
                 request.idempotency());
@@ -155,6 +158,7 @@ class TaskAcceptance {
             Caller caller,
             Task.NewTask spec,
             long listPrice,
+            Long maxCredits,
             Function<String, List<String>> storeReferences,
             GenerationRequest.Idempotency idempotency) {
         String idempotencyKey = idempotency.key();
@@ -166,8 +170,7 @@ class TaskAcceptance {
             }
         }
         callbackUrls.check(spec.callbackUrl() == null ? null : URI.create(spec.callbackUrl()));
-        // Test keys render in the sandbox and are never billed (docs/api.md): their tasks cost nothing.
-        long price = caller.testMode() ? 0 : listPrice;
+        long price = price(caller, listPrice, maxCredits);
         String taskId = Ids.next("task");
         // Fetched before the transaction: a slow or bad URL never holds a lock, and a bad one writes nothing.
         List<String> referenceKeys = storeReferences.apply(taskId);
@@ -208,21 +211,7 @@ class TaskAcceptance {
         String retryDigest = idempotencyKey == null ? requestHash : null;
         Task task =
                 new Task(taskId, spec, price, provider, properties.openai().model(), referenceKeys, retryDigest, now);
-        // Every accept, paid or free (a test key's sandbox task), takes the workspace's balance-row lock first, so
-        // this count cannot race another accept of the workspace: parallel requests never exceed the plan's limit.
-        credits.lock(caller.workspaceId());
-        if (price > 0) {
-            reserve(caller, task, price);
-        }
-        long unfinished = tasks.countByWorkspaceIdAndStatusIn(
-                caller.workspaceId(), List.of(TaskStatus.PENDING, TaskStatus.PROCESSING));
-        if (unfinished >= caller.concurrentTasks()) {
-            throw new GenerationException(
-                    Reason.TOO_MANY_CONCURRENT_TASKS,
-                    "You have " + unfinished
-                            + " unfinished tasks, the most your plan runs at once. Wait for one to end.",
-                    Duration.ofSeconds(2));
-        }
+        checkLimits(caller, taskId, price);
         tasks.saveAndFlush(task);
         if (idempotencyKey != null) {
             // A key older than the window may still be stored until the sweeper removes it: it no longer counts.
@@ -239,12 +228,86 @@ class TaskAcceptance {
         return task;
     }
 
-    private void reserve(Caller caller, Task task, long price) {
+    /**
+     * What the task costs the caller: the list price, or 0 for a test key (test keys render in the sandbox and are
+     * never billed, docs/api.md); refused when it is more than the request's {@code max_credits}.
+     */
+    private static long price(Caller caller, long listPrice, Long maxCredits) {
+        long price = cost(caller, listPrice);
+        if (maxCredits != null && price > maxCredits) {
+            throw new GenerationException(
+                    Reason.MAX_CREDITS_EXCEEDED,
+                    "This task costs " + price + " credits, more than max_credits (" + maxCredits
+                            + "). Raise max_credits or ask for fewer or smaller images.");
+        }
+        return price;
+    }
+
+    /** The list price, or 0 for a test key. */
+    private static long cost(Caller caller, long listPrice) {
+        return caller.testMode() ? 0 : listPrice;
+    }
+
+    /**
+     * Every limit a task is accepted under, in the accepting transaction (and in a quote's, which is rolled back):
+     * the workspace's balance-row lock, the reservation (balance, the key's cap) and the concurrent tasks. A limit
+     * added to acceptance belongs here, so that {@link #quote} sees it too.
+     */
+    private void checkLimits(Caller caller, String taskId, long price) {
+        // Every accept, paid or free (a test key's sandbox task), takes the workspace's balance-row lock first, so
+        // this count cannot race another accept of the workspace: parallel requests never exceed the plan's limit.
+        credits.lock(caller.workspaceId());
+        if (price > 0) {
+            reserve(caller, taskId, price);
+        }
+        long unfinished = tasks.countByWorkspaceIdAndStatusIn(
+                caller.workspaceId(), List.of(TaskStatus.PENDING, TaskStatus.PROCESSING));
+        if (unfinished >= caller.concurrentTasks()) {
+            throw new GenerationException(
+                    Reason.TOO_MANY_CONCURRENT_TASKS,
+                    "You have " + unfinished
+                            + " unfinished tasks, the most your plan runs at once. Wait for one to end.",
+                    Duration.ofSeconds(2));
+        }
+    }
+
+    /** What {@link #accept} would cost and whether it would accept now; writes nothing. */
+    Quote quote(Caller caller, GenerationRequest request) {
+        return quote(caller, request.callbackUrl(), pricing.credits(request.size(), request.n()), request.maxCredits());
+    }
+
+    /** What {@link #enhance} would cost and whether it would accept now; writes nothing. */
+    Quote quote(Caller caller, EnhancementRequest request) {
+        return quote(caller, request.callbackUrl(), pricing.enhancementCredits(), request.maxCredits());
+    }
+
+    /**
+     * Runs acceptance's own checks ({@link #price}, {@link #checkLimits}) in the order {@link #accept} runs them, in a
+     * transaction marked rollback-only before anything is done: the reservation is really made (so every rule of
+     * {@code Credits.reserve} applies) and then undone with the rest. The balance-row lock is held only for that.
+     */
+    private Quote quote(Caller caller, URI callbackUrl, long listPrice, Long maxCredits) {
+        callbackUrls.check(callbackUrl);
+        long credits = cost(caller, listPrice);
+        return transactions.execute(status -> {
+            status.setRollbackOnly();
+            this.credits.lock(caller.workspaceId());
+            long balance = this.credits.balance(caller.workspaceId()).spendable();
+            try {
+                checkLimits(caller, Ids.next("task"), price(caller, listPrice, maxCredits));
+                return new Quote(credits, balance, null);
+            } catch (GenerationException refused) {
+                return new Quote(credits, balance, refused);
+            }
+        });
+    }
+
+    private void reserve(Caller caller, String taskId, long price) {
         try {
             credits.reserve(new Reserve(
                     caller.workspaceId(),
                     price,
-                    task.id(),
+                    taskId,
                     caller.apiKeyId() == null ? null : new KeyCap(caller.apiKeyId(), caller.keyMonthlyCap()),
                     caller.actor()));
         } catch (InsufficientCreditsException short_) {

@@ -4,6 +4,7 @@ import com.imagegate.generation.Caller;
 import com.imagegate.generation.EnhancementRequest;
 import com.imagegate.generation.GenerationRequest;
 import com.imagegate.generation.Generations;
+import com.imagegate.generation.Quote;
 import com.imagegate.generation.TaskPage;
 import com.imagegate.generation.TaskQuery;
 import com.imagegate.generation.TaskView;
@@ -38,6 +39,16 @@ class TaskService implements Generations {
     @Override
     public TaskView enhance(Caller caller, EnhancementRequest request) {
         return acceptance.enhance(caller, request);
+    }
+
+    @Override
+    public Quote quote(Caller caller, GenerationRequest request) {
+        return acceptance.quote(caller, request);
+    }
+
+    @Override
+    public Quote quote(Caller caller, EnhancementRequest request) {
+        return acceptance.quote(caller, request);
     }
 
     @Override

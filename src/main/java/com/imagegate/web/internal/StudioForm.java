@@ -43,6 +43,7 @@ record StudioForm(
             case USER -> "user";
             case CALLBACK_URL -> "callback_url";
             case SCALE -> "scale";
+            case MAX_CREDITS -> "max_credits";
         };
     }
 

@@ -332,6 +332,15 @@ class ApiErrorMappingTests {
     }
 
     @Test
+    void maxCreditsExceeded() throws Exception {
+        generationsRefuse(Reason.MAX_CREDITS_EXCEEDED);
+
+        expectError(generation(PROMPT), 400, "invalid_request_error", "max_credits_exceeded")
+                .andExpect(jsonPath("$.error.param").value("max_credits"))
+                .andExpect(header().doesNotExist("Retry-After"));
+    }
+
+    @Test
     void insufficientQuota() throws Exception {
         generationsRefuse(Reason.INSUFFICIENT_QUOTA);
         expectError(generation(PROMPT), 429, "insufficient_quota", "insufficient_quota")

@@ -124,4 +124,33 @@ class GenerationJsonTests {
         assertThatThrownBy(() -> parse("[1,2]")).isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> parse("\"prompt\"")).isInstanceOf(InvalidRequestException.class);
     }
+
+    @Test
+    void maxCreditsIsAnOptionalPositiveJsonInteger() {
+        assertThat(parse("{\"prompt\":\"x\"}").maxCredits()).isNull();
+        assertThat(parse("{\"prompt\":\"x\",\"max_credits\":null}").maxCredits())
+                .isNull();
+        assertThat(parse("{\"prompt\":\"x\",\"max_credits\":30}").maxCredits()).isEqualTo(30L);
+        assertThat(parse("{\"prompt\":\"x\",\"max_credits\":1000000000}").maxCredits())
+                .isEqualTo(1_000_000_000L);
+        assertThat(GenerationJson.parseEnhancement(
+                                JsonMapper.shared()
+                                        .readTree("{\"image_url\":\"https://example.com/a.png\",\"max_credits\":10}"),
+                                null,
+                                null)
+                        .maxCredits())
+                .isEqualTo(10L);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {"0", "-1", "1.5", "1.0", "'\"10\"'", "true", "1000000001", "99999999999999999999999", "[1]"})
+    void aMaxCreditsThatIsNotAnIntegerFromOneIsInvalidAndNamed(String value) {
+        assertThatThrownBy(() -> parse("{\"prompt\":\"x\",\"max_credits\":" + value + "}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.param()).isEqualTo("max_credits");
+                    assertThat(e.code()).isEqualTo("invalid_value");
+                });
+    }
 }
