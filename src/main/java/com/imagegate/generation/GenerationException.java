@@ -13,6 +13,11 @@ public class GenerationException extends RuntimeException {
         INSUFFICIENT_QUOTA,
         /** The API key's monthly credit cap is reached (429 insufficient_quota). */
         KEY_CAP_REACHED,
+        /**
+         * The task's {@code user} reached the workspace's daily credit limit per user (429 user_quota_exceeded); {@link
+         * #retryAfter} is the time to the next UTC midnight.
+         */
+        USER_QUOTA_EXCEEDED,
         /** Too many unfinished tasks at once (429 rate_limit_exceeded). */
         TOO_MANY_CONCURRENT_TASKS,
         /** The Idempotency-Key was used with another body (409 idempotency_conflict). */
@@ -40,7 +45,7 @@ public class GenerationException extends RuntimeException {
         return reason;
     }
 
-    /** For rate limits: when trying again can succeed; otherwise null. */
+    /** For rate limits and quotas: when trying again can succeed; otherwise null. */
     public Duration retryAfter() {
         return retryAfter;
     }

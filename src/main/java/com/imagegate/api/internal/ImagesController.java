@@ -220,6 +220,11 @@ class ImagesController {
                 ResponseEntity.status(429)
                         .header("x-should-retry", "false")
                         .body(ApiError.of(refused.getMessage(), "insufficient_quota", null, "insufficient_quota"));
+            case USER_QUOTA_EXCEEDED ->
+                ResponseEntity.status(429)
+                        .header("Retry-After", String.valueOf(seconds(refused.retryAfter())))
+                        .header("x-should-retry", "false")
+                        .body(ApiError.of(refused.getMessage(), "insufficient_quota", "user", "user_quota_exceeded"));
             case TOO_MANY_CONCURRENT_TASKS ->
                 ResponseEntity.status(429)
                         .header("Retry-After", String.valueOf(seconds(refused.retryAfter())))

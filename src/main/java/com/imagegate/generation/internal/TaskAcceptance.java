@@ -35,8 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Accepting tasks, with their idempotency keys. Accepting is one transaction: the idempotency key, the credit
- * reservation (which locks the workspace's balance row, serializing its concurrent accepts), the concurrency check and
- * the task row commit together or not at all; only after the commit is the task started. A replayed key within
+ * reservation (which locks the workspace's balance row, serializing its concurrent accepts), the end user's daily quota
+ * ({@link UserQuotaService#check}), the concurrency check and the task row commit together or not at all; only after the commit is the task started. A replayed key within
  * {@link #IDEMPOTENCY_WINDOW} answers with the first task (read through {@link TaskQueries}); a keyless SDK retry is
  * matched to its first attempt by the request digest ({@link #retried}).
  */
@@ -56,6 +56,7 @@ class TaskAcceptance {
     private final ReferenceImages referenceImages;
     private final CallbackUrls callbackUrls;
     private final TaskMetrics metrics;
+    private final UserQuotaService userQuotas;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
@@ -72,8 +73,10 @@ class TaskAcceptance {
             CallbackUrls callbackUrls,
             TransactionTemplate transactions,
             Clock clock,
-            TaskMetrics metrics) {
+            TaskMetrics metrics,
+            UserQuotaService userQuotas) {
         this.metrics = metrics;
+        this.userQuotas = userQuotas;
         this.tasks = tasks;
         this.idempotencyKeys = idempotencyKeys;
         this.credits = credits;
@@ -211,6 +214,8 @@ class TaskAcceptance {
         // Every accept, paid or free (a test key's sandbox task), takes the workspace's balance-row lock first, so
         // this count cannot race another accept of the workspace: parallel requests never exceed the plan's limit.
         credits.lock(caller.workspaceId());
+        // The user's daily quota is counted under the same lock, so parallel accepts on any node cannot overspend it.
+        userQuotas.check(caller.workspaceId(), spec.user(), price, now);
         if (price > 0) {
             reserve(caller, task, price);
         }
