@@ -69,20 +69,23 @@ class UserQuotaConcurrencyIT {
         var owner = WorkspaceOwner.signUp(port, "live");
         assertThat(owner.setDailyUserQuota(QUOTA).statusCode()).isEqualTo(302);
         // A second node: another application context of its own (pools, JobRunr server, caches) on the same database.
+        // Settings as command-line arguments: they win over the profile's files, as the test context's own do.
+        Map<String, String> settings = Map.of(
+                "server.port", "0",
+                "spring.datasource.url", environment.getRequiredProperty("spring.datasource.url"),
+                "spring.datasource.username", environment.getRequiredProperty("spring.datasource.username"),
+                "spring.datasource.password", environment.getProperty("spring.datasource.password", ""),
+                "spring.datasource.hikari.maximum-pool-size", "10",
+                "imagegate.storage.filesystem.root",
+                        environment.getRequiredProperty("imagegate.storage.filesystem.root"),
+                "imagegate.plans.free.requests-per-minute", "1000",
+                "imagegate.plans.free.concurrent-tasks", "1000",
+                "imagegate.generation.sandbox.delay", "0ms");
         try (var nodeB = new SpringApplicationBuilder(ImagegateApplication.class)
                 .profiles("mysql")
-                .properties(Map.of(
-                        "server.port", "0",
-                        "spring.datasource.url", environment.getRequiredProperty("spring.datasource.url"),
-                        "spring.datasource.username", environment.getRequiredProperty("spring.datasource.username"),
-                        "spring.datasource.password", environment.getProperty("spring.datasource.password", ""),
-                        "spring.datasource.hikari.maximum-pool-size", "10",
-                        "imagegate.storage.filesystem.root",
-                                environment.getRequiredProperty("imagegate.storage.filesystem.root"),
-                        "imagegate.plans.free.requests-per-minute", "1000",
-                        "imagegate.plans.free.concurrent-tasks", "1000",
-                        "imagegate.generation.sandbox.delay", "0ms"))
-                .run()) {
+                .run(settings.entrySet().stream()
+                        .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                        .toArray(String[]::new))) {
             int portB = Integer.parseInt(nodeB.getEnvironment().getRequiredProperty("local.server.port"));
             assertThat(portB).isNotEqualTo(port);
             var nodeA = new ApiClient(port);
