@@ -11,10 +11,12 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The workspace's daily credit limit per end user, as API callers and owners see it: set on {@code /app/usage}, counted
@@ -35,6 +37,9 @@ class UserQuotaIT {
 
     @Autowired
     MutableClock clock;
+
+    @Autowired
+    DataSource dataSource;
 
     ApiClient api() {
         return new ApiClient(port);
@@ -168,5 +173,32 @@ class UserQuotaIT {
             assertThat(create(owner.secret(), "fine " + i, "dave").statusCode()).isEqualTo(202);
         }
         assertThat(owner.http().get("/app/usage").body()).contains("1,000 credits per user per day");
+    }
+
+    @Test
+    void membersSeeTheLimitButCannotChangeIt() {
+        var owner = WorkspaceOwner.signUp(port, "live");
+        assertThat(owner.setDailyUserQuota("40").statusCode()).isEqualTo(302);
+        var member = WorkspaceOwner.signUp(port, "live");
+        var jdbc = new JdbcTemplate(dataSource);
+        String workspace = jdbc.queryForObject(
+                "select w.id from workspaces w join users u on u.id = w.created_by where u.email = ?",
+                String.class,
+                owner.email());
+        jdbc.update(
+                "insert into memberships (id, workspace_id, user_id, role, created_at)"
+                        + " select ?, ?, id, 'MEMBER', ? from users where email = ?",
+                "mem_test_" + System.nanoTime(),
+                workspace,
+                java.sql.Timestamp.from(java.time.Instant.now()),
+                member.email());
+        member.http().submitForm("/app", "/app/workspace", Map.of("workspaceId", workspace));
+
+        var page = member.http().get("/app/usage");
+        assertThat(page.body())
+                .contains("40 credits per user per day", "Only owners and admins")
+                .doesNotContain("user-quota-form");
+        assertThat(member.setDailyUserQuota("999999").statusCode()).isEqualTo(403);
+        assertThat(owner.http().get("/app/usage").body()).contains("40 credits per user per day");
     }
 }
