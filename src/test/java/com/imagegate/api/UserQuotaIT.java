@@ -7,7 +7,9 @@ import com.imagegate.testsupport.MariaDbIntegrationTest;
 import com.imagegate.testsupport.MutableClock;
 import com.imagegate.testsupport.WorkspaceOwner;
 import java.net.http.HttpResponse;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -190,7 +192,7 @@ class UserQuotaIT {
                         + " select ?, ?, id, 'MEMBER', ? from users where email = ?",
                 "mem_test_" + System.nanoTime(),
                 workspace,
-                java.sql.Timestamp.from(java.time.Instant.now()),
+                Timestamp.from(Instant.now()),
                 member.email());
         member.http().submitForm("/app", "/app/workspace", Map.of("workspaceId", workspace));
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -69,7 +70,7 @@ class UserQuotaService implements UserQuotas {
                                 + " values (?, ?, ?, ?)")
                         .params(workspaceId, limit, now, actor)
                         .update();
-            } catch (org.springframework.dao.DuplicateKeyException raced) {
+            } catch (DuplicateKeyException raced) {
                 // Another owner saved at the same moment: the later write wins, as it would have in sequence.
                 jdbc.sql("update generation_user_quotas set daily_credit_limit = ?, updated_at = ?, updated_by = ?"
                                 + " where workspace_id = ?")
