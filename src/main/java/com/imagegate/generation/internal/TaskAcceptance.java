@@ -36,9 +36,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Accepting tasks, with their idempotency keys. Accepting is one transaction: the idempotency key, the credit
  * reservation (which locks the workspace's balance row, serializing its concurrent accepts), the end user's daily quota
- * ({@link UserQuotaService#check}), the concurrency check and the task row commit together or not at all; only after the commit is the task started. A replayed key within
- * {@link #IDEMPOTENCY_WINDOW} answers with the first task (read through {@link TaskQueries}); a keyless SDK retry is
- * matched to its first attempt by the request digest ({@link #retried}).
+ * ({@link UserQuotaService#check}), the concurrency check and the task row commit together or not at all; only after
+ * the commit is the task started. A replayed key within {@link #IDEMPOTENCY_WINDOW} answers with the first task (read
+ * through {@link TaskQueries}); a keyless SDK retry is matched to its first attempt by the request digest ({@link
+ * #retried}).
  */
 @Component
 class TaskAcceptance {
