@@ -15,6 +15,11 @@ public class GenerationException extends RuntimeException {
         KEY_CAP_REACHED,
         /** The task costs more than the request's {@code max_credits} (400 max_credits_exceeded). */
         MAX_CREDITS_EXCEEDED,
+        /**
+         * The task's {@code user} reached the workspace's daily credit limit per user (429 user_quota_exceeded); {@link
+         * #retryAfter} is the time to the next UTC midnight.
+         */
+        USER_QUOTA_EXCEEDED,
         /** Too many unfinished tasks at once (429 rate_limit_exceeded). */
         TOO_MANY_CONCURRENT_TASKS,
         /** The Idempotency-Key was used with another body (409 idempotency_conflict). */
@@ -42,7 +47,7 @@ public class GenerationException extends RuntimeException {
         return reason;
     }
 
-    /** For rate limits: when trying again can succeed; otherwise null. */
+    /** For rate limits and quotas: when trying again can succeed; otherwise null. */
     public Duration retryAfter() {
         return retryAfter;
     }

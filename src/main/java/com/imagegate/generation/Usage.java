@@ -3,7 +3,7 @@ package com.imagegate.generation;
 import java.time.LocalDate;
 import java.util.List;
 
-/** What a workspace used, by day (UTC) and API key, read from its tasks. */
+/** What a workspace used, by day (UTC) and API key, and by end user, read from its tasks. */
 public interface Usage {
 
     /**
@@ -13,6 +13,13 @@ public interface Usage {
     List<UsageRow> daily(String workspaceId, LocalDate from, LocalDate to);
 
     /**
+     * Usage from {@code from} to {@code to} (inclusive, UTC days) by the {@code user} the tasks were created with (tasks
+     * without one are left out), the most credits spent first (then the most tasks, then by user), at most {@code
+     * limit} rows. Credits are those captured, as in {@link #daily}.
+     */
+    List<UserUsageRow> byUser(String workspaceId, LocalDate from, LocalDate to, int limit);
+
+    /**
      * @param apiKeyId the key that created the tasks, or null for the web studio
      * @param tasks tasks created
      * @param images images delivered
@@ -20,4 +27,12 @@ public interface Usage {
      * @param credits credits spent
      */
     record UsageRow(LocalDate day, String apiKeyId, long tasks, long images, long failures, long credits) {}
+
+    /**
+     * @param user the end-user id the tasks were created with
+     * @param tasks tasks created
+     * @param images images delivered
+     * @param credits credits spent
+     */
+    record UserUsageRow(String user, long tasks, long images, long credits) {}
 }

@@ -103,16 +103,23 @@ public final class Http {
 
     /** Posts form fields with the given CSRF token. */
     public HttpResponse<String> post(String actionPath, String csrfToken, Map<String, String> fields) {
+        return postWithHeaders(actionPath, csrfToken, fields, Map.of());
+    }
+
+    /** Posts form fields with the given CSRF token and extra headers (e.g. {@code HX-Request}, as htmx sends). */
+    public HttpResponse<String> postWithHeaders(
+            String actionPath, String csrfToken, Map<String, String> fields, Map<String, String> headers) {
         var body = new LinkedHashMap<>(fields);
         body.put("_csrf", csrfToken);
         String encoded = body.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + actionPath))
+        var request = HttpRequest.newBuilder(URI.create(baseUrl + actionPath))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(encoded))
-                .build());
+                .POST(HttpRequest.BodyPublishers.ofString(encoded));
+        headers.forEach(request::header);
+        return send(request.build());
     }
 
     /** A request without a body, with extra headers (e.g. those a browser's {@code fetch} adds). */

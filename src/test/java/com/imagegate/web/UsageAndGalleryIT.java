@@ -39,12 +39,17 @@ class UsageAndGalleryIT {
     }
 
     String finishedTask(String secret, String prompt) {
+        return finishedTask(secret, prompt, 1, null);
+    }
+
+    String finishedTask(String secret, String prompt, int n, String user) {
         var api = new ApiClient(port);
         var accepted = api.send(
                 "POST",
                 "/api/v1/images/generations",
                 "Bearer " + secret,
-                "{\"prompt\":\"" + prompt + "\",\"size\":\"1024x1024\",\"n\":1}");
+                "{\"prompt\":\"" + prompt + "\",\"size\":\"1024x1024\",\"n\":" + n
+                        + (user == null ? "" : ",\"user\":\"" + user + "\"") + "}");
         assertThat(accepted.statusCode()).isEqualTo(202);
         String id = ApiClient.json(accepted).get("id").asString();
         var ended = api.get("/api/v1/images/tasks/" + id + "?wait=30", secret);
@@ -82,6 +87,44 @@ class UsageAndGalleryIT {
                         .get("/app/usage?from=2020-01-01&to=2026-01-01")
                         .body())
                 .contains("Choose at most 366 days");
+    }
+
+    @Test
+    void usageByUserShowsEachEndUsersTasksImagesAndCreditsOnThePageAndInTheCsv() {
+        Account account = signUpWithKey("by user");
+        finishedTask(account.secret(), "one", 2, "alice");
+        finishedTask(account.secret(), "two", 1, "alice");
+        finishedTask(account.secret(), "this will [[fail]]", 1, "alice");
+        finishedTask(account.secret(), "three", 4, "=HYPERLINK(\\\"x\\\")");
+        finishedTask(account.secret(), "no user", 1, null);
+        Account stranger = signUpWithKey("stranger");
+        finishedTask(stranger.secret(), "elsewhere", 1, "alice");
+
+        String page = account.http().get("/app/usage").body().replaceAll(">\\s+<", "><");
+        String table = page.substring(
+                page.indexOf("id=\"by-user\""), page.indexOf("</table>", page.indexOf("id=\"by-user\"")));
+        // The most credits first; tasks without a user and other workspaces' tasks are not there.
+        assertThat(table)
+                .contains("<th scope=\"row\">=HYPERLINK(&quot;x&quot;)</th><td>1</td><td>4</td><td>40</td></tr>"
+                        + "<tr><th scope=\"row\">alice</th><td>3</td><td>3</td><td>30</td></tr>");
+        assertThat(table.split("<th scope=\"row\">", -1)).as("two users").hasSize(3);
+
+        var csv = account.http().get("/app/usage/users.csv");
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("text/csv"));
+        assertThat(csv.headers().firstValue("Content-Disposition"))
+                .hasValueSatisfying(v -> assertThat(v).contains("attachment").contains("by-user"));
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        String from = LocalDate.now(ZoneOffset.UTC).minusDays(29).toString();
+        assertThat(csv.body().lines().toList())
+                .containsExactly(
+                        "from,to,user,tasks,images,credits",
+                        // A user id that starts like a formula is quoted and neutralised.
+                        from + "," + today + ",\"'=HYPERLINK(\"\"x\"\")\",1,4,40",
+                        from + "," + today + ",\"alice\",3,3,30");
+        assertThat(account.http().get("/app/usage/users.csv?to=nope").statusCode())
+                .isEqualTo(400);
     }
 
     @Test

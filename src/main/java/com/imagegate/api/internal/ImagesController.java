@@ -224,6 +224,11 @@ class ImagesController {
             case MAX_CREDITS_EXCEEDED ->
                 ResponseEntity.badRequest()
                         .body(ApiError.invalidRequest(refused.getMessage(), "max_credits", "max_credits_exceeded"));
+            case USER_QUOTA_EXCEEDED ->
+                ResponseEntity.status(429)
+                        .header("Retry-After", String.valueOf(seconds(refused.retryAfter())))
+                        .header("x-should-retry", "false")
+                        .body(ApiError.of(refused.getMessage(), "insufficient_quota", "user", "user_quota_exceeded"));
             case TOO_MANY_CONCURRENT_TASKS ->
                 ResponseEntity.status(429)
                         .header("Retry-After", String.valueOf(seconds(refused.retryAfter())))

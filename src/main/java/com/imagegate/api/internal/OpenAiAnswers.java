@@ -248,6 +248,16 @@ class OpenAiAnswers {
                 error(429, ApiError.of(refused.getMessage(), "insufficient_quota", null, "insufficient_quota"), false);
             case MAX_CREDITS_EXCEEDED ->
                 error(400, ApiError.invalidRequest(refused.getMessage(), null, "max_credits_exceeded"), false);
+            case USER_QUOTA_EXCEEDED -> {
+                // A day's quota: the SDK must not retry in a loop (x-should-retry: false); retry-after says when.
+                long seconds = refused.retryAfter() == null
+                        ? 1
+                        : Math.max(1, (refused.retryAfter().toMillis() + 999) / 1000);
+                yield ResponseEntity.status(429)
+                        .header("retry-after", String.valueOf(seconds))
+                        .header(SHOULD_RETRY, "false")
+                        .body(ApiError.of(refused.getMessage(), "insufficient_quota", "user", "user_quota_exceeded"));
+            }
             case TOO_MANY_CONCURRENT_TASKS -> {
                 long millis = refused.retryAfter() == null
                         ? 1000

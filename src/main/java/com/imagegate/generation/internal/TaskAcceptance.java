@@ -36,10 +36,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Accepting tasks, with their idempotency keys. Accepting is one transaction: the idempotency key, the credit
- * reservation (which locks the workspace's balance row, serializing its concurrent accepts), the concurrency check and
- * the task row commit together or not at all; only after the commit is the task started. A replayed key within
- * {@link #IDEMPOTENCY_WINDOW} answers with the first task (read through {@link TaskQueries}); a keyless SDK retry is
- * matched to its first attempt by the request digest ({@link #retried}).
+ * reservation (which locks the workspace's balance row, serializing its concurrent accepts), the end user's daily quota
+ * ({@link UserQuotaService#check}), the concurrency check and the task row commit together or not at all; only after
+ * the commit is the task started. A replayed key within {@link #IDEMPOTENCY_WINDOW} answers with the first task (read
+ * through {@link TaskQueries}); a keyless SDK retry is matched to its first attempt by the request digest ({@link
+ * #retried}).
  */
 @Component
 class TaskAcceptance {
@@ -57,6 +58,7 @@ class TaskAcceptance {
     private final ReferenceImages referenceImages;
     private final CallbackUrls callbackUrls;
     private final TaskMetrics metrics;
+    private final UserQuotaService userQuotas;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
@@ -73,8 +75,10 @@ class TaskAcceptance {
             CallbackUrls callbackUrls,
             TransactionTemplate transactions,
             Clock clock,
-            TaskMetrics metrics) {
+            TaskMetrics metrics,
+            UserQuotaService userQuotas) {
         this.metrics = metrics;
+        this.userQuotas = userQuotas;
         this.tasks = tasks;
         this.idempotencyKeys = idempotencyKeys;
         this.credits = credits;
@@ -211,7 +215,7 @@ class TaskAcceptance {
         String retryDigest = idempotencyKey == null ? requestHash : null;
         Task task =
                 new Task(taskId, spec, price, provider, properties.openai().model(), referenceKeys, retryDigest, now);
-        checkLimits(caller, taskId, price);
+        checkLimits(caller, taskId, spec.user(), price, now);
         tasks.saveAndFlush(task);
         if (idempotencyKey != null) {
             // A key older than the window may still be stored until the sweeper removes it: it no longer counts.
@@ -250,13 +254,15 @@ class TaskAcceptance {
 
     /**
      * Every limit a task is accepted under, in the accepting transaction (and in a quote's, which is rolled back):
-     * the workspace's balance-row lock, the reservation (balance, the key's cap) and the concurrent tasks. A limit
-     * added to acceptance belongs here, so that {@link #quote} sees it too.
+     * the workspace's balance-row lock, the end user's daily quota, the reservation (balance, the key's cap) and the
+     * concurrent tasks. A limit added to acceptance belongs here, so that {@link #quote} sees it too.
      */
-    private void checkLimits(Caller caller, String taskId, long price) {
+    private void checkLimits(Caller caller, String taskId, String user, long price, Instant now) {
         // Every accept, paid or free (a test key's sandbox task), takes the workspace's balance-row lock first, so
         // this count cannot race another accept of the workspace: parallel requests never exceed the plan's limit.
         credits.lock(caller.workspaceId());
+        // The user's daily quota is counted under the same lock, so parallel accepts on any node cannot overspend it.
+        userQuotas.check(caller.workspaceId(), user, price, now);
         if (price > 0) {
             reserve(caller, taskId, price);
         }
@@ -273,12 +279,17 @@ class TaskAcceptance {
 
     /** What {@link #accept} would cost and whether it would accept now; writes nothing. */
     Quote quote(Caller caller, GenerationRequest request) {
-        return quote(caller, request.callbackUrl(), pricing.credits(request.size(), request.n()), request.maxCredits());
+        return quote(
+                caller,
+                request.callbackUrl(),
+                request.user(),
+                pricing.credits(request.size(), request.n()),
+                request.maxCredits());
     }
 
     /** What {@link #enhance} would cost and whether it would accept now; writes nothing. */
     Quote quote(Caller caller, EnhancementRequest request) {
-        return quote(caller, request.callbackUrl(), pricing.enhancementCredits(), request.maxCredits());
+        return quote(caller, request.callbackUrl(), request.user(), pricing.enhancementCredits(), request.maxCredits());
     }
 
     /**
@@ -286,7 +297,7 @@ class TaskAcceptance {
      * transaction marked rollback-only before anything is done: the reservation is really made (so every rule of
      * {@code Credits.reserve} applies) and then undone with the rest. The balance-row lock is held only for that.
      */
-    private Quote quote(Caller caller, URI callbackUrl, long listPrice, Long maxCredits) {
+    private Quote quote(Caller caller, URI callbackUrl, String user, long listPrice, Long maxCredits) {
         callbackUrls.check(callbackUrl);
         long credits = cost(caller, listPrice);
         return transactions.execute(status -> {
@@ -294,7 +305,7 @@ class TaskAcceptance {
             this.credits.lock(caller.workspaceId());
             long balance = this.credits.balance(caller.workspaceId()).spendable();
             try {
-                checkLimits(caller, Ids.next("task"), price(caller, listPrice, maxCredits));
+                checkLimits(caller, Ids.next("task"), user, price(caller, listPrice, maxCredits), clock.instant());
                 return new Quote(credits, balance, null);
             } catch (GenerationException refused) {
                 return new Quote(credits, balance, refused);

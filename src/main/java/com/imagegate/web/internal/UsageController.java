@@ -5,6 +5,8 @@ import com.imagegate.apikey.ApiKeySummary;
 import com.imagegate.apikey.ApiKeys;
 import com.imagegate.generation.Usage;
 import com.imagegate.generation.Usage.UsageRow;
+import com.imagegate.generation.Usage.UserUsageRow;
+import com.imagegate.generation.UserQuotas;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,6 +18,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -24,22 +27,35 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Usage by day and by key, for a date range (UTC days, the last 30 by default), as a page or a CSV download. */
+/**
+ * Usage by day, by key and by end user ({@code user}), for a date range (UTC days, the last 30 by default), as a page or
+ * CSV downloads; and the workspace's spend control, the daily credit limit per end user, set by owners and admins.
+ */
 @Controller
 class UsageController {
 
     static final int MAX_DAYS = 366;
+    /** The page lists the top users; the CSV has every user of the range, up to this many. */
+    static final int TOP_USERS = 20;
+
+    static final int CSV_USERS = 100_000;
+    private static final int MAX_ECHO = 40;
 
     private final Usage usage;
     private final ApiKeys apiKeys;
+    private final UserQuotas userQuotas;
     private final Clock clock;
 
-    UsageController(Usage usage, ApiKeys apiKeys, Clock clock) {
+    UsageController(Usage usage, ApiKeys apiKeys, UserQuotas userQuotas, Clock clock) {
         this.usage = usage;
         this.apiKeys = apiKeys;
+        this.userQuotas = userQuotas;
         this.clock = clock;
     }
 
@@ -72,7 +88,101 @@ class UsageController {
                                 TreeMap::new,
                                 Collectors.reducing(Totals.ZERO, Totals::of, Totals::plus))));
         model.addAttribute("total", rows.stream().map(Totals::of).reduce(Totals.ZERO, Totals::plus));
+        model.addAttribute("users", usage.byUser(member.workspace().id(), range.from(), range.to(), TOP_USERS));
+        model.addAttribute("topUsers", TOP_USERS);
+        if (!model.containsAttribute("quotaForm")) {
+            spendControl(member, model, null);
+        }
         return "usage/usage";
+    }
+
+    /**
+     * Sets (or, empty, removes) the daily credit limit per end user. htmx gets the spend-control section back; a plain
+     * form post is redirected to the page. Malformed input is refused with the section (or page) saying why, and
+     * nothing is saved.
+     */
+    @PostMapping("/app/usage/user-quota")
+    String setUserQuota(
+            Member member,
+            @RequestParam(defaultValue = "") String dailyCreditLimit,
+            @RequestHeader(name = "HX-Request", required = false) String htmx,
+            Model model,
+            HttpServletResponse response) {
+        if (!member.canManageWorkspace()) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN);
+        }
+        Long limit;
+        try {
+            limit = UserQuotas.parseDailyCreditLimit(dailyCreditLimit);
+        } catch (IllegalArgumentException invalid) {
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            spendControl(
+                    member,
+                    model,
+                    dailyCreditLimit.length() > MAX_ECHO ? dailyCreditLimit.substring(0, MAX_ECHO) : dailyCreditLimit);
+            model.addAttribute("quotaError", invalid.getMessage());
+            return htmx != null ? "usage/usage :: spend-control" : usage(member, "", "", model, response);
+        }
+        userQuotas.setDailyCreditLimit(member.workspace().id(), limit, "user:" + member.userId());
+        if (htmx == null) {
+            return "redirect:/app/usage?quota-saved";
+        }
+        spendControl(member, model, null);
+        model.addAttribute(
+                "quotaNotice",
+                limit == null
+                        ? "Removed: end users are not limited."
+                        : "Saved: each end user may spend at most " + String.format(Locale.ROOT, "%,d", limit)
+                                + " credits per UTC day.");
+        return "usage/usage :: spend-control";
+    }
+
+    /** The spend-control section's model: the current limit and, after a refusal, what was typed. */
+    private void spendControl(Member member, Model model, String typed) {
+        var limit = userQuotas.dailyCreditLimit(member.workspace().id());
+        model.addAttribute("canManage", member.canManageWorkspace());
+        model.addAttribute(
+                "userQuota",
+                limit.map(l -> String.format(Locale.ROOT, "%,d", l)).orElse(null));
+        model.addAttribute(
+                "quotaForm", typed != null ? typed : limit.map(String::valueOf).orElse(""));
+    }
+
+    /** Spend by end user ({@code user}) for the range, every user, the most credits first. */
+    @GetMapping("/app/usage/users.csv")
+    void usersCsv(
+            Member member,
+            @RequestParam(defaultValue = "") String from,
+            @RequestParam(defaultValue = "") String to,
+            HttpServletResponse response)
+            throws IOException {
+        Range range;
+        try {
+            range = Range.of(from, to, today());
+        } catch (IllegalArgumentException invalid) {
+            response.sendError(HttpStatus.BAD_REQUEST.value(), invalid.getMessage());
+            return;
+        }
+        List<UserUsageRow> rows = usage.byUser(member.workspace().id(), range.from(), range.to(), CSV_USERS);
+        response.setContentType("text/csv;charset=UTF-8");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader(
+                HttpHeaders.CONTENT_DISPOSITION,
+                "attachment; filename=\"imagegate-usage-by-user-" + range.from() + "-to-" + range.to() + ".csv\"");
+        PrintWriter out = response.getWriter();
+        out.print("from,to,user,tasks,images,credits\r\n");
+        for (UserUsageRow row : rows) {
+            out.print(String.join(
+                            ",",
+                            range.from().toString(),
+                            range.to().toString(),
+                            cell(row.user()),
+                            Long.toString(row.tasks()),
+                            Long.toString(row.images()),
+                            Long.toString(row.credits()))
+                    + "\r\n");
+        }
+        out.flush();
     }
 
     @GetMapping("/app/usage.csv")
