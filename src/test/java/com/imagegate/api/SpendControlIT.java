@@ -11,6 +11,7 @@ import com.imagegate.credits.LotSource;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.Pricing;
+import com.imagegate.generation.UserQuotas;
 import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.ApiUsers;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
@@ -58,6 +59,9 @@ class SpendControlIT {
     static final int CREATIONS_PER_MINUTE = 24;
     static final byte[] PNG = TestImages.png(64, 64, Color.ORANGE);
     static final HttpServer ORIGIN = startOrigin();
+
+    @Autowired
+    UserQuotas userQuotas;
 
     @LocalServerPort
     int port;
@@ -260,6 +264,28 @@ class SpendControlIT {
         assertThat(ApiClient.json(free).path("accepted").asBoolean()).isTrue();
         assertThat(ApiClient.json(free).path("credits").asLong()).isZero();
         quoteThenCreate("test key", tester, free, create(tester.secret(), big));
+
+        // The end user's daily credit limit: 10 credits a day per user, and user u1 has a 10-credit task running.
+        var reseller = ApiUsers.signUpWithKey(port, "live");
+        userQuotas.setDailyCreditLimit(workspaceOf(reseller), 10L, "user:spend-control-it");
+        assertThat(create(reseller.secret(), "{\"prompt\":\"x\",\"user\":\"u1\"}")
+                        .statusCode())
+                .isEqualTo(202);
+        var capped = quote(reseller.secret(), "{\"prompt\":\"x\",\"user\":\"u1\"}");
+        assertThat(ApiClient.json(capped).path("code").asString()).isEqualTo("user_quota_exceeded");
+        assertThat(ApiClient.json(capped).path("status").asInt()).isEqualTo(429);
+        quoteThenCreate(
+                "the user's daily limit",
+                reseller,
+                capped,
+                create(reseller.secret(), "{\"prompt\":\"x\",\"user\":\"u1\"}"));
+        var another = quote(reseller.secret(), "{\"prompt\":\"x\",\"user\":\"u2\"}");
+        assertThat(ApiClient.json(another).path("accepted").asBoolean()).isTrue();
+        quoteThenCreate(
+                "another user of the workspace",
+                reseller,
+                another,
+                create(reseller.secret(), "{\"prompt\":\"x\",\"user\":\"u2\"}"));
     }
 
     @Test
