@@ -2,6 +2,7 @@ package com.imagegate.generation;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -159,7 +160,7 @@ public record GenerationProperties(
          * default} when its key is set.
          */
         public List<Channel> effectiveChannels() {
-            var all = new java.util.ArrayList<Channel>();
+            var all = new ArrayList<Channel>();
             if (apiKey != null && !apiKey.isBlank()) {
                 all.add(new Channel("default", baseUrl, apiKey, null, 1, 0));
             }

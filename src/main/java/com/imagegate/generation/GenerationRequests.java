@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -248,8 +249,7 @@ public final class GenerationRequests {
         }
     }
 
-    private static InvalidRequestException invalid(
-            RequestField field, int index, java.util.function.UnaryOperator<String> message) {
+    private static InvalidRequestException invalid(RequestField field, int index, UnaryOperator<String> message) {
         return new InvalidRequestException(
                 field, index, "invalid_value", names -> message.apply(names.name(field, index)));
     }
