@@ -75,7 +75,7 @@ public record NewApiKey(
     }
 
     /**
-     * Reads the monthly credit cap of the form: empty means none, else a positive whole number.
+     * Reads the credit budget (amount) of the form: empty means none, else a positive whole number.
      *
      * @throws ApiKeyException when it is not a whole number from 1 to {@value #MAX_MONTHLY_CREDIT_CAP}
      */
