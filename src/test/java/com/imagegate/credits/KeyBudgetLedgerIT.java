@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.imagegate.Ids;
+import com.imagegate.testsupport.Concurrently;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import com.imagegate.testsupport.MutableClock;
 import java.time.DayOfWeek;
@@ -143,6 +144,24 @@ class KeyBudgetLedgerIT {
         clock.advanceTo(midnight);
         reserve(key, 10, Ids.next("task"));
         assertRefused(key, 10, 10, midnight.plus(Duration.ofDays(1)));
+    }
+
+    /**
+     * The ledger's own guarantee, without the task acceptance's earlier lock: 50 reserves at once with one key whose
+     * budget allows 5 of them, each in its own transaction, let exactly 5 through.
+     */
+    @Test
+    void fiftyParallelReservesWithOneKeyLetExactlyTheBudgetThrough() {
+        KeyCap key = new KeyCap(Ids.next("key"), 50L, BudgetPeriod.DAY);
+        var outcomes = Concurrently.run(50, i -> reserve(key, 10, Ids.next("task")));
+
+        assertThat(outcomes.stream().filter(Concurrently.Outcome::succeeded)).hasSize(5);
+        assertThat(outcomes.stream().filter(o -> !o.succeeded()))
+                .hasSize(45)
+                .allSatisfy(o -> assertThat(o.failure()).isInstanceOf(KeyCapExceededException.class));
+        assertThat(credits.keyBudgetUsage(key.apiKeyId(), BudgetPeriod.DAY).spent())
+                .isEqualTo(50);
+        assertThat(ledgerPeriods(key).values()).containsExactly(50L);
     }
 
     /**
