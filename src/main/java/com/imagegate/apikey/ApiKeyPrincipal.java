@@ -10,16 +10,21 @@ import java.util.Objects;
  * @param keyId the key ({@code key_…}); also the principal's name, so logs and audits name the key, never the secret
  * @param workspaceId the workspace (tenant) the key belongs to
  * @param mode live (production upstream) or test (sandbox)
- * @param monthlyCreditCap the most credits this key may spend per calendar month, or {@code null} for no cap of its
- *     own; enforced by the credits module when it reserves
+ * @param monthlyCreditCap the key's budget: the most credits it may spend per {@code budgetPeriod}, or {@code null}
+ *     for no budget of its own; enforced by the credits module when it reserves
+ * @param budgetPeriod the period the budget is counted over (UTC)
  */
-public record ApiKeyPrincipal(String keyId, String workspaceId, ApiKeyMode mode, Long monthlyCreditCap)
+public record ApiKeyPrincipal(
+        String keyId, String workspaceId, ApiKeyMode mode, Long monthlyCreditCap, KeyBudgetPeriod budgetPeriod)
         implements Principal {
 
     public ApiKeyPrincipal {
         Objects.requireNonNull(keyId, "keyId");
         Objects.requireNonNull(workspaceId, "workspaceId");
         Objects.requireNonNull(mode, "mode");
+        if (budgetPeriod == null) {
+            budgetPeriod = KeyBudgetPeriod.MONTH;
+        }
     }
 
     @Override

@@ -12,7 +12,8 @@ import java.time.Instant;
  * @param createdBy the user who created it
  * @param createdAt when
  * @param expiresAt when it stops working by itself, or {@code null} for never
- * @param monthlyCreditCap the most credits it may spend per calendar month, or {@code null}
+ * @param monthlyCreditCap its budget: the most credits it may spend per {@code budgetPeriod}, or {@code null}
+ * @param budgetPeriod the period the budget is counted over (UTC); {@code month} for a key without a budget
  * @param revokedAt when it was revoked, or {@code null}
  * @param lastUsedAt when it last authenticated a call (to within a minute), or {@code null}
  * @param lastUsedIp the address of that call, or {@code null}
@@ -26,9 +27,16 @@ public record ApiKeySummary(
         Instant createdAt,
         Instant expiresAt,
         Long monthlyCreditCap,
+        KeyBudgetPeriod budgetPeriod,
         Instant revokedAt,
         Instant lastUsedAt,
         String lastUsedIp) {
+
+    public ApiKeySummary {
+        if (budgetPeriod == null) {
+            budgetPeriod = KeyBudgetPeriod.MONTH;
+        }
+    }
 
     /** Whether the key works now. */
     public enum Status {

@@ -11,9 +11,12 @@ import java.time.format.DateTimeParseException;
  * @param name 1–100 characters, no control or bidirectional-override characters; stripped and NFC-normalized
  * @param mode live or test
  * @param expiresOn the last day (UTC) the key works, or {@code null} for no expiry
- * @param monthlyCreditCap 1 to {@value #MAX_MONTHLY_CREDIT_CAP} credits per calendar month, or {@code null} for none
+ * @param monthlyCreditCap the budget: 1 to {@value #MAX_MONTHLY_CREDIT_CAP} credits per {@code budgetPeriod}, or
+ *     {@code null} for none (the name is the published one, from when every budget was monthly)
+ * @param budgetPeriod the period the budget is counted over; {@code null} means a month
  */
-public record NewApiKey(String name, ApiKeyMode mode, LocalDate expiresOn, Long monthlyCreditCap) {
+public record NewApiKey(
+        String name, ApiKeyMode mode, LocalDate expiresOn, Long monthlyCreditCap, KeyBudgetPeriod budgetPeriod) {
 
     public static final int MAX_NAME_LENGTH = 100;
     public static final long MAX_MONTHLY_CREDIT_CAP = 1_000_000_000L;
@@ -24,9 +27,16 @@ public record NewApiKey(String name, ApiKeyMode mode, LocalDate expiresOn, Long 
             throw new ApiKeyException("mode", "Choose live or test.");
         }
         if (monthlyCreditCap != null && (monthlyCreditCap < 1 || monthlyCreditCap > MAX_MONTHLY_CREDIT_CAP)) {
-            throw new ApiKeyException(
-                    "monthlyCreditCap", "The monthly cap must be between 1 and 1,000,000,000 credits.");
+            throw new ApiKeyException("monthlyCreditCap", "The budget must be between 1 and 1,000,000,000 credits.");
         }
+        if (budgetPeriod == null) {
+            budgetPeriod = KeyBudgetPeriod.MONTH;
+        }
+    }
+
+    /** A key with a monthly budget, or none. */
+    public NewApiKey(String name, ApiKeyMode mode, LocalDate expiresOn, Long monthlyCreditCap) {
+        this(name, mode, expiresOn, monthlyCreditCap, KeyBudgetPeriod.MONTH);
     }
 
     /** Checks and normalizes a key name. */
@@ -65,7 +75,7 @@ public record NewApiKey(String name, ApiKeyMode mode, LocalDate expiresOn, Long 
     }
 
     /**
-     * Reads the monthly credit cap of the form: empty means none, else a positive whole number.
+     * Reads the credit budget (amount) of the form: empty means none, else a positive whole number.
      *
      * @throws ApiKeyException when it is not a whole number from 1 to {@value #MAX_MONTHLY_CREDIT_CAP}
      */
@@ -76,13 +86,11 @@ public record NewApiKey(String name, ApiKeyMode mode, LocalDate expiresOn, Long 
         String value = raw.strip().replace(",", "").replace("_", "");
         if (!value.matches("[0-9]{1,10}")) {
             throw new ApiKeyException(
-                    "monthlyCreditCap",
-                    "Enter the monthly cap as a whole number of credits, like 5000, or leave it empty.");
+                    "monthlyCreditCap", "Enter the budget as a whole number of credits, like 5000, or leave it empty.");
         }
         long cap = Long.parseLong(value);
         if (cap < 1 || cap > MAX_MONTHLY_CREDIT_CAP) {
-            throw new ApiKeyException(
-                    "monthlyCreditCap", "The monthly cap must be between 1 and 1,000,000,000 credits.");
+            throw new ApiKeyException("monthlyCreditCap", "The budget must be between 1 and 1,000,000,000 credits.");
         }
         return cap;
     }

@@ -20,9 +20,15 @@ public interface Credits {
      * Takes credits from the workspace's unexpired lots, the one expiring first first, all or nothing.
      *
      * @throws InsufficientCreditsException when fewer credits are spendable
-     * @throws KeyCapExceededException when the API key's monthly cap would be exceeded
+     * @throws KeyCapExceededException when the API key's budget for the current period would be exceeded
      */
     Reservation reserve(Reserve reserve);
+
+    /**
+     * What the API key spent in the current {@code period} (UTC, by the application's clock): what its reservations
+     * made in the period hold or captured, the same sum {@link #reserve} checks its budget against.
+     */
+    KeyBudgetUsage keyBudgetUsage(String apiKeyId, BudgetPeriod period);
 
     /**
      * Locks the workspace's balance row (creating it, empty, when the workspace never had credits) until the caller's

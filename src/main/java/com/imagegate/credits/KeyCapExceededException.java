@@ -1,28 +1,39 @@
 package com.imagegate.credits;
 
-/** The reservation would take an API key past its monthly cap. */
+import java.time.Instant;
+
+/** The reservation would take an API key past its budget for the current period. */
 public final class KeyCapExceededException extends CreditsException {
 
     private final String apiKeyId;
-    private final long monthlyCap;
+    private final long budget;
+    private final BudgetPeriod period;
     private final long used;
     private final long requested;
+    private final Instant resetsAt;
 
-    public KeyCapExceededException(String apiKeyId, long monthlyCap, long used, long requested) {
-        super("API key " + apiKeyId + " used " + used + " of its " + monthlyCap + " monthly credits, " + requested
-                + " requested");
+    public KeyCapExceededException(
+            String apiKeyId, long budget, BudgetPeriod period, long used, long requested, Instant resetsAt) {
+        super("API key " + apiKeyId + " used " + used + " of its " + budget + " credits per " + period.value() + ", "
+                + requested + " requested; resets at " + resetsAt);
         this.apiKeyId = apiKeyId;
-        this.monthlyCap = monthlyCap;
+        this.budget = budget;
+        this.period = period;
         this.used = used;
         this.requested = requested;
+        this.resetsAt = resetsAt;
     }
 
     public String apiKeyId() {
         return apiKeyId;
     }
 
-    public long monthlyCap() {
-        return monthlyCap;
+    public long budget() {
+        return budget;
+    }
+
+    public BudgetPeriod period() {
+        return period;
     }
 
     public long used() {
@@ -31,5 +42,10 @@ public final class KeyCapExceededException extends CreditsException {
 
     public long requested() {
         return requested;
+    }
+
+    /** When the period ends and the key may spend again. */
+    public Instant resetsAt() {
+        return resetsAt;
     }
 }

@@ -1,11 +1,14 @@
 package com.imagegate.generation;
 
+import com.imagegate.credits.BudgetPeriod;
+
 /**
  * Who asks for a task, and under what limits.
  *
  * @param workspaceId the tenant that pays
  * @param apiKeyId the API key used, or null (the studio)
- * @param keyMonthlyCap the key's monthly credit cap, or null for none
+ * @param keyMonthlyCap the key's credit budget per {@code keyBudgetPeriod}, or null for none
+ * @param keyBudgetPeriod the period the key's budget is counted over; null means a month
  * @param testMode true for {@code ig_test_} keys: always the sandbox renderer, never the upstream
  * @param source the API or the studio
  * @param actor who, for the ledger ({@code key:…} or {@code user:…})
@@ -16,6 +19,7 @@ public record Caller(
         String workspaceId,
         String apiKeyId,
         Long keyMonthlyCap,
+        BudgetPeriod keyBudgetPeriod,
         boolean testMode,
         TaskSource source,
         String actor,

@@ -11,7 +11,7 @@ public class GenerationException extends RuntimeException {
     public enum Reason {
         /** Not enough credits (429 insufficient_quota). */
         INSUFFICIENT_QUOTA,
-        /** The API key's monthly credit cap is reached (429 insufficient_quota). */
+        /** The API key's credit budget for the current period is reached (429 insufficient_quota). */
         KEY_CAP_REACHED,
         /** The task costs more than the request's {@code max_credits} (400 max_credits_exceeded). */
         MAX_CREDITS_EXCEEDED,

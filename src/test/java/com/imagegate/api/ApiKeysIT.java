@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.imagegate.account.UserDeleted;
+import com.imagegate.credits.BudgetPeriod;
 import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.Http;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
@@ -12,11 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -89,6 +93,13 @@ class ApiKeysIT {
         assertThat(body.at("/rate_limits/concurrent_tasks").asInt()).isEqualTo(2);
         assertThat(body.at("/api_key/mode").asString()).isEqualTo("live");
         assertThat(body.at("/api_key/monthly_credit_cap").asLong()).isEqualTo(5000);
+        assertThat(body.at("/api_key/budget/credits").asLong())
+                .as("a cap is a monthly budget")
+                .isEqualTo(5000);
+        assertThat(body.at("/api_key/budget/period").asString()).isEqualTo("month");
+        assertThat(body.at("/api_key/budget/spent").asLong()).isZero();
+        assertThat(body.at("/api_key/budget/resets_at").asLong())
+                .isEqualTo(BudgetPeriod.MONTH.end(Instant.now()).getEpochSecond());
         assertThat(body.at("/api_key/id").asString()).startsWith("key_");
         assertThat(response.headers().firstValue("Set-Cookie")).as("stateless").isEmpty();
 
@@ -111,6 +122,9 @@ class ApiKeysIT {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(ApiClient.json(response).at("/api_key/mode").asString()).isEqualTo("test");
         assertThat(ApiClient.json(response).at("/api_key/monthly_credit_cap").isNull())
+                .isTrue();
+        assertThat(ApiClient.json(response).at("/api_key/budget").isNull())
+                .as("no budget")
                 .isTrue();
     }
 
@@ -267,6 +281,48 @@ class ApiKeysIT {
     }
 
     @Test
+    void theKeysPageShowsWhatAKeySpentOfItsWeeklyBudgetAndWhenItResetsToOwnersAndMembers() {
+        var owner = signUp("budget-owner@example.com");
+        String secret = createKey(
+                owner, Map.of("name", "weekly", "mode", "live", "monthlyCreditCap", "5,000", "budgetPeriod", "week"));
+        var task = api().send(
+                        "POST",
+                        "/api/v1/images/generations",
+                        "Bearer " + secret,
+                        "{\"prompt\":\"A budgeted lighthouse\",\"size\":\"1024x1024\"}");
+        assertThat(task.statusCode()).as(task.body()).isEqualTo(202);
+        Instant monday = BudgetPeriod.WEEK.end(Instant.now());
+        String resets = DateTimeFormatter.ofPattern("EEE d MMM HH:mm 'UTC'", Locale.ENGLISH)
+                .withZone(ZoneOffset.UTC)
+                .format(monday);
+        assertThat(resets).startsWith("Mon ").endsWith(" 00:00 UTC");
+
+        assertThat(owner.get("/app/keys").body())
+                .contains("10 / 5,000 credits this week", " · resets " + resets, "Budget period");
+
+        var account = ApiClient.json(api().get("/api/v1/account", secret));
+        assertThat(account.at("/api_key/monthly_credit_cap").isNull())
+                .as("not a monthly budget")
+                .isTrue();
+        assertThat(account.at("/api_key/budget/credits").asLong()).isEqualTo(5000);
+        assertThat(account.at("/api_key/budget/period").asString()).isEqualTo("week");
+        assertThat(account.at("/api_key/budget/spent").asLong()).isEqualTo(10);
+        assertThat(account.at("/api_key/budget/resets_at").asLong()).isEqualTo(monday.getEpochSecond());
+
+        var member = signUp("budget-member@example.com");
+        jdbc().update(
+                        "insert into memberships (id, workspace_id, user_id, role, created_at) values (?, ?, ?, 'MEMBER', ?)",
+                        "mem_test_" + System.nanoTime(),
+                        workspaceOf("budget-owner@example.com"),
+                        userId("budget-member@example.com"),
+                        LocalDateTime.now(ZoneOffset.UTC));
+        member.submitForm("/app", "/app/workspace", Map.of("workspaceId", workspaceOf("budget-owner@example.com")));
+        assertThat(member.get("/app/keys").body())
+                .contains("10 / 5,000 credits this week", " · resets " + resets)
+                .doesNotContain("Budget period", "Revoke…");
+    }
+
+    @Test
     void badFormInputGetsAClearMessageAndWritesNothing() {
         var owner = signUp("bad-input@example.com");
         int before = count();
@@ -292,12 +348,23 @@ class ApiKeysIT {
             {"ok", "live", "", "1.5", "whole number"},
             {"ok", "live", "", "99999999999999999999", "whole number"},
             {"ok", "live", "", "<script>alert(1)</script>", "whole number"},
+            {"ok", "live", "", "100", "a day, a week or a month", "year"},
         };
         for (String[] c : cases) {
             var response = owner.submitForm(
                     "/app/keys",
                     "/app/keys",
-                    Map.of("name", c[0], "mode", c[1], "expiresOn", c[2], "monthlyCreditCap", c[3]));
+                    Map.of(
+                            "name",
+                            c[0],
+                            "mode",
+                            c[1],
+                            "expiresOn",
+                            c[2],
+                            "monthlyCreditCap",
+                            c[3],
+                            "budgetPeriod",
+                            c.length > 5 ? c[5] : ""));
             assertThat(response.statusCode()).as(c[4]).isEqualTo(422);
             assertThat(response.body())
                     .as(c[4])

@@ -50,6 +50,16 @@ class NewApiKeyTests {
     }
 
     @Test
+    void aBudgetIsMonthlyUnlessADayOrAWeekIsChosen() {
+        assertThat(new NewApiKey("ok", ApiKeyMode.LIVE, null, 10L).budgetPeriod())
+                .isEqualTo(KeyBudgetPeriod.MONTH);
+        assertThat(KeyBudgetPeriod.parse("")).isEqualTo(KeyBudgetPeriod.MONTH);
+        assertThat(KeyBudgetPeriod.parse("week")).isEqualTo(KeyBudgetPeriod.WEEK);
+        assertThat(KeyBudgetPeriod.parse(" Day ")).isEqualTo(KeyBudgetPeriod.DAY);
+        assertRefused(() -> KeyBudgetPeriod.parse("year"), "budgetPeriod", "a day, a week or a month");
+    }
+
+    @Test
     void monthlyCapIsAPositiveWholeNumberOrNothing() {
         assertThat(NewApiKey.parseMonthlyCreditCap("")).isNull();
         assertThat(NewApiKey.parseMonthlyCreditCap("  ")).isNull();
@@ -102,6 +112,7 @@ class NewApiKeyTests {
                 "usr_1",
                 Instant.EPOCH,
                 expiresAt,
+                null,
                 null,
                 revokedAt,
                 null,

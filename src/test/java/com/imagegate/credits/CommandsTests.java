@@ -67,7 +67,10 @@ class CommandsTests {
 
     @Test
     void keyCapMayBeAbsentButNotNegative() {
-        assertThat(new KeyCap("key_1", null).monthlyCap()).isNull();
+        assertThat(new KeyCap("key_1", null).budget()).isNull();
+        assertThat(new KeyCap("key_1", 5L).period())
+                .as("a cap without a period is monthly")
+                .isEqualTo(BudgetPeriod.MONTH);
         assertThatIllegalArgumentException().isThrownBy(() -> new KeyCap("key_1", -1L));
         assertThatIllegalArgumentException().isThrownBy(() -> new KeyCap(null, 10L));
     }

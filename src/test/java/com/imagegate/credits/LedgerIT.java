@@ -275,7 +275,7 @@ class LedgerIT {
         assertThatThrownBy(() -> credits.reserve(new Reserve(workspace, 30, "task_k2", key, "usr_1")))
                 .isInstanceOfSatisfying(KeyCapExceededException.class, refused -> {
                     assertThat(refused.used()).isEqualTo(30);
-                    assertThat(refused.monthlyCap()).isEqualTo(50);
+                    assertThat(refused.budget()).isEqualTo(50);
                 });
         credits.capture(new Capture("task_k1", 10)); // 20 released: usage 10
         credits.reserve(new Reserve(workspace, 40, "task_k2", key, "usr_1"));

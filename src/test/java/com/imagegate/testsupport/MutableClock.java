@@ -36,6 +36,16 @@ public final class MutableClock extends Clock {
         return now.updateAndGet(current -> current.plus(duration));
     }
 
+    /** Moves time forward to {@code instant} (not back). */
+    public Instant advanceTo(Instant instant) {
+        return now.updateAndGet(current -> {
+            if (instant.isBefore(current)) {
+                throw new IllegalArgumentException("time only goes forward here: " + instant + " < " + current);
+            }
+            return instant;
+        });
+    }
+
     @Override
     public ZoneId getZone() {
         return ZoneOffset.UTC;

@@ -2,11 +2,16 @@ package com.imagegate.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.imagegate.credits.BudgetPeriod;
 import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.Browsers;
 import com.imagegate.testsupport.ChromiumBrowser;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -58,6 +64,8 @@ class ApiKeysBrowserIT {
         assertThat(browser.findElements(By.id("new-key-secret"))).isEmpty();
 
         browser.findElement(By.id("key-name")).sendKeys("My laptop");
+        browser.findElement(By.id("key-cap")).sendKeys("5000");
+        new Select(browser.findElement(By.id("key-budget-period"))).selectByVisibleText("Per week (from Monday)");
         browser.findElement(By.cssSelector("#create-key-form button[type=submit]"))
                 .click();
         String secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-key-secret")))
@@ -67,7 +75,8 @@ class ApiKeysBrowserIT {
         copy.click();
         wait.until(d -> !copy.getText().equals("Copy"));
         assertThat(browser.findElement(By.cssSelector(".keys-table tbody")).getText())
-                .contains("My laptop", secret.substring(0, 12) + "…", "live", "Active", "Never");
+                .contains("My laptop", secret.substring(0, 12) + "…", "live", "Active", "Never")
+                .contains("0 / 5,000 credits this week · resets " + nextMondayMidnight());
 
         var call = new ApiClient(port).get("/api/v1/account", secret);
         assertThat(call.statusCode()).isEqualTo(200);
@@ -91,6 +100,13 @@ class ApiKeysBrowserIT {
         var after = new ApiClient(port).get("/api/v1/account", secret);
         assertThat(after.statusCode()).isEqualTo(401);
         assertThat(ApiClient.json(after).at("/error/code").asString()).isEqualTo("invalid_api_key");
+    }
+
+    /** As the page writes it, e.g. "Mon 7 Dec 00:00 UTC". */
+    private static String nextMondayMidnight() {
+        return DateTimeFormatter.ofPattern("EEE d MMM HH:mm 'UTC'", Locale.ENGLISH)
+                .withZone(ZoneOffset.UTC)
+                .format(BudgetPeriod.WEEK.end(Instant.now()));
     }
 
     private String personalWorkspaceOf(String email) {

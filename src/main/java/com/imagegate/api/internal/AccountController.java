@@ -2,7 +2,9 @@ package com.imagegate.api.internal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.imagegate.apikey.ApiKeyPrincipal;
+import com.imagegate.apikey.KeyBudgetPeriod;
 import com.imagegate.billing.Plans;
+import com.imagegate.credits.BudgetPeriod;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -37,10 +39,22 @@ class AccountController {
             @JsonProperty("requests_per_minute") int requestsPerMinute,
             @JsonProperty("concurrent_tasks") int concurrentTasks) {}
 
+    /**
+     * @param monthlyCreditCap the budget when it is a monthly one (the field predates periods), else {@code null}
+     * @param budget the key's budget in any period, or {@code null} for none
+     */
     record Key(
             String id,
             String mode,
-            @JsonProperty("monthly_credit_cap") Long monthlyCreditCap) {}
+            @JsonProperty("monthly_credit_cap") Long monthlyCreditCap,
+            Budget budget) {}
+
+    /** The key's budget this period: {@code spent} of {@code credits}, counted again from {@code resets_at}. */
+    record Budget(
+            long credits,
+            String period,
+            long spent,
+            @JsonProperty("resets_at") long resetsAt) {}
 
     /** The caller resolves as the request's principal: the authentication the Bearer filter made. */
     @GetMapping("/api/v1/account")
@@ -57,6 +71,23 @@ class AccountController {
                 plan.id(),
                 new Credits(balance),
                 new RateLimits(plan.requestsPerMinute(), plan.concurrentTasks()),
-                new Key(key.keyId(), key.mode().value(), key.monthlyCreditCap()));
+                key(key));
+    }
+
+    private Key key(ApiKeyPrincipal key) {
+        if (key.monthlyCreditCap() == null) {
+            return new Key(key.keyId(), key.mode().value(), null, null);
+        }
+        var usage = ledger.keyBudgetUsage(
+                key.keyId(), BudgetPeriod.valueOf(key.budgetPeriod().name()));
+        return new Key(
+                key.keyId(),
+                key.mode().value(),
+                key.budgetPeriod() == KeyBudgetPeriod.MONTH ? key.monthlyCreditCap() : null,
+                new Budget(
+                        key.monthlyCreditCap(),
+                        key.budgetPeriod().value(),
+                        usage.spent(),
+                        usage.resetsAt().getEpochSecond()));
     }
 }

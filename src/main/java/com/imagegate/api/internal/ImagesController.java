@@ -6,6 +6,7 @@ import com.imagegate.apikey.ApiKeyMode;
 import com.imagegate.apikey.ApiKeyPrincipal;
 import com.imagegate.billing.CurrentPlan;
 import com.imagegate.billing.Plans;
+import com.imagegate.credits.BudgetPeriod;
 import com.imagegate.generation.Caller;
 import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.Generations;
@@ -135,6 +136,7 @@ class ImagesController {
                 key.workspaceId(),
                 key.keyId(),
                 key.monthlyCreditCap(),
+                BudgetPeriod.valueOf(key.budgetPeriod().name()),
                 key.mode() == ApiKeyMode.TEST,
                 TaskSource.API,
                 "key:" + key.keyId(),

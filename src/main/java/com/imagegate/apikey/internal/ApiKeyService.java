@@ -70,6 +70,7 @@ class ApiKeyService implements ApiKeys {
                 now,
                 expiresAt,
                 key.monthlyCreditCap(),
+                key.budgetPeriod(),
                 null,
                 null,
                 null);
@@ -165,8 +166,8 @@ class ApiKeyService implements ApiKeys {
             return Optional.empty();
         }
         lastUse.record(key.id(), clientAddress, now);
-        return Optional.of(
-                new ApiKeyPrincipal(key.id(), found.get().workspaceId(), key.mode(), key.monthlyCreditCap()));
+        return Optional.of(new ApiKeyPrincipal(
+                key.id(), found.get().workspaceId(), key.mode(), key.monthlyCreditCap(), key.budgetPeriod()));
     }
 
     /**

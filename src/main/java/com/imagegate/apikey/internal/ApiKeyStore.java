@@ -2,6 +2,7 @@ package com.imagegate.apikey.internal;
 
 import com.imagegate.apikey.ApiKeyMode;
 import com.imagegate.apikey.ApiKeySummary;
+import com.imagegate.apikey.KeyBudgetPeriod;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -26,7 +27,7 @@ class ApiKeyStore {
     record StoredKey(ApiKeySummary summary, String workspaceId, String secretHash) {}
 
     private static final String COLUMNS = "id, workspace_id, created_by, name, mode, prefix, secret_hash, expires_at,"
-            + " monthly_credit_cap, created_at, revoked_at, last_used_at, last_used_ip";
+            + " monthly_credit_cap, budget_period, created_at, revoked_at, last_used_at, last_used_ip";
 
     private static final RowMapper<StoredKey> ROWS = ApiKeyStore::map;
 
@@ -38,7 +39,7 @@ class ApiKeyStore {
 
     void insert(StoredKey key) {
         ApiKeySummary s = key.summary();
-        jdbc.sql("insert into api_keys (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("insert into api_keys (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(
                         s.id(),
                         key.workspaceId(),
@@ -49,6 +50,7 @@ class ApiKeyStore {
                         key.secretHash(),
                         utc(s.expiresAt()),
                         s.monthlyCreditCap(),
+                        s.budgetPeriod().value(),
                         utc(s.createdAt()),
                         utc(s.revokedAt()),
                         utc(s.lastUsedAt()),
@@ -135,6 +137,7 @@ class ApiKeyStore {
                 instant(rs, "created_at"),
                 instant(rs, "expires_at"),
                 monthlyCreditCap,
+                KeyBudgetPeriod.parse(rs.getString("budget_period")),
                 instant(rs, "revoked_at"),
                 instant(rs, "last_used_at"),
                 rs.getString("last_used_ip"));

@@ -3,6 +3,7 @@ package com.imagegate.credits.internal;
 import com.imagegate.Ids;
 import com.imagegate.credits.Adjust;
 import com.imagegate.credits.Balance;
+import com.imagegate.credits.BudgetPeriod;
 import com.imagegate.credits.Capture;
 import com.imagegate.credits.Clawback;
 import com.imagegate.credits.Credits;
@@ -12,6 +13,8 @@ import com.imagegate.credits.HistoryPage;
 import com.imagegate.credits.HistoryQuery;
 import com.imagegate.credits.InsufficientCreditsException;
 import com.imagegate.credits.IntegrityReport;
+import com.imagegate.credits.KeyBudgetUsage;
+import com.imagegate.credits.KeyCap;
 import com.imagegate.credits.KeyCapExceededException;
 import com.imagegate.credits.LedgerEntry;
 import com.imagegate.credits.LotBalance;
@@ -25,9 +28,6 @@ import com.imagegate.credits.UnknownReservationException;
 import com.imagegate.credits.WriteOff;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -139,8 +139,8 @@ class Ledger implements Credits {
             if (!hasAccount) {
                 throw new InsufficientCreditsException(workspaceId, reserve.credits(), 0);
             }
-            if (reserve.key() != null && reserve.key().monthlyCap() != null) {
-                checkKeyCap(apiKeyId, reserve.key().monthlyCap(), reserve.credits(), now);
+            if (reserve.key() != null && reserve.key().budget() != null) {
+                checkKeyBudget(reserve.key(), reserve.credits(), now);
             }
             List<Spending.Take> takes =
                     Spending.take(workspaceId, lots.lockSpendable(workspaceId, now), reserve.credits(), now);
@@ -508,13 +508,25 @@ class Ledger implements Credits {
         throw new ReferenceConflictException(existing.reference(), "already names another operation");
     }
 
-    private void checkKeyCap(String apiKeyId, long cap, long credits, Instant now) {
-        ZonedDateTime monthStart = now.atZone(ZoneOffset.UTC).withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS);
-        long used = reservations.keyUsage(
-                apiKeyId, monthStart.toInstant(), monthStart.plusMonths(1).toInstant());
-        if (used + credits > cap) {
-            throw new KeyCapExceededException(apiKeyId, cap, used, credits);
+    /**
+     * Under the workspace's lock (every reserve with this key takes it first: a key belongs to one workspace), so
+     * concurrent reserves with one key see each other's reservations.
+     */
+    private void checkKeyBudget(KeyCap key, long credits, Instant now) {
+        Instant from = key.period().start(now);
+        Instant resetsAt = key.period().end(now);
+        long used = reservations.keyUsage(key.apiKeyId(), from, resetsAt);
+        if (used + credits > key.budget()) {
+            throw new KeyCapExceededException(key.apiKeyId(), key.budget(), key.period(), used, credits, resetsAt);
         }
+    }
+
+    @Override
+    public KeyBudgetUsage keyBudgetUsage(String apiKeyId, BudgetPeriod period) {
+        Instant now = now();
+        Instant from = period.start(now);
+        Instant resetsAt = period.end(now);
+        return new KeyBudgetUsage(apiKeyId, period, reservations.keyUsage(apiKeyId, from, resetsAt), from, resetsAt);
     }
 
     /**

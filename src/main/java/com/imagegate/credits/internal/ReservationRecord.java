@@ -92,7 +92,7 @@ record ReservationRecord(
                 now);
     }
 
-    /** What the monthly cap of its key counts: held credits while open, captured credits once settled. */
+    /** What the budget of its key counts (in the period it was made in): held credits while open, captured credits once settled. */
     long keyUsage() {
         return switch (state) {
             case HELD -> credits;

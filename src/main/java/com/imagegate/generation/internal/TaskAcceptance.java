@@ -319,7 +319,9 @@ class TaskAcceptance {
                     caller.workspaceId(),
                     price,
                     taskId,
-                    caller.apiKeyId() == null ? null : new KeyCap(caller.apiKeyId(), caller.keyMonthlyCap()),
+                    caller.apiKeyId() == null
+                            ? null
+                            : new KeyCap(caller.apiKeyId(), caller.keyMonthlyCap(), caller.keyBudgetPeriod()),
                     caller.actor()));
         } catch (InsufficientCreditsException short_) {
             throw new GenerationException(
@@ -329,7 +331,10 @@ class TaskAcceptance {
         } catch (KeyCapExceededException capped) {
             throw new GenerationException(
                     Reason.KEY_CAP_REACHED,
-                    "This API key has reached its monthly credit cap. Raise the cap or use another key.");
+                    "This API key has spent its budget of " + capped.budget() + " credits per "
+                            + capped.period().value() + " (" + capped.used() + " spent, this task needs "
+                            + capped.requested() + "); it resets at " + capped.resetsAt()
+                            + ". Raise the budget or use another key.");
         }
     }
 

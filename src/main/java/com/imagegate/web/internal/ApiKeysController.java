@@ -7,7 +7,10 @@ import com.imagegate.apikey.ApiKeyMode;
 import com.imagegate.apikey.ApiKeySummary;
 import com.imagegate.apikey.ApiKeys;
 import com.imagegate.apikey.CreatedApiKey;
+import com.imagegate.apikey.KeyBudgetPeriod;
 import com.imagegate.apikey.NewApiKey;
+import com.imagegate.credits.BudgetPeriod;
+import com.imagegate.credits.Credits;
 import com.imagegate.webhook.Webhooks;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
@@ -39,15 +42,20 @@ class ApiKeysController {
 
     private static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RESETS =
+            DateTimeFormatter.ofPattern("EEE d MMM HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
     private static final int MAX_ECHO = 200;
 
     private final ApiKeys apiKeys;
     private final Clock clock;
     private final ImagegateProperties properties;
     private final Webhooks webhooks;
+    private final Credits credits;
 
-    ApiKeysController(ApiKeys apiKeys, Clock clock, ImagegateProperties properties, Webhooks webhooks) {
+    ApiKeysController(
+            ApiKeys apiKeys, Clock clock, ImagegateProperties properties, Webhooks webhooks, Credits credits) {
         this.apiKeys = apiKeys;
+        this.credits = credits;
         this.webhooks = webhooks;
         this.clock = clock;
         this.properties = properties;
@@ -63,13 +71,14 @@ class ApiKeysController {
             String lastUsed,
             String lastUsedIp,
             String expires,
-            String monthlyCreditCap,
+            String budget,
+            String budgetResets,
             String status,
             boolean revocable) {}
 
     /** What the create form shows again after a refusal. */
-    record KeyForm(String name, String mode, String expiresOn, String monthlyCreditCap) {
-        static final KeyForm EMPTY = new KeyForm("", "live", "", "");
+    record KeyForm(String name, String mode, String expiresOn, String monthlyCreditCap, String budgetPeriod) {
+        static final KeyForm EMPTY = new KeyForm("", "live", "", "", "month");
     }
 
     @GetMapping
@@ -84,17 +93,19 @@ class ApiKeysController {
             @RequestParam(defaultValue = "") String mode,
             @RequestParam(defaultValue = "") String expiresOn,
             @RequestParam(defaultValue = "") String monthlyCreditCap,
+            @RequestParam(defaultValue = "") String budgetPeriod,
             @RequestHeader(name = "HX-Request", required = false) String htmx,
             Model model,
             HttpServletResponse response) {
         requireManager(member);
-        var form = new KeyForm(echo(name), echo(mode), echo(expiresOn), echo(monthlyCreditCap));
+        var form = new KeyForm(echo(name), echo(mode), echo(expiresOn), echo(monthlyCreditCap), echo(budgetPeriod));
         try {
             var key = new NewApiKey(
                     name,
                     ApiKeyMode.parse(mode),
                     NewApiKey.parseExpiresOn(expiresOn),
-                    NewApiKey.parseMonthlyCreditCap(monthlyCreditCap));
+                    NewApiKey.parseMonthlyCreditCap(monthlyCreditCap),
+                    KeyBudgetPeriod.parse(budgetPeriod));
             CreatedApiKey created = apiKeys.create(member, key);
             model.addAttribute("created", created);
             return page(member, model, KeyForm.EMPTY, null, htmx != null);
@@ -154,8 +165,22 @@ class ApiKeysController {
         return fragmentOnly ? "keys/list :: panel" : "keys/list";
     }
 
-    private static KeyRow row(ApiKeySummary key, Instant now) {
+    private KeyRow row(ApiKeySummary key, Instant now) {
         var status = key.status(now);
+        String budget = "None";
+        String resets = null;
+        if (key.monthlyCreditCap() != null) {
+            // What the ledger counts against the budget (its clock, its period boundaries): shown as it will refuse.
+            var usage = credits.keyBudgetUsage(
+                    key.id(), BudgetPeriod.valueOf(key.budgetPeriod().name()));
+            budget = String.format(
+                    Locale.ROOT,
+                    "%,d / %,d credits this %s",
+                    usage.spent(),
+                    key.monthlyCreditCap(),
+                    key.budgetPeriod().value());
+            resets = RESETS.format(usage.resetsAt());
+        }
         return new KeyRow(
                 key.id(),
                 key.name(),
@@ -165,7 +190,8 @@ class ApiKeysController {
                 key.lastUsedAt() == null ? "Never" : WHEN.format(key.lastUsedAt()),
                 key.lastUsedIp(),
                 expires(key.expiresAt()),
-                key.monthlyCreditCap() == null ? "None" : String.format(Locale.ROOT, "%,d", key.monthlyCreditCap()),
+                budget,
+                resets,
                 switch (status) {
                     case ACTIVE -> "Active";
                     case EXPIRED -> "Expired";

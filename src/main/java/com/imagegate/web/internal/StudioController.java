@@ -172,6 +172,7 @@ class StudioController {
                 member.workspace().id(),
                 null,
                 null,
+                null,
                 false,
                 TaskSource.WEB,
                 "user:" + member.userId(),
