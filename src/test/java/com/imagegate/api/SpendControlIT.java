@@ -279,6 +279,14 @@ class SpendControlIT {
                 reseller,
                 capped,
                 create(reseller.secret(), "{\"prompt\":\"x\",\"user\":\"u1\"}"));
+        // The key's budget: 10 credits a day, spent by one task; the balance alone would allow more.
+        var budgeted = ApiUsers.signUpWithBudget(port, 10, "day");
+        assertThat(create(budgeted.secret(), "{\"prompt\":\"x\"}").statusCode()).isEqualTo(202);
+        var overBudget = quote(budgeted.secret(), "{\"prompt\":\"x\"}");
+        assertThat(ApiClient.json(overBudget).path("code").asString()).isEqualTo("insufficient_quota");
+        assertThat(ApiClient.json(overBudget).path("balance").asLong()).isGreaterThanOrEqualTo(10);
+        quoteThenCreate("the key's budget", budgeted, overBudget, create(budgeted.secret(), "{\"prompt\":\"x\"}"));
+
         var another = quote(reseller.secret(), "{\"prompt\":\"x\",\"user\":\"u2\"}");
         assertThat(ApiClient.json(another).path("accepted").asBoolean()).isTrue();
         quoteThenCreate(
