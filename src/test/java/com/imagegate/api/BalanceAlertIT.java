@@ -12,6 +12,7 @@ import com.imagegate.credits.Grant;
 import com.imagegate.credits.InsufficientCreditsException;
 import com.imagegate.credits.LotSource;
 import com.imagegate.credits.Reserve;
+import com.imagegate.credits.WriteOff;
 import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.Concurrently;
 import com.imagegate.testsupport.Http;
@@ -151,6 +152,26 @@ class BalanceAlertIT {
 
         // The same crossing, committed, does mail.
         assertThat(create(owner, "for real").statusCode()).isEqualTo(202);
+        awaitAlerts(owner.email(), 1);
+    }
+
+    @Test
+    void aPlanChangeThatWritesOffAndGrantsInOneTransactionDoesNotAlertButAWriteOffAloneDoes() {
+        Owner owner = confirmedOwner("planner@example.com");
+        grant(owner, 500, "allowance-1"); // 600
+        assertThat(setThreshold(owner, "200").statusCode()).isEqualTo(302);
+        var tx = new TransactionTemplate(transactionManager);
+        // An upgrade: the old allowance written off (600 → 100, below 200) and the new one granted, one transaction.
+        tx.executeWithoutResult(status -> {
+            credits.writeOff(new WriteOff(
+                    owner.workspaceId(), "test-allowance-1", "test-allowance-1:replaced", "test", "upgrade"));
+            grant(owner, 800, "allowance-2");
+        });
+        assertThat(credits.balance(owner.workspaceId()).spendable()).isEqualTo(900);
+        stillAlerts(owner.email(), 0);
+        // The allowance written off alone (900 → 100) is a real fall below the threshold.
+        credits.writeOff(
+                new WriteOff(owner.workspaceId(), "test-allowance-2", "test-allowance-2:ended", "test", "plan ended"));
         awaitAlerts(owner.email(), 1);
     }
 

@@ -37,25 +37,42 @@ class BalanceWatch {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             return; // every ledger write runs in a transaction; nothing to judge without one
         }
-        @SuppressWarnings("unchecked")
-        Set<String> touched = (Set<String>) TransactionSynchronizationManager.getResource(this);
-        if (touched == null) {
-            Set<String> workspaces = new LinkedHashSet<>();
-            TransactionSynchronizationManager.bindResource(this, workspaces);
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void beforeCommit(boolean readOnly) {
-                    workspaces.forEach(BalanceWatch.this::judge);
-                }
+        // Found among the transaction's synchronizations (not a bound resource), so a transaction suspended by a
+        // REQUIRES_NEW one keeps its own list and each is judged at its own commit.
+        Judgement judgement = TransactionSynchronizationManager.getSynchronizations().stream()
+                .filter(sync -> sync instanceof Judgement mine && mine.watch() == this)
+                .map(Judgement.class::cast)
+                .findFirst()
+                .orElseGet(() -> {
+                    Judgement fresh = new Judgement(this);
+                    TransactionSynchronizationManager.registerSynchronization(fresh);
+                    return fresh;
+                });
+        judgement.workspaces().add(workspaceId);
+    }
 
-                @Override
-                public void afterCompletion(int status) {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(BalanceWatch.this);
-                }
-            });
-            touched = workspaces;
+    /** The workspaces one transaction changed, judged just before it commits (never when it rolls back). */
+    private static final class Judgement implements TransactionSynchronization {
+
+        private final BalanceWatch watch;
+        private final Set<String> workspaces = new LinkedHashSet<>();
+
+        Judgement(BalanceWatch watch) {
+            this.watch = watch;
         }
-        touched.add(workspaceId);
+
+        BalanceWatch watch() {
+            return watch;
+        }
+
+        Set<String> workspaces() {
+            return workspaces; // identity equality: Spring keeps synchronizations in a set
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            workspaces.forEach(watch::judge);
+        }
     }
 
     /** Compares the balance this transaction leaves with the workspace's alert, under the workspace's lock. */
