@@ -76,6 +76,33 @@ class EmbeddedLedgerIT {
         assertThat(credits.balance(workspace).spendable()).isEqualTo(100);
     }
 
+    @Autowired
+    BalanceAlerts alerts;
+
+    @Test
+    void theLowBalanceAlertDisarmsBelowItsThresholdAndReArmsAtItOnH2() {
+        String workspace = Ids.next("ws");
+        credits.grant(new Grant(workspace, 100, LotSource.PACK, null, "pack:" + workspace, "system", null));
+        alerts.setThreshold(workspace, 50L, "user:usr_1");
+        assertThat(alerts.threshold(workspace)).contains(50L);
+        assertThat(armed(workspace)).isTrue();
+
+        credits.reserve(new Reserve(workspace, 60, "task_a_" + workspace, null, "usr_1"));
+        assertThat(armed(workspace)).as("40 < 50: alerted").isFalse();
+        credits.release(new Release("task_a_" + workspace));
+        assertThat(armed(workspace)).as("back at 100").isTrue();
+        credits.reserve(new Reserve(workspace, 50, "task_b_" + workspace, null, "usr_1"));
+        assertThat(armed(workspace)).as("50 is not below 50").isTrue();
+
+        alerts.setThreshold(workspace, null, "user:usr_1");
+        assertThat(alerts.threshold(workspace)).isEmpty();
+    }
+
+    private boolean armed(String workspace) {
+        return new JdbcTemplate(dataSource)
+                .queryForObject("select armed from credit_alerts where workspace_id = ?", Boolean.class, workspace);
+    }
+
     private static Path createTempDir() {
         try {
             return Files.createTempDirectory("imagegate-embedded-ledger");

@@ -10,9 +10,11 @@ import org.springframework.stereotype.Repository;
 class CreditAccounts {
 
     private final JdbcClient jdbc;
+    private final BalanceWatch watch;
 
-    CreditAccounts(JdbcClient jdbc) {
+    CreditAccounts(JdbcClient jdbc, BalanceWatch watch) {
         this.jdbc = jdbc;
+        this.watch = watch;
     }
 
     /** Locks the workspace's row until the transaction ends; empty when the workspace never had credits. */
@@ -45,6 +47,9 @@ class CreditAccounts {
                 .update();
         if (updated != 1) {
             throw new IllegalStateException("no credit account for " + workspaceId);
+        }
+        if (spendable != 0) {
+            watch.changed(workspaceId); // the low-balance alert is judged on what the transaction commits
         }
     }
 

@@ -7,6 +7,10 @@ import com.imagegate.billing.Catalog;
 import com.imagegate.billing.CheckoutState;
 import com.imagegate.billing.PlanChange;
 import com.imagegate.billing.Plans;
+import com.imagegate.credits.BalanceAlerts;
+import com.imagegate.credits.Credits;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Locale;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -20,7 +24,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * Settings → Billing: the workspace's plan, buying packs and plans on Stripe's hosted pages, the customer portal, the
- * history of payments, and the page Checkout returns to (which waits for the webhook; it grants nothing itself).
+ * history of payments, the low-balance alert (owners and admins set it), and the page Checkout returns to (which waits
+ * for the webhook; it grants nothing itself).
  */
 @Controller
 @RequestMapping("/app/billing")
@@ -29,11 +34,17 @@ class BillingController {
     private final Billing billing;
     private final Plans plans;
     private final Catalog catalog;
+    private final BalanceAlerts alerts;
+    private final Credits credits;
 
-    BillingController(Billing billing, Plans plans, Catalog catalog) {
+    private static final int MAX_ECHO = 40;
+
+    BillingController(Billing billing, Plans plans, Catalog catalog, BalanceAlerts alerts, Credits credits) {
         this.billing = billing;
         this.plans = plans;
         this.catalog = catalog;
+        this.alerts = alerts;
+        this.credits = credits;
     }
 
     @GetMapping
@@ -47,11 +58,69 @@ class BillingController {
         model.addAttribute("packs", catalog.packsById());
         model.addAttribute("payments", billing.payments(workspaceId, 50));
         model.addAttribute("suspended", billing.purchasesSuspended(workspaceId));
+        if (!model.containsAttribute("alertForm")) {
+            balanceAlert(member, model, null);
+        }
         if (member.isPlatformAdmin()) {
             model.addAttribute("priceMismatches", billing.priceMismatches());
             model.addAttribute("flags", billing.flags(workspaceId));
         }
         return "billing/billing";
+    }
+
+    /**
+     * Sets (or, empty, removes) the low-balance alert's threshold. htmx gets the alert's section back; a plain form post
+     * is redirected to the page. Malformed input is refused with the section (or page) saying why, and nothing is
+     * saved. A threshold above the balance alerts at once.
+     */
+    @PostMapping("/alert")
+    String setAlert(
+            Member member,
+            @RequestParam(defaultValue = "") String threshold,
+            @RequestHeader(name = "HX-Request", required = false) String htmx,
+            Model model,
+            HttpServletResponse response) {
+        if (!member.canManageWorkspace()) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN);
+        }
+        Long value;
+        try {
+            value = BalanceAlerts.parseThreshold(threshold);
+        } catch (IllegalArgumentException invalid) {
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            balanceAlert(member, model, threshold.length() > MAX_ECHO ? threshold.substring(0, MAX_ECHO) : threshold);
+            model.addAttribute("alertError", invalid.getMessage());
+            return htmx != null ? "billing/billing :: balance-alert" : page(member, model);
+        }
+        alerts.setThreshold(member.workspace().id(), value, "user:" + member.userId());
+        if (htmx == null) {
+            return "redirect:/app/billing?alert-saved";
+        }
+        balanceAlert(member, model, null);
+        model.addAttribute(
+                "alertNotice",
+                value == null
+                        ? "Removed: no low-balance alert."
+                        : "Saved: the owners get an email when the balance falls below " + formatted(value)
+                                + " credits.");
+        return "billing/billing :: balance-alert";
+    }
+
+    /** The alert section's model: the balance, the threshold and, after a refusal, what was typed. */
+    private void balanceAlert(Member member, Model model, String typed) {
+        String workspaceId = member.workspace().id();
+        var threshold = alerts.threshold(workspaceId);
+        model.addAttribute("canManage", member.canManageWorkspace());
+        model.addAttribute("balance", formatted(credits.balance(workspaceId).spendable()));
+        model.addAttribute(
+                "alertThreshold", threshold.map(BillingController::formatted).orElse(null));
+        model.addAttribute(
+                "alertForm",
+                typed != null ? typed : threshold.map(String::valueOf).orElse(""));
+    }
+
+    private static String formatted(long credits) {
+        return String.format(Locale.ROOT, "%,d", credits);
     }
 
     @PostMapping("/checkout")
