@@ -164,12 +164,8 @@ class UsageController {
             return;
         }
         List<UserUsageRow> rows = usage.byUser(member.workspace().id(), range.from(), range.to(), CSV_USERS);
-        response.setContentType("text/csv;charset=UTF-8");
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.setHeader(
-                HttpHeaders.CONTENT_DISPOSITION,
-                "attachment; filename=\"imagegate-usage-by-user-" + range.from() + "-to-" + range.to() + ".csv\"");
-        PrintWriter out = response.getWriter();
+        PrintWriter out =
+                csvDownload(response, "imagegate-usage-by-user-" + range.from() + "-to-" + range.to() + ".csv");
         out.print("from,to,user,tasks,images,credits\r\n");
         for (UserUsageRow row : rows) {
             out.print(String.join(
@@ -201,12 +197,7 @@ class UsageController {
         }
         List<UsageRow> rows = usage.daily(member.workspace().id(), range.from(), range.to());
         Map<String, String> keyNames = keyNames(member.workspace().id());
-        response.setContentType("text/csv;charset=UTF-8");
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.setHeader(
-                HttpHeaders.CONTENT_DISPOSITION,
-                "attachment; filename=\"imagegate-usage-" + range.from() + "-to-" + range.to() + ".csv\"");
-        PrintWriter out = response.getWriter();
+        PrintWriter out = csvDownload(response, "imagegate-usage-" + range.from() + "-to-" + range.to() + ".csv");
         out.print("day,key_id,key,tasks,images,failures,credits\r\n");
         for (UsageRow row : rows) {
             out.print(String.join(
@@ -305,4 +296,12 @@ class UsageController {
     }
 
     record DayTotals(LocalDate day, Totals totals) {}
+
+    /** Starts a CSV download named {@code filename} (UTF-8) and returns its writer. */
+    private static PrintWriter csvDownload(HttpServletResponse response, String filename) throws IOException {
+        response.setContentType("text/csv;charset=UTF-8");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"");
+        return response.getWriter();
+    }
 }
