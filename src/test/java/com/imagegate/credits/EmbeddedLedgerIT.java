@@ -17,9 +17,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.event.ApplicationEvents;
+import org.springframework.test.context.event.RecordApplicationEvents;
 
 /** The same no-overdraw and exactly-once guarantees on the embedded H2 default database. */
 @SpringBootTest
+@RecordApplicationEvents
 class EmbeddedLedgerIT {
 
     static final Path DATA_DIR = createTempDir();
@@ -96,6 +99,36 @@ class EmbeddedLedgerIT {
 
         alerts.setThreshold(workspace, null, "user:usr_1");
         assertThat(alerts.threshold(workspace)).isEmpty();
+    }
+
+    @Test
+    void keyBudgetAlertsAreRecordedOncePerLevelOnH2(@Autowired ApplicationEvents events) {
+        String workspace = Ids.next("ws");
+        String key = Ids.next("key");
+        KeyCap cap = new KeyCap(key, 50L, BudgetPeriod.DAY);
+        credits.grant(new Grant(workspace, 100, LotSource.PACK, null, "pack:" + workspace, "system", null));
+        credits.reserve(new Reserve(workspace, 30, "task_a_" + workspace, cap, "usr_1"));
+        assertThat(keyAlerts(key)).as("60%").isEmpty();
+        credits.reserve(new Reserve(workspace, 10, "task_b_" + workspace, cap, "usr_1"));
+        assertThat(keyAlerts(key)).as("80%").containsExactly(80);
+        // Back below 80% and across it again in the same period: already sent.
+        credits.release(new Release("task_a_" + workspace));
+        credits.reserve(new Reserve(workspace, 30, "task_c_" + workspace, cap, "usr_1"));
+        assertThat(keyAlerts(key)).as("80% again").containsExactly(80);
+        credits.reserve(new Reserve(workspace, 10, "task_d_" + workspace, cap, "usr_1"));
+        assertThat(keyAlerts(key)).as("100%").containsExactly(80, 100);
+        assertThat(events.stream(KeyBudgetReached.class).map(KeyBudgetReached::level))
+                .containsExactly(80, 100);
+        assertThat(events.stream(KeyBudgetReached.class).toList().getLast().spent())
+                .isEqualTo(50);
+    }
+
+    private List<Integer> keyAlerts(String key) {
+        return new JdbcTemplate(dataSource)
+                .queryForList(
+                        "select alert_level from credit_key_budget_alerts where api_key_id = ? order by alert_level",
+                        Integer.class,
+                        key);
     }
 
     private boolean armed(String workspace) {

@@ -61,6 +61,7 @@ class Ledger implements Credits {
     private final CreditLots lots;
     private final CreditEntries entries;
     private final CreditReservations reservations;
+    private final KeyBudgetWatch keyBudgets;
     private final IntegrityCheck integrity;
     private final CreditsProperties properties;
     private final TransactionTemplate writes;
@@ -71,6 +72,7 @@ class Ledger implements Credits {
             CreditLots lots,
             CreditEntries entries,
             CreditReservations reservations,
+            KeyBudgetWatch keyBudgets,
             IntegrityCheck integrity,
             CreditsProperties properties,
             PlatformTransactionManager transactionManager,
@@ -79,6 +81,7 @@ class Ledger implements Credits {
         this.lots = lots;
         this.entries = entries;
         this.reservations = reservations;
+        this.keyBudgets = keyBudgets;
         this.integrity = integrity;
         this.properties = properties;
         this.writes = new TransactionTemplate(transactionManager);
@@ -139,9 +142,9 @@ class Ledger implements Credits {
             if (!hasAccount) {
                 throw new InsufficientCreditsException(workspaceId, reserve.credits(), 0);
             }
-            if (reserve.key() != null && reserve.key().budget() != null) {
-                checkKeyBudget(reserve.key(), reserve.credits(), now);
-            }
+            KeyBudgetUsage keyUsage = reserve.key() != null && reserve.key().budget() != null
+                    ? checkKeyBudget(reserve.key(), reserve.credits(), now)
+                    : null;
             List<Spending.Take> takes =
                     Spending.take(workspaceId, lots.lockSpendable(workspaceId, now), reserve.credits(), now);
             List<Allocation> holds = takes.stream()
@@ -175,6 +178,19 @@ class Ledger implements Credits {
                     now,
                     null);
             reservations.insert(reservation);
+            if (keyUsage != null) {
+                // Accepted and written: alerts at 80% / 100% of the budget, from the sum the check computed.
+                keyBudgets.reserved(
+                        workspaceId,
+                        apiKeyId,
+                        reserve.key().budget(),
+                        keyUsage.period(),
+                        keyUsage.from(),
+                        keyUsage.resetsAt(),
+                        keyUsage.spent(),
+                        keyUsage.spent() + reserve.credits(),
+                        now);
+            }
             return reservation.view();
         });
     }
@@ -510,15 +526,17 @@ class Ledger implements Credits {
 
     /**
      * Under the workspace's lock (every reserve with this key takes it first: a key belongs to one workspace), so
-     * concurrent reserves with one key see each other's reservations.
+     * concurrent reserves with one key see each other's reservations. Returns what the key spent in the period before
+     * this reservation (reused by the budget alerts, {@link KeyBudgetWatch}).
      */
-    private void checkKeyBudget(KeyCap key, long credits, Instant now) {
+    private KeyBudgetUsage checkKeyBudget(KeyCap key, long credits, Instant now) {
         Instant from = key.period().start(now);
         Instant resetsAt = key.period().end(now);
         long used = reservations.keyUsage(key.apiKeyId(), from, resetsAt);
         if (used + credits > key.budget()) {
             throw new KeyCapExceededException(key.apiKeyId(), key.budget(), key.period(), used, credits, resetsAt);
         }
+        return new KeyBudgetUsage(key.apiKeyId(), key.period(), used, from, resetsAt);
     }
 
     @Override

@@ -1,0 +1,273 @@
+package com.imagegate.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import com.imagegate.credits.BudgetPeriod;
+import com.imagegate.credits.Credits;
+import com.imagegate.credits.InsufficientCreditsException;
+import com.imagegate.credits.KeyCap;
+import com.imagegate.credits.Reserve;
+import com.imagegate.testsupport.ApiClient;
+import com.imagegate.testsupport.Concurrently;
+import com.imagegate.testsupport.Http;
+import com.imagegate.testsupport.MariaDbIntegrationTest;
+import com.imagegate.testsupport.MutableClock;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Key budget alerts by real mail (a local SMTP server): one email at 80% and one at 100% of a key's budget however
+ * many concurrent creations get there together, again in the next period, never for a reservation that rolled back
+ * nor for a key without a budget. A context of its own: it moves the clock by a day.
+ */
+@MariaDbIntegrationTest(
+        properties = {
+            "imagegate.generation.prices.standard=10",
+            "imagegate.plans.free.requests-per-minute=1000",
+            "imagegate.plans.free.concurrent-tasks=1000",
+            "imagegate.generation.sandbox.delay=0ms"
+        })
+@Import(MutableClock.Config.class)
+class KeyBudgetAlertIT {
+
+    @RegisterExtension
+    static GreenMailExtension smtp = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+            .withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication())
+            .withPerMethodLifecycle(false);
+
+    @DynamicPropertySource
+    static void mail(DynamicPropertyRegistry registry) {
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", () -> smtp.getSmtp().getPort());
+    }
+
+    private static final Pattern CONFIRM = Pattern.compile("http://localhost:8080(/[a-z-]+\\?token=[A-Za-z0-9_-]+)");
+    private static final Pattern SECRET = Pattern.compile("ig_live_[0-9A-Za-z]{43}");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    Credits credits;
+
+    @Autowired
+    PlatformTransactionManager transactionManager;
+
+    @Autowired
+    MutableClock clock;
+
+    record Owner(String email, Http http, String secret, String keyId, String workspaceId) {}
+
+    @Test
+    void twentyConcurrentCreationsMailOnceAt80AndOnceAt100ThenAgainInTheNextPeriod() {
+        // 100 credits, 10 a task, a daily budget of 50: five tasks a day; 80% at the fourth, 100% at the fifth.
+        Owner owner = confirmedOwner("budget-racer@example.com", "50");
+        var outcomes = Concurrently.run(20, i -> create(owner, "race " + i));
+        assertThat(outcomes).allMatch(Concurrently.Outcome::succeeded);
+        List<HttpResponse<String>> responses =
+                outcomes.stream().map(Concurrently.Outcome::value).toList();
+        assertThat(responses.stream().filter(r -> r.statusCode() == 202)).hasSize(5);
+        assertThat(responses.stream().filter(r -> r.statusCode() == 429)).hasSize(15);
+        awaitAlerts(owner.email(), 1, 1);
+        assertThat(body(alertsTo(owner.email(), "80%").getFirst()))
+                .contains(owner.keyId(), "80% of its daily budget", "40 of 50 credits", "/app/keys");
+        assertThat(body(alertsTo(owner.email(), "100%").getFirst()))
+                .contains(owner.keyId(), "whole daily budget", "50 of 50 credits");
+        // Refused requests after 100% mail nothing more.
+        assertThat(create(owner, "still refused").statusCode()).isEqualTo(429);
+        stillAlerts(owner.email(), 1, 1);
+
+        // The next day starts fresh: the same two levels alert once more, one request at a time.
+        clock.advanceTo(BudgetPeriod.DAY.end(clock.instant()));
+        for (int i = 0; i < 3; i++) {
+            assertThat(create(owner, "next day " + i).statusCode()).isEqualTo(202); // 30 of 50
+        }
+        stillAlerts(owner.email(), 1, 1);
+        assertThat(create(owner, "next day 80%").statusCode()).isEqualTo(202); // 40 of 50
+        awaitAlerts(owner.email(), 2, 1);
+        assertThat(create(owner, "next day 100%").statusCode()).isEqualTo(202); // 50 of 50
+        awaitAlerts(owner.email(), 2, 2);
+        assertThat(alertRows(owner.keyId())).isEqualTo(4);
+    }
+
+    @Test
+    void aReservationThatRollsBackAlertsNothing() {
+        Owner owner = confirmedOwner("budget-careful@example.com", "20");
+        assertThat(create(owner, "for real 1").statusCode()).isEqualTo(202); // 10 of 20: 50%
+        // A quote really reserves (to 20 of 20: both levels) in a transaction that rolls back...
+        var quote = new ApiClient(port)
+                .send(
+                        "POST",
+                        "/api/v1/images/quote",
+                        "Bearer " + owner.secret(),
+                        "{\"prompt\":\"just asking\",\"size\":\"1024x1024\"}");
+        assertThat(quote.statusCode()).as(quote.body()).isEqualTo(200);
+        // ... and so does a reservation in a caller's transaction that then fails.
+        var tx = new TransactionTemplate(transactionManager);
+        try {
+            tx.executeWithoutResult(status -> {
+                credits.reserve(new Reserve(
+                        owner.workspaceId(),
+                        10,
+                        "rolled-back-key-1",
+                        new KeyCap(owner.keyId(), 20L, BudgetPeriod.DAY),
+                        "test"));
+                throw new InsufficientCreditsException(owner.workspaceId(), 1, 0);
+            });
+        } catch (InsufficientCreditsException expected) {
+            // rolled back
+        }
+        stillAlerts(owner.email(), 0, 0);
+        assertThat(alertRows(owner.keyId())).isZero();
+
+        // The same step, committed, does alert (80% and 100% at once: one mail each).
+        assertThat(create(owner, "for real 2").statusCode()).isEqualTo(202); // 20 of 20
+        awaitAlerts(owner.email(), 1, 1);
+        assertThat(alertRows(owner.keyId())).isEqualTo(2);
+    }
+
+    @Test
+    void aKeyWithoutABudgetNeverAlerts() {
+        Owner owner = confirmedOwner("budget-free@example.com", null);
+        for (int i = 0; i < 10; i++) {
+            assertThat(create(owner, "unbudgeted " + i).statusCode()).isEqualTo(202); // the whole balance
+        }
+        assertThat(create(owner, "broke").statusCode()).isEqualTo(429);
+        stillAlerts(owner.email(), 0, 0);
+        assertThat(alertRows(owner.keyId())).isZero();
+    }
+
+    // --- helpers
+
+    private int alertRows(String keyId) {
+        return new JdbcTemplate(dataSource)
+                .queryForObject(
+                        "select count(*) from credit_key_budget_alerts where api_key_id = ?", Integer.class, keyId);
+    }
+
+    /** A confirmed owner with one live key whose daily budget is {@code budget} credits (none when null). */
+    private Owner confirmedOwner(String email, String budget) {
+        var signUp =
+                new Http(port).submitForm("/signup", "/signup", Map.of("email", email, "password", "a-good-password"));
+        assertThat(signUp.statusCode()).isEqualTo(200);
+        assertThat(new Http(port).get(confirmLink(email)).body()).contains("Email confirmed");
+        var http = new Http(port);
+        var signIn = http.submitForm("/login", "/login", Map.of("username", email, "password", "a-good-password"));
+        assertThat(signIn.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/app"));
+        Map<String, String> form = new HashMap<>(Map.of("name", "budget key", "mode", "live"));
+        if (budget != null) {
+            form.put("monthlyCreditCap", budget);
+            form.put("budgetPeriod", "day");
+        }
+        var created = http.submitForm("/app/keys", "/app/keys", form);
+        Matcher secret = SECRET.matcher(created.body());
+        assertThat(secret.find()).as("secret shown").isTrue();
+        var account = ApiClient.json(new ApiClient(port).get("/api/v1/account", secret.group()));
+        String workspaceId = new JdbcTemplate(dataSource)
+                .queryForObject(
+                        "select w.id from workspaces w join users u on u.id = w.created_by where u.email = ?",
+                        String.class,
+                        email);
+        assertThat(credits.balance(workspaceId).spendable()).isEqualTo(100);
+        return new Owner(email, http, secret.group(), account.at("/api_key/id").asString(), workspaceId);
+    }
+
+    private HttpResponse<String> create(Owner owner, String prompt) {
+        return new ApiClient(port)
+                .send(
+                        "POST",
+                        "/api/v1/images/generations",
+                        "Bearer " + owner.secret(),
+                        "{\"prompt\":\"" + prompt + "\",\"size\":\"1024x1024\"}");
+    }
+
+    private List<MimeMessage> alertsTo(String email, String level) {
+        return Arrays.stream(smtp.getReceivedMessages())
+                .filter(m -> recipients(m).contains(email))
+                .filter(m -> subject(m).startsWith("Key budget " + level))
+                .toList();
+    }
+
+    /** Waits for the 80% and 100% alerts to number {@code at80} and {@code at100}, then checks no more come. */
+    private void awaitAlerts(String email, int at80, int at100) {
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> alertsTo(email, "80%").size() >= at80
+                        && alertsTo(email, "100%").size() >= at100);
+        stillAlerts(email, at80, at100);
+    }
+
+    /** Gives a wrongly sent alert time to arrive, then counts. */
+    private void stillAlerts(String email, int at80, int at100) {
+        try {
+            Thread.sleep(1_500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertThat(alertsTo(email, "80%")).as("80% alerts").hasSize(at80);
+        assertThat(alertsTo(email, "100%")).as("100% alerts").hasSize(at100);
+        assertThat(alertsTo(email, "")).as("all key budget alerts").hasSize(at80 + at100);
+    }
+
+    private String confirmLink(String address) {
+        return await().atMost(Duration.ofSeconds(15))
+                .until(
+                        () -> Arrays.stream(smtp.getReceivedMessages())
+                                .filter(m -> recipients(m).contains(address))
+                                .filter(m -> subject(m).contains("Confirm your email"))
+                                .reduce((first, second) -> second)
+                                .map(m -> {
+                                    Matcher matcher = CONFIRM.matcher(body(m));
+                                    return matcher.find() ? matcher.group(1) : null;
+                                })
+                                .orElse(null),
+                        link -> link != null);
+    }
+
+    private static String body(MimeMessage message) {
+        return GreenMailUtil.getBody(message).replace("=\r\n", "").replace("=3D", "=");
+    }
+
+    private static String recipients(MimeMessage message) {
+        try {
+            return GreenMailUtil.getAddressList(message.getAllRecipients());
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String subject(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
