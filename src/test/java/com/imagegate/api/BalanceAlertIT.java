@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.imagegate.credits.Credits;
 import com.imagegate.credits.Grant;
@@ -16,12 +15,11 @@ import com.imagegate.credits.WriteOff;
 import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.Concurrently;
 import com.imagegate.testsupport.Http;
+import com.imagegate.testsupport.Mails;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
-import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -61,7 +59,6 @@ class BalanceAlertIT {
         registry.add("spring.mail.port", () -> smtp.getSmtp().getPort());
     }
 
-    private static final Pattern CONFIRM = Pattern.compile("http://localhost:8080(/[a-z-]+\\?token=[A-Za-z0-9_-]+)");
     private static final Pattern SECRET = Pattern.compile("ig_live_[0-9A-Za-z]{43}");
     private static final String SUBJECT = "Low balance";
 
@@ -94,7 +91,7 @@ class BalanceAlertIT {
         assertThat(responses.stream().filter(r -> r.statusCode() == 429)).hasSize(10);
         assertThat(credits.balance(owner.workspaceId()).spendable()).isZero();
         awaitAlerts(owner.email(), 1);
-        String mail = body(alertsTo(owner.email()).getFirst());
+        String mail = Mails.body(alertsTo(owner.email()).getFirst());
         assertThat(mail).contains("below your alert threshold of 55", "/app/billing");
 
         // Still below: a grant that does not reach the threshold re-arms nothing, more spending mails nothing.
@@ -111,7 +108,7 @@ class BalanceAlertIT {
         stillAlerts(owner.email(), 1);
         assertThat(create(owner, "crossing again").statusCode()).isEqualTo(202); // 60 → 50 < 55
         awaitAlerts(owner.email(), 2);
-        assertThat(body(alertsTo(owner.email()).get(1))).contains("is 50 credits");
+        assertThat(Mails.body(alertsTo(owner.email()).get(1))).contains("is 50 credits");
         for (int i = 0; i < 3; i++) {
             assertThat(create(owner, "below again " + i).statusCode()).isEqualTo(202);
         }
@@ -190,7 +187,7 @@ class BalanceAlertIT {
         var signUp =
                 new Http(port).submitForm("/signup", "/signup", Map.of("email", email, "password", "a-good-password"));
         assertThat(signUp.statusCode()).isEqualTo(200);
-        assertThat(new Http(port).get(confirmLink(email)).body()).contains("Email confirmed");
+        assertThat(new Http(port).get(Mails.confirmLink(smtp, email)).body()).contains("Email confirmed");
         var http = new Http(port);
         var signIn = http.submitForm("/login", "/login", Map.of("username", email, "password", "a-good-password"));
         assertThat(signIn.headers().firstValue("Location"))
@@ -225,10 +222,7 @@ class BalanceAlertIT {
     }
 
     private List<MimeMessage> alertsTo(String email) {
-        return Arrays.stream(smtp.getReceivedMessages())
-                .filter(m -> recipients(m).contains(email))
-                .filter(m -> subject(m).startsWith(SUBJECT))
-                .toList();
+        return Mails.to(smtp, email, SUBJECT);
     }
 
     private void awaitAlerts(String email, int count) {
@@ -236,48 +230,11 @@ class BalanceAlertIT {
         stillAlerts(email, count);
     }
 
-    /** Gives a wrongly sent alert time to arrive, then counts. */
+    /** No further alert arrives: the count holds for a while (a wrongly sent one would come within it). */
     private void stillAlerts(String email, int count) {
-        try {
-            Thread.sleep(1_500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        await().during(Duration.ofMillis(1_500))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> alertsTo(email).size() == count);
         assertThat(alertsTo(email)).hasSize(count);
-    }
-
-    private String confirmLink(String address) {
-        return await().atMost(Duration.ofSeconds(15))
-                .until(
-                        () -> Arrays.stream(smtp.getReceivedMessages())
-                                .filter(m -> recipients(m).contains(address))
-                                .filter(m -> subject(m).contains("Confirm your email"))
-                                .reduce((first, second) -> second)
-                                .map(m -> {
-                                    Matcher matcher = CONFIRM.matcher(body(m));
-                                    return matcher.find() ? matcher.group(1) : null;
-                                })
-                                .orElse(null),
-                        link -> link != null);
-    }
-
-    private static String body(MimeMessage message) {
-        return GreenMailUtil.getBody(message).replace("=\r\n", "").replace("=3D", "=");
-    }
-
-    private static String recipients(MimeMessage message) {
-        try {
-            return GreenMailUtil.getAddressList(message.getAllRecipients());
-        } catch (MessagingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String subject(MimeMessage message) {
-        try {
-            return message.getSubject();
-        } catch (MessagingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

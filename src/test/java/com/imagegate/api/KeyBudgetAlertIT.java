@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.imagegate.credits.BudgetPeriod;
 import com.imagegate.credits.Credits;
@@ -15,13 +14,12 @@ import com.imagegate.credits.Reserve;
 import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.Concurrently;
 import com.imagegate.testsupport.Http;
+import com.imagegate.testsupport.Mails;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import com.imagegate.testsupport.MutableClock;
-import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +63,6 @@ class KeyBudgetAlertIT {
         registry.add("spring.mail.port", () -> smtp.getSmtp().getPort());
     }
 
-    private static final Pattern CONFIRM = Pattern.compile("http://localhost:8080(/[a-z-]+\\?token=[A-Za-z0-9_-]+)");
     private static final Pattern SECRET = Pattern.compile("ig_live_[0-9A-Za-z]{43}");
 
     @LocalServerPort
@@ -96,9 +93,9 @@ class KeyBudgetAlertIT {
         assertThat(responses.stream().filter(r -> r.statusCode() == 202)).hasSize(5);
         assertThat(responses.stream().filter(r -> r.statusCode() == 429)).hasSize(15);
         awaitAlerts(owner.email(), 1, 1);
-        assertThat(body(alertsTo(owner.email(), "80%").getFirst()))
+        assertThat(Mails.body(alertsTo(owner.email(), "80%").getFirst()))
                 .contains(owner.keyId(), "80% of its daily budget", "40 of 50 credits", "/app/keys");
-        assertThat(body(alertsTo(owner.email(), "100%").getFirst()))
+        assertThat(Mails.body(alertsTo(owner.email(), "100%").getFirst()))
                 .contains(owner.keyId(), "whole daily budget", "50 of 50 credits");
         // Refused requests after 100% mail nothing more.
         assertThat(create(owner, "still refused").statusCode()).isEqualTo(429);
@@ -177,7 +174,7 @@ class KeyBudgetAlertIT {
         var signUp =
                 new Http(port).submitForm("/signup", "/signup", Map.of("email", email, "password", "a-good-password"));
         assertThat(signUp.statusCode()).isEqualTo(200);
-        assertThat(new Http(port).get(confirmLink(email)).body()).contains("Email confirmed");
+        assertThat(new Http(port).get(Mails.confirmLink(smtp, email)).body()).contains("Email confirmed");
         var http = new Http(port);
         var signIn = http.submitForm("/login", "/login", Map.of("username", email, "password", "a-good-password"));
         assertThat(signIn.headers().firstValue("Location"))
@@ -210,10 +207,7 @@ class KeyBudgetAlertIT {
     }
 
     private List<MimeMessage> alertsTo(String email, String level) {
-        return Arrays.stream(smtp.getReceivedMessages())
-                .filter(m -> recipients(m).contains(email))
-                .filter(m -> subject(m).startsWith("Key budget " + level))
-                .toList();
+        return Mails.to(smtp, email, "Key budget " + level);
     }
 
     /** Waits for the 80% and 100% alerts to number {@code at80} and {@code at100}, then checks no more come. */
@@ -224,50 +218,14 @@ class KeyBudgetAlertIT {
         stillAlerts(email, at80, at100);
     }
 
-    /** Gives a wrongly sent alert time to arrive, then counts. */
+    /** No further alert arrives: the counts hold for a while (a wrongly sent one would come within it). */
     private void stillAlerts(String email, int at80, int at100) {
-        try {
-            Thread.sleep(1_500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        await().during(Duration.ofMillis(1_500))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> alertsTo(email, "80%").size() == at80
+                        && alertsTo(email, "100%").size() == at100);
         assertThat(alertsTo(email, "80%")).as("80% alerts").hasSize(at80);
         assertThat(alertsTo(email, "100%")).as("100% alerts").hasSize(at100);
         assertThat(alertsTo(email, "")).as("all key budget alerts").hasSize(at80 + at100);
-    }
-
-    private String confirmLink(String address) {
-        return await().atMost(Duration.ofSeconds(15))
-                .until(
-                        () -> Arrays.stream(smtp.getReceivedMessages())
-                                .filter(m -> recipients(m).contains(address))
-                                .filter(m -> subject(m).contains("Confirm your email"))
-                                .reduce((first, second) -> second)
-                                .map(m -> {
-                                    Matcher matcher = CONFIRM.matcher(body(m));
-                                    return matcher.find() ? matcher.group(1) : null;
-                                })
-                                .orElse(null),
-                        link -> link != null);
-    }
-
-    private static String body(MimeMessage message) {
-        return GreenMailUtil.getBody(message).replace("=\r\n", "").replace("=3D", "=");
-    }
-
-    private static String recipients(MimeMessage message) {
-        try {
-            return GreenMailUtil.getAddressList(message.getAllRecipients());
-        } catch (MessagingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String subject(MimeMessage message) {
-        try {
-            return message.getSubject();
-        } catch (MessagingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

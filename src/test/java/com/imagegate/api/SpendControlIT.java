@@ -1,6 +1,7 @@
 package com.imagegate.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.imagegate.billing.Catalog;
 import com.imagegate.credits.Credits;
@@ -23,6 +24,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -138,11 +140,10 @@ class SpendControlIT {
     }
 
     /** The fixed one-minute creation window must not end between a quote and its creation. */
-    static void awayFromTheMinutesEnd() throws InterruptedException {
-        int second = LocalTime.now(ZoneOffset.UTC).getSecond();
-        if (second >= 45) {
-            Thread.sleep((61 - second) * 1000L);
-        }
+    static void awayFromTheMinutesEnd() {
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> LocalTime.now(ZoneOffset.UTC).getSecond() < 45);
     }
 
     /**

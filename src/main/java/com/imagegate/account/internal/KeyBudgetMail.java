@@ -1,12 +1,11 @@
 package com.imagegate.account.internal;
 
-import com.imagegate.account.WorkspaceRole;
+import static com.imagegate.account.internal.OwnerNotices.credits;
+
 import com.imagegate.credits.KeyBudgetReached;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -22,68 +21,34 @@ import org.springframework.transaction.event.TransactionalEventListener;
 @Component
 class KeyBudgetMail {
 
-    private static final Logger log = LoggerFactory.getLogger(KeyBudgetMail.class);
     private static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-    private final Workspaces workspaces;
-    private final Memberships memberships;
-    private final Users users;
-    private final Mailer mailer;
-    private final AccountService accounts;
+    private final OwnerNotices owners;
 
-    KeyBudgetMail(Workspaces workspaces, Memberships memberships, Users users, Mailer mailer, AccountService accounts) {
-        this.workspaces = workspaces;
-        this.memberships = memberships;
-        this.users = users;
-        this.mailer = mailer;
-        this.accounts = accounts;
+    KeyBudgetMail(OwnerNotices owners) {
+        this.owners = owners;
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     void on(KeyBudgetReached reached) {
-        var workspace = workspaces.findById(reached.workspaceId());
-        if (workspace.isEmpty()) {
-            return;
-        }
-        String name = workspace.get().summary().name();
         String period = switch (reached.period()) {
             case DAY -> "daily";
             case WEEK -> "weekly";
             case MONTH -> "monthly";
         };
-        var owners = memberships.findByWorkspaceId(reached.workspaceId()).stream()
-                .filter(m -> m.role() == WorkspaceRole.OWNER)
-                .map(m -> users.findById(m.userId()))
-                .flatMap(java.util.Optional::stream)
-                .filter(u -> !u.deleted() && u.enabled())
-                .toList();
-        String subject = "Key budget " + reached.level() + "% used: key " + reached.apiKeyId() + " in " + name;
         String what = reached.level() >= 100
                 ? "has used its whole " + period + " budget: further requests with it are refused until "
                 : "has used " + reached.level() + "% of its " + period + " budget, which renews at ";
-        for (User owner : owners) {
-            try {
-                mailer.send(
-                        owner.email(),
-                        subject,
+        owners.send(
+                reached.workspaceId(),
+                name -> new OwnerNotices.Notice(
+                        "Key budget " + reached.level() + "% used: key " + reached.apiKeyId() + " in " + name,
                         "The API key " + reached.apiKeyId() + " of the workspace \"" + name + "\" on Imagegate "
                                 + what + WHEN.format(reached.resetsAt()) + ".\n\nSpent this period: "
                                 + credits(reached.spent()) + " of " + credits(reached.budget())
-                                + " credits.\n\nChange the key's budget here:\n" + accounts.link("/app/keys")
-                                + "\n\nYou get this once per key, budget period and level (80% and 100%).");
-            } catch (RuntimeException e) {
-                log.warn(
-                        "Could not mail the budget alert of key {} in workspace {}: {}",
-                        reached.apiKeyId(),
-                        reached.workspaceId(),
-                        e.toString());
-            }
-        }
-    }
-
-    private static String credits(long credits) {
-        return String.format(Locale.ROOT, "%,d", credits);
+                                + " credits.\n\nChange the key's budget here:\n" + owners.link("/app/keys")
+                                + "\n\nYou get this once per key, budget period and level (80% and 100%)."));
     }
 }
