@@ -124,6 +124,10 @@ class ApiKeysController {
                     NewApiKey.parseUserDailyCreditLimit(userDailyCreditLimit));
             CreatedApiKey created = apiKeys.create(member, key);
             model.addAttribute("created", created);
+            if (htmx != null) {
+                // The form is long: bring the new secret, at the top of the panel, into view (below the sticky header).
+                response.setHeader("HX-Reswap", "outerHTML show:#keys-panel:top");
+            }
             return page(member, model, KeyForm.EMPTY, null, htmx != null);
         } catch (ApiKeyException refused) {
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
