@@ -13,9 +13,16 @@ import java.util.Objects;
  * @param monthlyCreditCap the key's budget: the most credits it may spend per {@code budgetPeriod}, or {@code null}
  *     for no budget of its own; enforced by the credits module when it reserves
  * @param budgetPeriod the period the budget is counted over (UTC)
+ * @param userDailyCreditLimit the key's own daily credit limit per end user ({@code user}), overriding the workspace's
+ *     default; {@code null} for the default. Enforced by the generation module when it accepts a task
  */
 public record ApiKeyPrincipal(
-        String keyId, String workspaceId, ApiKeyMode mode, Long monthlyCreditCap, KeyBudgetPeriod budgetPeriod)
+        String keyId,
+        String workspaceId,
+        ApiKeyMode mode,
+        Long monthlyCreditCap,
+        KeyBudgetPeriod budgetPeriod,
+        Long userDailyCreditLimit)
         implements Principal {
 
     public ApiKeyPrincipal {
@@ -25,6 +32,12 @@ public record ApiKeyPrincipal(
         if (budgetPeriod == null) {
             budgetPeriod = KeyBudgetPeriod.MONTH;
         }
+    }
+
+    /** A key that follows the workspace's default limit per end user. */
+    public ApiKeyPrincipal(
+            String keyId, String workspaceId, ApiKeyMode mode, Long monthlyCreditCap, KeyBudgetPeriod budgetPeriod) {
+        this(keyId, workspaceId, mode, monthlyCreditCap, budgetPeriod, null);
     }
 
     @Override

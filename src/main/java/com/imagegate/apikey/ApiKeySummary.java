@@ -17,6 +17,8 @@ import java.time.Instant;
  * @param revokedAt when it was revoked, or {@code null}
  * @param lastUsedAt when it last authenticated a call (to within a minute), or {@code null}
  * @param lastUsedIp the address of that call, or {@code null}
+ * @param userDailyCreditLimit the key's own daily credit limit per end user, overriding the workspace's default, or
+ *     {@code null} for the default ({@link NewApiKey#userDailyCreditLimit()})
  */
 public record ApiKeySummary(
         String id,
@@ -30,12 +32,43 @@ public record ApiKeySummary(
         KeyBudgetPeriod budgetPeriod,
         Instant revokedAt,
         Instant lastUsedAt,
-        String lastUsedIp) {
+        String lastUsedIp,
+        Long userDailyCreditLimit) {
 
     public ApiKeySummary {
         if (budgetPeriod == null) {
             budgetPeriod = KeyBudgetPeriod.MONTH;
         }
+    }
+
+    /** A key that follows the workspace's default limit per end user. */
+    public ApiKeySummary(
+            String id,
+            String name,
+            String prefix,
+            ApiKeyMode mode,
+            String createdBy,
+            Instant createdAt,
+            Instant expiresAt,
+            Long monthlyCreditCap,
+            KeyBudgetPeriod budgetPeriod,
+            Instant revokedAt,
+            Instant lastUsedAt,
+            String lastUsedIp) {
+        this(
+                id,
+                name,
+                prefix,
+                mode,
+                createdBy,
+                createdAt,
+                expiresAt,
+                monthlyCreditCap,
+                budgetPeriod,
+                revokedAt,
+                lastUsedAt,
+                lastUsedIp,
+                null);
     }
 
     /** Whether the key works now. */

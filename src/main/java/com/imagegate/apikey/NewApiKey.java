@@ -14,12 +14,23 @@ import java.time.format.DateTimeParseException;
  * @param monthlyCreditCap the budget: 1 to {@value #MAX_MONTHLY_CREDIT_CAP} credits per {@code budgetPeriod}, or
  *     {@code null} for none (the name is the published one, from when every budget was monthly)
  * @param budgetPeriod the period the budget is counted over; {@code null} means a month
+ * @param userDailyCreditLimit this key's own daily credit limit per end user ({@code user}), 0 to {@value
+ *     #MAX_USER_DAILY_CREDIT_LIMIT}, overriding the workspace's default for requests made with the key; {@code null}
+ *     for the workspace's default. 0 means no end user may spend through this key. "Unlimited for this key" is not
+ *     offered: the largest value is far beyond any real day.
  */
 public record NewApiKey(
-        String name, ApiKeyMode mode, LocalDate expiresOn, Long monthlyCreditCap, KeyBudgetPeriod budgetPeriod) {
+        String name,
+        ApiKeyMode mode,
+        LocalDate expiresOn,
+        Long monthlyCreditCap,
+        KeyBudgetPeriod budgetPeriod,
+        Long userDailyCreditLimit) {
 
     public static final int MAX_NAME_LENGTH = 100;
     public static final long MAX_MONTHLY_CREDIT_CAP = 1_000_000_000L;
+    /** The same ceiling as the workspace's default limit per end user. */
+    public static final long MAX_USER_DAILY_CREDIT_LIMIT = 1_000_000_000_000L;
 
     public NewApiKey {
         name = checkName(name);
@@ -32,6 +43,18 @@ public record NewApiKey(
         if (budgetPeriod == null) {
             budgetPeriod = KeyBudgetPeriod.MONTH;
         }
+        if (userDailyCreditLimit != null
+                && (userDailyCreditLimit < 0 || userDailyCreditLimit > MAX_USER_DAILY_CREDIT_LIMIT)) {
+            throw new ApiKeyException(
+                    "userDailyCreditLimit",
+                    "The daily limit per end user must be between 0 and 1,000,000,000,000 credits.");
+        }
+    }
+
+    /** A key with a budget, or none, and the workspace's default limit per end user. */
+    public NewApiKey(
+            String name, ApiKeyMode mode, LocalDate expiresOn, Long monthlyCreditCap, KeyBudgetPeriod budgetPeriod) {
+        this(name, mode, expiresOn, monthlyCreditCap, budgetPeriod, null);
     }
 
     /** A key with a monthly budget, or none. */
@@ -93,6 +116,32 @@ public record NewApiKey(
             throw new ApiKeyException("monthlyCreditCap", "The budget must be between 1 and 1,000,000,000 credits.");
         }
         return cap;
+    }
+
+    /**
+     * Reads the key's daily credit limit per end user as typed in the form: empty means the workspace's default;
+     * otherwise whole credits from 0 to {@value #MAX_USER_DAILY_CREDIT_LIMIT} (commas, underscores and spaces between
+     * digits are ignored).
+     *
+     * @throws ApiKeyException when it is not such a number
+     */
+    public static Long parseUserDailyCreditLimit(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String value = raw.strip().replaceAll("(?<=\\d)[ ,_](?=\\d)", "");
+        if (!value.matches("[0-9]{1,13}")) {
+            throw new ApiKeyException(
+                    "userDailyCreditLimit",
+                    "Enter the daily limit per end user as a whole number of credits, like 500, or leave it empty"
+                            + " for the workspace's default.");
+        }
+        long limit = Long.parseLong(value);
+        if (limit > MAX_USER_DAILY_CREDIT_LIMIT) {
+            throw new ApiKeyException(
+                    "userDailyCreditLimit", "The daily limit per end user can be at most 1,000,000,000,000 credits.");
+        }
+        return limit;
     }
 
     private static boolean isForbiddenInName(int codePoint) {

@@ -31,6 +31,16 @@ public interface Credits {
     KeyBudgetUsage keyBudgetUsage(String apiKeyId, BudgetPeriod period);
 
     /**
+     * A creation with an API key was refused by the key's budget ({@link KeyCapExceededException} from {@link
+     * #reserve}, whose transaction rolled back): the key is stopped for what it was asked, so its owners get the 100%
+     * alert now unless its period already had one. Records the alert ({@code credit_key_budget_alerts}, marked as a
+     * refusal) and publishes {@link KeyBudgetReached} (level 100, {@code refused} &gt; 0) in a transaction of its own,
+     * under the workspace's balance-row lock: once per key and period, however many refusals run in parallel on
+     * however many nodes. Call it after the refusing transaction ended, and never for a quote (a quote writes nothing).
+     */
+    void keyBudgetRefused(String workspaceId, KeyCapExceededException refused);
+
+    /**
      * Locks the workspace's balance row (creating it, empty, when the workspace never had credits) until the caller's
      * transaction ends: the lock every reserve takes, for a caller that must serialize per workspace without
      * reserving anything (the concurrent-task check of a free test-key task). Call it inside a transaction.

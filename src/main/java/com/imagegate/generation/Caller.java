@@ -14,6 +14,8 @@ import com.imagegate.credits.BudgetPeriod;
  * @param actor who, for the ledger ({@code key:…} or {@code user:…})
  * @param requestId the request's {@code x-request-id}, kept on the task
  * @param concurrentTasks the plan's unfinished tasks at once
+ * @param keyUserDailyCreditLimit the API key's own daily credit limit per end user, used instead of the workspace's
+ *     default ({@link UserQuotas}); {@code null} for the default (and for the studio)
  */
 public record Caller(
         String workspaceId,
@@ -24,4 +26,30 @@ public record Caller(
         TaskSource source,
         String actor,
         String requestId,
-        int concurrentTasks) {}
+        int concurrentTasks,
+        Long keyUserDailyCreditLimit) {
+
+    /** A caller under the workspace's default limit per end user. */
+    public Caller(
+            String workspaceId,
+            String apiKeyId,
+            Long keyMonthlyCap,
+            BudgetPeriod keyBudgetPeriod,
+            boolean testMode,
+            TaskSource source,
+            String actor,
+            String requestId,
+            int concurrentTasks) {
+        this(
+                workspaceId,
+                apiKeyId,
+                keyMonthlyCap,
+                keyBudgetPeriod,
+                testMode,
+                source,
+                actor,
+                requestId,
+                concurrentTasks,
+                null);
+    }
+}

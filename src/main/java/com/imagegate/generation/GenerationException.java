@@ -38,7 +38,12 @@ public class GenerationException extends RuntimeException {
     }
 
     public GenerationException(Reason reason, String message, Duration retryAfter) {
-        super(message);
+        this(reason, message, retryAfter, null);
+    }
+
+    /** With the refusal that caused it (a {@code KeyCapExceededException}, for the budget alert). */
+    public GenerationException(Reason reason, String message, Duration retryAfter, Throwable cause) {
+        super(message, cause);
         this.reason = reason;
         this.retryAfter = retryAfter;
     }

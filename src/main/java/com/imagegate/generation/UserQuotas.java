@@ -7,7 +7,8 @@ import java.util.Optional;
  * accepted, under the workspace's balance-row lock: the credits of the user's tasks created that day (held by unfinished
  * tasks, captured by succeeded ones; failed and canceled tasks gave theirs back) plus the new task's price may not pass
  * the limit. Tasks without a {@code user} (the studio's among them) and test-key tasks (they cost nothing) are not
- * limited. None by default.
+ * limited. None by default. An API key may carry its own limit ({@link com.imagegate.generation.Caller#keyUserDailyCreditLimit()}),
+ * which replaces this default for the key's requests; the user's credits are counted across the workspace either way.
  */
 public interface UserQuotas {
 

@@ -151,6 +151,59 @@ class KeyBudgetAlertIT {
     }
 
     @Test
+    void aCreationRefusedByTheBudgetMailsTheFullAlertOnceHoweverManyAreRefusedTogetherAndAQuoteMailsNothing() {
+        // A daily budget of 45: four tasks (40, the 80% alert at the fourth); then every task would pass the budget,
+        // so spending never reaches 100% and only the refusal can tell the owners that the key is stopped.
+        Owner owner = confirmedOwner("budget-refused@example.com", "45");
+        for (int i = 0; i < 4; i++) {
+            assertThat(create(owner, "fits " + i).statusCode()).isEqualTo(202);
+        }
+        awaitAlerts(owner.email(), 1, 0);
+
+        // A quote answers the refusal but writes nothing: no alert row, no mail.
+        var quote = new ApiClient(port)
+                .send(
+                        "POST",
+                        "/api/v1/images/quote",
+                        "Bearer " + owner.secret(),
+                        "{\"prompt\":\"just asking\",\"size\":\"1024x1024\"}");
+        assertThat(quote.statusCode()).as(quote.body()).isEqualTo(200);
+        assertThat(ApiClient.json(quote).path("accepted").asBoolean()).isFalse();
+        assertThat(ApiClient.json(quote).path("code").asString()).isEqualTo("insufficient_quota");
+        stillAlerts(owner.email(), 1, 0);
+        assertThat(alertRows(owner.keyId())).isEqualTo(1);
+
+        // Fifty refusals at once: one 100% mail.
+        var outcomes = Concurrently.run(50, i -> create(owner, "refused " + i));
+        assertThat(outcomes).allMatch(Concurrently.Outcome::succeeded);
+        assertThat(outcomes.stream().map(Concurrently.Outcome::value)).allSatisfy(r -> {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+            assertThat(ApiClient.json(r).at("/error/code").asString()).isEqualTo("insufficient_quota");
+        });
+        awaitAlerts(owner.email(), 1, 1);
+        assertThat(Mails.body(alertsTo(owner.email(), "100%").getFirst()))
+                .contains(owner.keyId(), "refused a request of 10 credits", "daily budget", "40 of 45 credits");
+        var jdbc = new JdbcTemplate(dataSource);
+        assertThat(jdbc.queryForObject(
+                        "select refused_credits from credit_key_budget_alerts where api_key_id = ? and alert_level = 100",
+                        Long.class,
+                        owner.keyId()))
+                .isEqualTo(10L);
+        // The refusals wrote nothing else: four tasks, four reservations, 60 credits left.
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from image_tasks where workspace_id = ?", Integer.class, owner.workspaceId()))
+                .isEqualTo(4);
+        assertThat(credits.balance(owner.workspaceId()).spendable()).isEqualTo(60);
+
+        // Later refusals in the period mail nothing more; the keys page shows the key stopped.
+        assertThat(create(owner, "still refused").statusCode()).isEqualTo(429);
+        stillAlerts(owner.email(), 1, 1);
+        assertThat(alertRows(owner.keyId())).isEqualTo(2);
+        assertThat(owner.http().get("/app/keys").body())
+                .contains("40 / 45 credits this day", "Refused a task this day");
+    }
+
+    @Test
     void aKeyWithoutABudgetNeverAlerts() {
         Owner owner = confirmedOwner("budget-free@example.com", null);
         for (int i = 0; i < 10; i++) {

@@ -65,6 +65,23 @@ class UserQuotaConcurrencyIT {
     }
 
     @Test
+    void fiftyParallelCreationsThroughAKeyWithItsOwnLimitAcceptExactlyTheKeysLimit() throws Exception {
+        var owner = WorkspaceOwner.signUp(port, "live");
+        // The workspace's default would let alice spend all 100 credits; the key's own limit is three tasks.
+        assertThat(owner.setDailyUserQuota("1000").statusCode()).isEqualTo(302);
+        String key = owner.newKeyWithUserLimit(QUOTA);
+
+        var responses = raceUnderTableLock(i -> new ApiClient(port), key);
+
+        assertExactlyThreeAccepted(owner, responses);
+        responses.stream()
+                .filter(r -> r.statusCode() == 429)
+                .forEach(r -> assertThat(
+                                ApiClient.json(r).path("error").path("message").asString())
+                        .contains("with this API key"));
+    }
+
+    @Test
     void fiftyParallelCreationsForOneUserAcceptExactlyTheQuotaAcrossTwoNodes() throws Exception {
         var owner = WorkspaceOwner.signUp(port, "live");
         assertThat(owner.setDailyUserQuota(QUOTA).statusCode()).isEqualTo(302);

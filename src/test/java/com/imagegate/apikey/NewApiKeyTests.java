@@ -76,6 +76,23 @@ class NewApiKeyTests {
     }
 
     @Test
+    void aKeysLimitPerEndUserIsAWholeNumberFromZeroOrTheWorkspacesDefault() {
+        assertThat(NewApiKey.parseUserDailyCreditLimit("")).isNull();
+        assertThat(NewApiKey.parseUserDailyCreditLimit("  ")).isNull();
+        assertThat(NewApiKey.parseUserDailyCreditLimit("0")).isZero();
+        assertThat(NewApiKey.parseUserDailyCreditLimit(" 1,000 ")).isEqualTo(1_000L);
+        assertThat(NewApiKey.parseUserDailyCreditLimit("1_000_000_000_000")).isEqualTo(1_000_000_000_000L);
+        for (String bad : new String[] {"-1", "ten", "1.5", "1e3", ",5", "5,", "5 credits"}) {
+            assertRefused(() -> NewApiKey.parseUserDailyCreditLimit(bad), "userDailyCreditLimit", "whole number");
+        }
+        assertRefused(() -> NewApiKey.parseUserDailyCreditLimit("1000000000001"), "userDailyCreditLimit", "at most");
+        assertRefused(
+                () -> new NewApiKey("ok", ApiKeyMode.LIVE, null, null, null, -1L), "userDailyCreditLimit", "between");
+        assertThat(new NewApiKey("ok", ApiKeyMode.LIVE, null, null).userDailyCreditLimit())
+                .isNull();
+    }
+
+    @Test
     void expiryIsAnIsoDateOrNothing() {
         assertThat(NewApiKey.parseExpiresOn("")).isNull();
         assertThat(NewApiKey.parseExpiresOn("2027-01-31")).isEqualTo(LocalDate.of(2027, 1, 31));

@@ -123,6 +123,37 @@ class EmbeddedLedgerIT {
                 .isEqualTo(50);
     }
 
+    @Test
+    void aRefusalByTheKeyBudgetRecordsTheFullAlertOnceOnH2(@Autowired ApplicationEvents events) {
+        String workspace = Ids.next("ws");
+        String key = Ids.next("key");
+        KeyCap cap = new KeyCap(key, 45L, BudgetPeriod.DAY);
+        credits.grant(new Grant(workspace, 100, LotSource.PACK, null, "pack:" + workspace, "system", null));
+        credits.reserve(new Reserve(workspace, 40, "task_a_" + workspace, cap, "usr_1"));
+        assertThat(keyAlerts(key)).as("88%").containsExactly(80);
+        KeyCapExceededException refused = null;
+        try {
+            credits.reserve(new Reserve(workspace, 10, "task_b_" + workspace, cap, "usr_1"));
+        } catch (KeyCapExceededException e) {
+            refused = e;
+        }
+        assertThat(refused).as("refused by the budget").isNotNull();
+        assertThat(keyAlerts(key)).as("a refusal by itself writes nothing").containsExactly(80);
+        assertThat(credits.keyBudgetUsage(key, BudgetPeriod.DAY).refused()).isFalse();
+
+        credits.keyBudgetRefused(workspace, refused);
+        credits.keyBudgetRefused(workspace, refused);
+        assertThat(keyAlerts(key)).as("100% once").containsExactly(80, 100);
+        assertThat(credits.keyBudgetUsage(key, BudgetPeriod.DAY).refused()).isTrue();
+        var full = events.stream(KeyBudgetReached.class)
+                .filter(e -> e.apiKeyId().equals(key) && e.level() == 100)
+                .toList();
+        assertThat(full).hasSize(1);
+        assertThat(full.getFirst().byRefusal()).isTrue();
+        assertThat(full.getFirst().spent()).isEqualTo(40);
+        assertThat(full.getFirst().refused()).isEqualTo(10);
+    }
+
     private List<Integer> keyAlerts(String key) {
         return new JdbcTemplate(dataSource)
                 .queryForList(

@@ -35,6 +35,24 @@ public record WorkspaceOwner(Http http, String email, String secret) {
         return secret.group();
     }
 
+    /**
+     * Submits the create-key form of {@code /app/keys} the way a browser does, with these fields over a live key named
+     * "override key".
+     */
+    public HttpResponse<String> submitKey(Map<String, String> fields) {
+        var form = new java.util.HashMap<>(Map.of("name", "override key", "mode", "live"));
+        form.putAll(fields);
+        return http.submitForm("/app/keys", "/app/keys", form);
+    }
+
+    /** A live key with its own daily credit limit per end user, typed as given in the keys page's form. */
+    public String newKeyWithUserLimit(String typed) {
+        var created = submitKey(Map.of("userDailyCreditLimit", typed));
+        Matcher secret = SECRET.matcher(created.body());
+        assertThat(secret.find()).as("secret shown: " + created.statusCode()).isTrue();
+        return secret.group();
+    }
+
     /** Submits the spend-control form of {@code /app/usage} the way a browser does (a plain form post). */
     public HttpResponse<String> setDailyUserQuota(String typed) {
         return http.submitForm("/app/usage", "/app/usage/user-quota", Map.of("dailyCreditLimit", typed));

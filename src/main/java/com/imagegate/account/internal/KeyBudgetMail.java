@@ -38,9 +38,12 @@ class KeyBudgetMail {
             case WEEK -> "weekly";
             case MONTH -> "monthly";
         };
-        String what = reached.level() >= 100
-                ? "has used its whole " + period + " budget: further requests with it are refused until "
-                : "has used " + reached.level() + "% of its " + period + " budget, which renews at ";
+        String what = reached.byRefusal()
+                ? "was refused a request of " + credits(reached.refused()) + " credits because it would have passed"
+                        + " its " + period + " budget: requests with it that do not fit are refused until "
+                : reached.level() >= 100
+                        ? "has used its whole " + period + " budget: further requests with it are refused until "
+                        : "has used " + reached.level() + "% of its " + period + " budget, which renews at ";
         owners.send(
                 reached.workspaceId(),
                 name -> new OwnerNotices.Notice(

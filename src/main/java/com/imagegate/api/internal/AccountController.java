@@ -42,12 +42,15 @@ class AccountController {
     /**
      * @param monthlyCreditCap the budget when it is a monthly one (the field predates periods), else {@code null}
      * @param budget the key's budget in any period, or {@code null} for none
+     * @param userDailyCreditLimit the key's own daily credit limit per end user, or {@code null} when the workspace's
+     *     default applies
      */
     record Key(
             String id,
             String mode,
             @JsonProperty("monthly_credit_cap") Long monthlyCreditCap,
-            Budget budget) {}
+            Budget budget,
+            @JsonProperty("user_daily_credit_limit") Long userDailyCreditLimit) {}
 
     /** The key's budget this period: {@code spent} of {@code credits}, counted again from {@code resets_at}. */
     record Budget(
@@ -76,7 +79,7 @@ class AccountController {
 
     private Key key(ApiKeyPrincipal key) {
         if (key.monthlyCreditCap() == null) {
-            return new Key(key.keyId(), key.mode().value(), null, null);
+            return new Key(key.keyId(), key.mode().value(), null, null, key.userDailyCreditLimit());
         }
         var usage = ledger.keyBudgetUsage(
                 key.keyId(), BudgetPeriod.valueOf(key.budgetPeriod().name()));
@@ -88,6 +91,7 @@ class AccountController {
                         key.monthlyCreditCap(),
                         key.budgetPeriod().value(),
                         usage.spent(),
-                        usage.resetsAt().getEpochSecond()));
+                        usage.resetsAt().getEpochSecond()),
+                key.userDailyCreditLimit());
     }
 }

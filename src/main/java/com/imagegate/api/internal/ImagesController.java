@@ -141,7 +141,8 @@ class ImagesController {
                 TaskSource.API,
                 "key:" + key.keyId(),
                 MDC.get(RequestIdFilter.MDC_KEY),
-                plan.concurrentTasks());
+                plan.concurrentTasks(),
+                key.userDailyCreditLimit());
     }
 
     /** The task as it is now, answered on the request's own thread (a poll is the API's most frequent call). */

@@ -73,7 +73,8 @@ class ApiKeyService implements ApiKeys {
                 key.budgetPeriod(),
                 null,
                 null,
-                null);
+                null,
+                key.userDailyCreditLimit());
         store.insert(new ApiKeyStore.StoredKey(
                 summary, by.workspace().id(), ApiKeySecrets.hex(ApiKeySecrets.sha256(secret))));
         log.info(
@@ -167,7 +168,12 @@ class ApiKeyService implements ApiKeys {
         }
         lastUse.record(key.id(), clientAddress, now);
         return Optional.of(new ApiKeyPrincipal(
-                key.id(), found.get().workspaceId(), key.mode(), key.monthlyCreditCap(), key.budgetPeriod()));
+                key.id(),
+                found.get().workspaceId(),
+                key.mode(),
+                key.monthlyCreditCap(),
+                key.budgetPeriod(),
+                key.userDailyCreditLimit()));
     }
 
     /**

@@ -27,7 +27,8 @@ class ApiKeyStore {
     record StoredKey(ApiKeySummary summary, String workspaceId, String secretHash) {}
 
     private static final String COLUMNS = "id, workspace_id, created_by, name, mode, prefix, secret_hash, expires_at,"
-            + " monthly_credit_cap, budget_period, created_at, revoked_at, last_used_at, last_used_ip";
+            + " monthly_credit_cap, budget_period, created_at, revoked_at, last_used_at, last_used_ip,"
+            + " user_daily_credit_limit";
 
     private static final RowMapper<StoredKey> ROWS = ApiKeyStore::map;
 
@@ -39,7 +40,7 @@ class ApiKeyStore {
 
     void insert(StoredKey key) {
         ApiKeySummary s = key.summary();
-        jdbc.sql("insert into api_keys (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("insert into api_keys (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(
                         s.id(),
                         key.workspaceId(),
@@ -54,7 +55,8 @@ class ApiKeyStore {
                         utc(s.createdAt()),
                         utc(s.revokedAt()),
                         utc(s.lastUsedAt()),
-                        s.lastUsedIp())
+                        s.lastUsedIp(),
+                        s.userDailyCreditLimit())
                 .update();
     }
 
@@ -128,6 +130,8 @@ class ApiKeyStore {
     private static StoredKey map(ResultSet rs, int row) throws SQLException {
         long cap = rs.getLong("monthly_credit_cap");
         Long monthlyCreditCap = rs.wasNull() ? null : cap;
+        long userLimit = rs.getLong("user_daily_credit_limit");
+        Long userDailyCreditLimit = rs.wasNull() ? null : userLimit;
         var summary = new ApiKeySummary(
                 rs.getString("id"),
                 rs.getString("name"),
@@ -140,7 +144,8 @@ class ApiKeyStore {
                 KeyBudgetPeriod.parse(rs.getString("budget_period")),
                 instant(rs, "revoked_at"),
                 instant(rs, "last_used_at"),
-                rs.getString("last_used_ip"));
+                rs.getString("last_used_ip"),
+                userDailyCreditLimit);
         return new StoredKey(summary, rs.getString("workspace_id"), rs.getString("secret_hash"));
     }
 

@@ -544,7 +544,18 @@ class Ledger implements Credits {
         Instant now = now();
         Instant from = period.start(now);
         Instant resetsAt = period.end(now);
-        return new KeyBudgetUsage(apiKeyId, period, reservations.keyUsage(apiKeyId, from, resetsAt), from, resetsAt);
+        return new KeyBudgetUsage(
+                apiKeyId,
+                period,
+                reservations.keyUsage(apiKeyId, from, resetsAt),
+                from,
+                resetsAt,
+                keyBudgets.refusedIn(apiKeyId, period, from));
+    }
+
+    @Override
+    public void keyBudgetRefused(String workspaceId, KeyCapExceededException refused) {
+        keyBudgets.refused(workspaceId, refused, now());
     }
 
     /**

@@ -28,6 +28,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Component;
@@ -44,6 +46,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class TaskAcceptance {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskAcceptance.class);
 
     static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
 
@@ -184,6 +188,9 @@ class TaskAcceptance {
                     status -> insert(taskId, caller, spec, price, referenceKeys, idempotencyKey, requestHash));
         } catch (RuntimeException refused) {
             referenceImages.delete(referenceKeys);
+            if (refused instanceof GenerationException g && g.getCause() instanceof KeyCapExceededException capped) {
+                budgetRefused(caller, capped);
+            }
             if (!(refused instanceof DataIntegrityViolationException) || idempotencyKey == null) {
                 throw refused;
             }
@@ -262,7 +269,7 @@ class TaskAcceptance {
         // this count cannot race another accept of the workspace: parallel requests never exceed the plan's limit.
         credits.lock(caller.workspaceId());
         // The user's daily quota is counted under the same lock, so parallel accepts on any node cannot overspend it.
-        userQuotas.check(caller.workspaceId(), user, price, now);
+        userQuotas.check(caller.workspaceId(), user, price, now, caller.keyUserDailyCreditLimit());
         if (price > 0) {
             reserve(caller, taskId, price);
         }
@@ -334,7 +341,22 @@ class TaskAcceptance {
                     "This API key has spent its budget of " + capped.budget() + " credits per "
                             + capped.period().value() + " (" + capped.used() + " spent, this task needs "
                             + capped.requested() + "); it resets at " + capped.resetsAt()
-                            + ". Raise the budget or use another key.");
+                            + ". Raise the budget or use another key.",
+                    null,
+                    capped);
+        }
+    }
+
+    /**
+     * A creation refused by the key's budget stops the key for what it asks: the owners' 100% alert, once per key and
+     * period ({@link Credits#keyBudgetRefused}), after the refusing transaction rolled back. Only a real creation
+     * comes here; a quote never does. The alert is never worth failing the answer for: the 429 stands either way.
+     */
+    private void budgetRefused(Caller caller, KeyCapExceededException capped) {
+        try {
+            credits.keyBudgetRefused(caller.workspaceId(), capped);
+        } catch (RuntimeException alertFailed) {
+            log.warn("Key budget alert for {} after a refusal not recorded", capped.apiKeyId(), alertFailed);
         }
     }
 

@@ -82,14 +82,16 @@ class UserQuotaService implements UserQuotas {
 
     /**
      * Refuses a task of {@code price} credits for {@code user} when the user's credits of today (UTC, by the tasks'
-     * creation time) plus the price would pass the workspace's limit. Call it inside the accept transaction, after the
-     * workspace's balance-row lock; free tasks and tasks without a user are not limited.
+     * creation time) plus the price would pass the limit: the API key's own limit ({@code keyLimit}) when it has one,
+     * else the workspace's. The user's credits are counted across the workspace either way (the key chooses which
+     * limit applies, not which tasks count). Call it inside the accept transaction, after the workspace's balance-row
+     * lock; free tasks and tasks without a user are not limited.
      */
-    void check(String workspaceId, String user, long price, Instant now) {
+    void check(String workspaceId, String user, long price, Instant now, Long keyLimit) {
         if (user == null || price <= 0) {
             return;
         }
-        Optional<Long> limit = dailyCreditLimit(workspaceId);
+        Optional<Long> limit = keyLimit != null ? Optional.of(keyLimit) : dailyCreditLimit(workspaceId);
         if (limit.isEmpty()) {
             return;
         }
@@ -105,9 +107,9 @@ class UserQuotaService implements UserQuotas {
         if (spent + price > limit.get()) {
             throw new GenerationException(
                     Reason.USER_QUOTA_EXCEEDED,
-                    "This user has used " + spent + " of the " + limit.get()
-                            + " credits a user may spend per day in this workspace; this task needs " + price
-                            + ". The limit resets at 00:00 UTC.",
+                    "This user has used " + spent + " of the " + limit.get() + " credits a user may spend per day "
+                            + (keyLimit != null ? "with this API key" : "in this workspace") + "; this task needs "
+                            + price + ". The limit resets at 00:00 UTC.",
                     Duration.between(now, midnight));
         }
     }

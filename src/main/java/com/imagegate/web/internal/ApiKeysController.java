@@ -73,12 +73,20 @@ class ApiKeysController {
             String expires,
             String budget,
             String budgetResets,
+            String budgetState,
+            String userLimit,
             String status,
             boolean revocable) {}
 
     /** What the create form shows again after a refusal. */
-    record KeyForm(String name, String mode, String expiresOn, String monthlyCreditCap, String budgetPeriod) {
-        static final KeyForm EMPTY = new KeyForm("", "live", "", "", "month");
+    record KeyForm(
+            String name,
+            String mode,
+            String expiresOn,
+            String monthlyCreditCap,
+            String budgetPeriod,
+            String userDailyCreditLimit) {
+        static final KeyForm EMPTY = new KeyForm("", "live", "", "", "month", "");
     }
 
     @GetMapping
@@ -94,20 +102,32 @@ class ApiKeysController {
             @RequestParam(defaultValue = "") String expiresOn,
             @RequestParam(defaultValue = "") String monthlyCreditCap,
             @RequestParam(defaultValue = "") String budgetPeriod,
+            @RequestParam(defaultValue = "") String userDailyCreditLimit,
             @RequestHeader(name = "HX-Request", required = false) String htmx,
             Model model,
             HttpServletResponse response) {
         requireManager(member);
-        var form = new KeyForm(echo(name), echo(mode), echo(expiresOn), echo(monthlyCreditCap), echo(budgetPeriod));
+        var form = new KeyForm(
+                echo(name),
+                echo(mode),
+                echo(expiresOn),
+                echo(monthlyCreditCap),
+                echo(budgetPeriod),
+                echo(userDailyCreditLimit));
         try {
             var key = new NewApiKey(
                     name,
                     ApiKeyMode.parse(mode),
                     NewApiKey.parseExpiresOn(expiresOn),
                     NewApiKey.parseMonthlyCreditCap(monthlyCreditCap),
-                    KeyBudgetPeriod.parse(budgetPeriod));
+                    KeyBudgetPeriod.parse(budgetPeriod),
+                    NewApiKey.parseUserDailyCreditLimit(userDailyCreditLimit));
             CreatedApiKey created = apiKeys.create(member, key);
             model.addAttribute("created", created);
+            if (htmx != null) {
+                // The form is long: bring the new secret, at the top of the panel, into view (below the sticky header).
+                response.setHeader("HX-Reswap", "outerHTML show:#keys-panel:top");
+            }
             return page(member, model, KeyForm.EMPTY, null, htmx != null);
         } catch (ApiKeyException refused) {
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
@@ -169,6 +189,7 @@ class ApiKeysController {
         var status = key.status(now);
         String budget = "None";
         String resets = null;
+        String state = null;
         if (key.monthlyCreditCap() != null) {
             // What the ledger counts against the budget (its clock, its period boundaries): shown as it will refuse.
             var usage = credits.keyBudgetUsage(
@@ -180,7 +201,15 @@ class ApiKeysController {
                     key.monthlyCreditCap(),
                     key.budgetPeriod().value());
             resets = RESETS.format(usage.resetsAt());
+            if (usage.spent() >= key.monthlyCreditCap()) {
+                state = "Budget used up: new tasks are refused until it resets";
+            } else if (usage.refused()) {
+                state = "Refused a task this " + key.budgetPeriod().value() + ": it would have passed the budget";
+            }
         }
+        String userLimit = key.userDailyCreditLimit() == null
+                ? "Workspace default"
+                : String.format(Locale.ROOT, "%,d credits per user per day", key.userDailyCreditLimit());
         return new KeyRow(
                 key.id(),
                 key.name(),
@@ -192,6 +221,8 @@ class ApiKeysController {
                 expires(key.expiresAt()),
                 budget,
                 resets,
+                state,
+                userLimit,
                 switch (status) {
                     case ACTIVE -> "Active";
                     case EXPIRED -> "Expired";
