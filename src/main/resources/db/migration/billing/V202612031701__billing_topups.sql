@@ -23,7 +23,7 @@ create table billing_topups (
     id              varchar(40)   not null,
     workspace_id    varchar(40)   not null,
     crossing        varchar(40)   not null,
-    month           varchar(7)    not null,
+    charge_month    varchar(7)    not null,
     pack            varchar(64)   not null,
     credits         bigint        not null,
     amount_cents    bigint        not null,

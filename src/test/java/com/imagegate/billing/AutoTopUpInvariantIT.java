@@ -172,7 +172,7 @@ class AutoTopUpInvariantIT {
                 .filter(pi -> "succeeded".equals(STRIPE.object(pi).get("status")))
                 .count();
         Long granted = jdbc.queryForObject(
-                "select coalesce(sum(credits), 0) from credit_entry where workspace_id = ? and reference like 'stripe:pi_%'",
+                "select coalesce(sum(amount), 0) from credit_entry where workspace_id = ? and reference like 'stripe:pi_%'",
                 Long.class, workspaceId);
         assertThat(granted).as("credits granted for top-ups").isEqualTo(succeeded * PACK_CREDITS);
         assertThat(count(
@@ -199,13 +199,13 @@ class AutoTopUpInvariantIT {
         // The maximum limits the top-ups Imagegate charges; a payment the cardholder completed later, after its
         // attempt had failed, is granted all the same (the money was taken), so it is not counted here.
         var charging = jdbc.queryForList(
-                "select month, payment_intent from billing_topups where workspace_id = ?"
+                "select charge_month, payment_intent from billing_topups where workspace_id = ?"
                         + " and status in ('PENDING', 'SUCCEEDED')",
                 workspaceId);
         Map<Object, Long> perMonth = charging.stream()
                 .filter(row -> !completedLater.contains((String) row.get("payment_intent")))
                 .collect(java.util.stream.Collectors.groupingBy(
-                        row -> row.get("month"), java.util.stream.Collectors.counting()));
+                        row -> row.get("charge_month"), java.util.stream.Collectors.counting()));
         assertThat(perMonth.values())
                 .as("monthly maximum")
                 .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(max));

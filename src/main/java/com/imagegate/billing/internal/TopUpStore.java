@@ -112,8 +112,9 @@ class TopUpStore {
             String failureMessage,
             Instant createdAt) {}
 
-    private static final String ATTEMPTS = "select id, workspace_id, crossing, month, pack, credits, amount_cents,"
-            + " currency, status, payment_intent, failure_code, failure_message, created_at from billing_topups";
+    private static final String ATTEMPTS =
+            "select id, workspace_id, crossing, charge_month, pack, credits, amount_cents,"
+                    + " currency, status, payment_intent, failure_code, failure_message, created_at from billing_topups";
 
     Optional<AttemptRow> attemptOfCrossing(String crossing) {
         return jdbc.sql(ATTEMPTS + " where crossing = ?")
@@ -145,7 +146,7 @@ class TopUpStore {
 
     /** Attempts of the month that charged or may still charge: what the monthly maximum counts. */
     int charging(String workspaceId, String month) {
-        return jdbc.sql("select count(*) from billing_topups where workspace_id = ? and month = ?"
+        return jdbc.sql("select count(*) from billing_topups where workspace_id = ? and charge_month = ?"
                         + " and status in ('PENDING', 'SUCCEEDED')")
                 .params(workspaceId, month)
                 .query(Integer.class)
@@ -153,9 +154,10 @@ class TopUpStore {
     }
 
     void insertAttempt(AttemptRow row, Instant now) {
-        jdbc.sql("insert into billing_topups (id, workspace_id, crossing, month, pack, credits, amount_cents, currency,"
-                        + " status, payment_intent, failure_code, failure_message, created_at, updated_at)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql(
+                        "insert into billing_topups (id, workspace_id, crossing, charge_month, pack, credits, amount_cents, currency,"
+                                + " status, payment_intent, failure_code, failure_message, created_at, updated_at)"
+                                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(
                         row.id(),
                         row.workspaceId(),
@@ -213,7 +215,7 @@ class TopUpStore {
                 rs.getString("id"),
                 rs.getString("workspace_id"),
                 rs.getString("crossing"),
-                rs.getString("month"),
+                rs.getString("charge_month"),
                 rs.getString("pack"),
                 rs.getLong("credits"),
                 rs.getLong("amount_cents"),
