@@ -1,5 +1,6 @@
 /**
- * The plan and credit-pack catalog, Stripe Checkout, the customer portal, Stripe webhooks and refunds.
+ * The plan and credit-pack catalog, Stripe Checkout, the customer portal, Stripe webhooks, refunds and automatic
+ * top-up (a saved card charged off-session when the balance crosses below a threshold).
  */
 @ApplicationModule(
         displayName = "Billing",

@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -306,6 +307,197 @@ public final class FakeStripe implements AutoCloseable {
         return Boolean.TRUE.equals(objects.get(chargeId).get("disputed"));
     }
 
+    // --- saved cards and off-session PaymentIntents (automatic top-up)
+
+    /** What a saved card does when charged off-session. */
+    public enum CardBehavior {
+        /** The PaymentIntent succeeds at once. */
+        SUCCEED,
+        /** 402 {@code card_error}, code {@code card_declined}; the PaymentIntent is left requiring a payment method. */
+        DECLINE,
+        /** 402 {@code card_error}, code {@code authentication_required}, as Stripe answers off-session charges. */
+        AUTHENTICATE,
+        /** 200 with the PaymentIntent in {@code requires_action} (a bank asking for 3-D Secure). */
+        REQUIRES_ACTION
+    }
+
+    private final Map<String, CardBehavior> cardBehaviors = new ConcurrentHashMap<>();
+    private final Map<String, Raw> idempotentIntents = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> idempotentForms = new ConcurrentHashMap<>();
+    private final List<Map<String, String>> intentPosts = new CopyOnWriteArrayList<>();
+
+    /**
+     * The customer completed a setup-mode Checkout with a card: a SetupIntent (succeeded) and a PaymentMethod attached to
+     * the session's customer now exist. Returns the PaymentMethod's id.
+     */
+    public String completeSetupCheckout(String sessionId, String brand, String last4) {
+        var session = objects.get(sessionId);
+        if (!"setup".equals(session.get("mode"))) {
+            throw new IllegalStateException(sessionId + " is not a setup-mode Checkout");
+        }
+        var method = obj("payment_method", next("pm"));
+        method.put("type", "card");
+        method.put("customer", session.get("customer"));
+        var card = new LinkedHashMap<String, Object>();
+        card.put("brand", brand);
+        card.put("last4", last4);
+        card.put("exp_month", 12);
+        card.put("exp_year", 2030);
+        method.put("card", card);
+        var intent = obj("setup_intent", next("seti"));
+        intent.put("status", "succeeded");
+        intent.put("customer", session.get("customer"));
+        intent.put("payment_method", method.get("id"));
+        intent.put("usage", "off_session");
+        intent.put("created", ids.incrementAndGet());
+        intent.put("metadata", session.get("setup_intent_metadata"));
+        session.put("status", "complete");
+        session.put("setup_intent", intent.get("id"));
+        cardBehaviors.put((String) method.get("id"), CardBehavior.SUCCEED);
+        return (String) method.get("id");
+    }
+
+    /** From now on charging this saved card does {@code behavior}. */
+    public void cardBehavior(String paymentMethodId, CardBehavior behavior) {
+        cardBehaviors.put(paymentMethodId, behavior);
+    }
+
+    /** The form of every {@code POST /v1/payment_intents} received (replays included), with its idempotency key. */
+    public List<Map<String, String>> paymentIntentPosts() {
+        return intentPosts;
+    }
+
+    /** PaymentIntents that exist (one per distinct idempotency key). */
+    public List<String> paymentIntents() {
+        return objects.values().stream()
+                .filter(o -> "payment_intent".equals(o.get("object")))
+                .map(o -> (String) o.get("id"))
+                .sorted()
+                .toList();
+    }
+
+    /** A PaymentIntent left requiring action or a payment method now succeeds (the customer completed it). */
+    public void succeedPaymentIntent(String paymentIntentId) {
+        var intent = objects.get(paymentIntentId);
+        intent.put("status", "succeeded");
+        intent.put("last_payment_error", null);
+        intent.put("amount_received", intent.get("amount"));
+    }
+
+    /**
+     * {@code POST /v1/payment_intents} with {@code confirm=true}: the first request of an idempotency key decides and its
+     * answer (a PaymentIntent, or a card error naming it) is kept; the same key again gets that same answer and
+     * charges nothing; the same key with other parameters is refused (400 {@code idempotency_error}), as Stripe does.
+     */
+    private Object createPaymentIntent(Map<String, String> form, String idempotencyKey) {
+        var posted = new LinkedHashMap<>(form);
+        posted.put("Idempotency-Key", idempotencyKey);
+        intentPosts.add(posted);
+        if (idempotencyKey == null) {
+            return decidePaymentIntent(form);
+        }
+        synchronized (idempotentIntents) {
+            Raw kept = idempotentIntents.get(idempotencyKey);
+            if (kept != null) {
+                if (!idempotentForms.get(idempotencyKey).equals(form)) {
+                    return new Raw(
+                            400,
+                            Map.of(
+                                    "error",
+                                    Map.of(
+                                            "type",
+                                            "idempotency_error",
+                                            "message",
+                                            "Keys for idempotent requests can only be used with the same parameters"
+                                                    + " they were first used with.")));
+                }
+                return kept;
+            }
+            Raw answer = decidePaymentIntent(form);
+            idempotentIntents.put(idempotencyKey, answer);
+            idempotentForms.put(idempotencyKey, Map.copyOf(form));
+            return answer;
+        }
+    }
+
+    private Raw decidePaymentIntent(Map<String, String> form) {
+        String methodId = form.get("payment_method");
+        var method = methodId == null ? null : objects.get(methodId);
+        if (method == null) {
+            return new Raw(
+                    400,
+                    Map.of(
+                            "error",
+                            Map.of(
+                                    "type",
+                                    "invalid_request_error",
+                                    "code",
+                                    "resource_missing",
+                                    "message",
+                                    "No such PaymentMethod: '" + methodId + "'")));
+        }
+        if (!Objects.equals(method.get("customer"), form.get("customer"))) {
+            return new Raw(
+                    400,
+                    Map.of(
+                            "error",
+                            Map.of(
+                                    "type",
+                                    "invalid_request_error",
+                                    "message",
+                                    "The provided PaymentMethod is not attached to this customer.")));
+        }
+        var intent = obj("payment_intent", next("pi"));
+        intent.put("amount", Long.parseLong(form.get("amount")));
+        intent.put("currency", form.get("currency"));
+        intent.put("customer", form.get("customer"));
+        intent.put("payment_method", methodId);
+        intent.put("metadata", metadata(form, "metadata"));
+        intent.put("off_session", form.get("off_session"));
+        intent.put("amount_received", 0L);
+        intent.put("last_payment_error", null);
+        CardBehavior behavior = cardBehaviors.getOrDefault(methodId, CardBehavior.SUCCEED);
+        switch (behavior) {
+            case SUCCEED -> {
+                var charge = obj("charge", next("ch"));
+                charge.put("amount", intent.get("amount"));
+                charge.put("amount_refunded", 0L);
+                charge.put("refunded", false);
+                charge.put("currency", intent.get("currency"));
+                charge.put("customer", intent.get("customer"));
+                charge.put("payment_intent", intent.get("id"));
+                intent.put("status", "succeeded");
+                intent.put("amount_received", intent.get("amount"));
+                intent.put("latest_charge", charge.get("id"));
+                return new Raw(200, new LinkedHashMap<>(intent));
+            }
+            case REQUIRES_ACTION -> {
+                intent.put("status", "requires_action");
+                intent.put("next_action", Map.of("type", "use_stripe_sdk"));
+                return new Raw(200, new LinkedHashMap<>(intent));
+            }
+            default -> {
+                boolean decline = behavior == CardBehavior.DECLINE;
+                var error = new LinkedHashMap<String, Object>();
+                error.put("type", "card_error");
+                error.put("code", decline ? "card_declined" : "authentication_required");
+                if (decline) {
+                    error.put("decline_code", "generic_decline");
+                }
+                error.put(
+                        "message",
+                        decline
+                                ? "Your card was declined."
+                                : "Your card was declined. This transaction requires authentication.");
+                error.put("payment_method", Map.of("id", methodId, "object", "payment_method"));
+                intent.put("status", "requires_payment_method");
+                intent.put("last_payment_error", new LinkedHashMap<>(error));
+                error.put("payment_intent", new LinkedHashMap<>(intent));
+                return new Raw(402, Map.of("error", error));
+            }
+        }
+    }
+
     // --- events, signed like Stripe signs them
 
     /** An event about an object, as Stripe's JSON; the object is the current state in this fake. */
@@ -411,9 +603,16 @@ public final class FakeStripe implements AutoCloseable {
                                         "No such object: " + path))));
                 return;
             }
+            if (answer instanceof Raw raw) {
+                respond(exchange, raw.status(), "application/json", json(raw.body()));
+                return;
+            }
             respond(exchange, 200, "application/json", json(answer));
         }
     }
+
+    /** An answer with its own status, kept whole for an idempotent replay (Stripe replays errors too). */
+    record Raw(int status, Object body) {}
 
     private Object route(String method, String path, Map<String, String> form, String idempotencyKey) {
         String[] parts = path.substring(1).split("/");
@@ -441,15 +640,20 @@ public final class FakeStripe implements AutoCloseable {
             session.put("metadata", metadata(form, "metadata"));
             session.put("subscription_metadata", metadata(form, "subscription_data[metadata]"));
             session.put("price", price);
-            var priceObject = objects.get(price);
+            var priceObject = price == null ? null : objects.get(price);
             session.put("amount_total", priceObject == null ? 0 : priceObject.get("unit_amount"));
             session.put("currency", "usd");
             session.put("status", "open");
             session.put("payment_status", "unpaid");
             session.put("payment_intent", null);
             session.put("subscription", null);
+            session.put("setup_intent", null);
+            session.put("setup_intent_metadata", metadata(form, "setup_intent_data[metadata]"));
             session.put("url", baseUrl() + "/checkout/" + session.get("id"));
             return publicView(session);
+        }
+        if ("POST".equals(method) && path.equals("/v1/payment_intents")) {
+            return createPaymentIntent(form, idempotencyKey);
         }
         if ("POST".equals(method) && path.equals("/v1/billing_portal/sessions")) {
             var portal = obj("billing_portal.session", next("bps"));
@@ -869,6 +1073,7 @@ public final class FakeStripe implements AutoCloseable {
     private static Map<String, Object> publicView(Map<String, Object> object) {
         var view = new LinkedHashMap<>(object);
         view.remove("subscription_metadata");
+        view.remove("setup_intent_metadata");
         view.remove("price");
         view.remove("charge_id");
         view.remove("pending_items");

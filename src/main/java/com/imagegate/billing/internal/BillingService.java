@@ -359,7 +359,7 @@ class BillingService implements Billing {
     }
 
     private String productName(String kind, String product) {
-        return ("PACK".equals(kind)
+        return ("PACK".equals(kind) || "TOPUP".equals(kind)
                         ? catalog.pack(product).map(PlanProperties.Pack::name)
                         : catalog.subscription(product).map(PlanProperties.Subscription::name))
                 .orElse(product);

@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code checkout.session.*}: a paid pack's credits (granted once per session, expiring after the pack's validity), a
- * plan checkout's subscription recorded, a delayed payment that failed.
+ * plan checkout's subscription recorded, a delayed payment that failed; a setup-mode checkout's card for automatic
+ * top-up ({@link TopUpEvents}).
  */
 @Component
 class CheckoutEvents {
@@ -34,6 +35,7 @@ class CheckoutEvents {
     private final Catalog catalog;
     private final Credits credits;
     private final StripeWorkspaces workspaces;
+    private final TopUpEvents topUps;
     private final Clock clock;
 
     CheckoutEvents(
@@ -42,12 +44,14 @@ class CheckoutEvents {
             Catalog catalog,
             Credits credits,
             StripeWorkspaces workspaces,
+            TopUpEvents topUps,
             Clock clock) {
         this.stripe = stripe;
         this.store = store;
         this.catalog = catalog;
         this.credits = credits;
         this.workspaces = workspaces;
+        this.topUps = topUps;
         this.clock = clock;
     }
 
@@ -61,6 +65,11 @@ class CheckoutEvents {
             return EventStep.nothing("no workspace for checkout session " + sessionId);
         }
         String workspaceId = workspace.get();
+        if ("setup".equals(session.getMode())) {
+            return "checkout.session.completed".equals(type)
+                    ? topUps.setupCompleted(workspaceId, session)
+                    : new EventStep(workspaceId, () -> "setup checkout: nothing to do for " + type);
+        }
         if ("subscription".equals(session.getMode())) {
             if (session.getSubscription() == null) {
                 return new EventStep(workspaceId, () -> "subscription checkout without a subscription yet");

@@ -3,13 +3,17 @@ package com.imagegate.billing.internal;
 import com.imagegate.billing.BillingException;
 import com.imagegate.billing.BillingProperties;
 import com.stripe.StripeClient;
+import com.stripe.exception.CardException;
 import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Charge;
 import com.stripe.model.Customer;
 import com.stripe.model.Dispute;
 import com.stripe.model.Invoice;
+import com.stripe.model.PaymentIntent;
+import com.stripe.model.PaymentMethod;
 import com.stripe.model.Price;
+import com.stripe.model.SetupIntent;
 import com.stripe.model.Subscription;
 import com.stripe.model.SubscriptionSchedule;
 import com.stripe.model.checkout.Session;
@@ -17,6 +21,7 @@ import com.stripe.net.RequestOptions;
 import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.InvoiceCreatePreviewParams;
 import com.stripe.param.InvoiceRetrieveParams;
+import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.PriceListParams;
 import com.stripe.param.SubscriptionScheduleCreateParams;
 import com.stripe.param.SubscriptionScheduleUpdateParams;
@@ -292,6 +297,84 @@ public class StripeGateway {
                                 InvoiceRetrieveParams.builder()
                                         .addExpand("payments")
                                         .build()));
+    }
+
+    /**
+     * What Stripe answered to an off-session charge: the PaymentIntent (its status {@code succeeded}, {@code
+     * processing} or {@code requires_action}), or a card error ({@code code} {@code card_declined}, {@code
+     * authentication_required}, …) with the PaymentIntent it left, when Stripe names one.
+     */
+    record OffSessionCharge(String paymentIntentId, String status, String errorCode, String errorMessage) {
+
+        boolean refused() {
+            return errorCode != null;
+        }
+    }
+
+    /**
+     * Charges a saved card with the customer away ({@code off_session=true}, {@code confirm=true}). The idempotency key
+     * makes every retry of this call, from any node, return the same PaymentIntent (or the same card error) instead of
+     * charging again.
+     *
+     * @throws StripeCallException when Stripe cannot be reached or refuses the request itself (not the card)
+     */
+    OffSessionCharge chargeOffSession(
+            String idempotencyKey,
+            String customerId,
+            String paymentMethodId,
+            long amountCents,
+            String currency,
+            Map<String, String> metadata) {
+        try {
+            PaymentIntent intent = client().v1()
+                    .paymentIntents()
+                    .create(
+                            PaymentIntentCreateParams.builder()
+                                    .setAmount(amountCents)
+                                    .setCurrency(currency)
+                                    .setCustomer(customerId)
+                                    .setPaymentMethod(paymentMethodId)
+                                    .setOffSession(true)
+                                    .setConfirm(true)
+                                    .putAllMetadata(metadata)
+                                    .build(),
+                            RequestOptions.builder()
+                                    .setIdempotencyKey(idempotencyKey)
+                                    .build());
+            return new OffSessionCharge(intent.getId(), intent.getStatus(), null, null);
+        } catch (CardException refused) {
+            var error = refused.getStripeError();
+            String intent = error == null || error.getPaymentIntent() == null
+                    ? null
+                    : error.getPaymentIntent().getId();
+            String code = refused.getCode() != null ? refused.getCode() : "card_declined";
+            return new OffSessionCharge(
+                    intent,
+                    error == null || error.getPaymentIntent() == null
+                            ? null
+                            : error.getPaymentIntent().getStatus(),
+                    code,
+                    error != null && error.getMessage() != null ? error.getMessage() : refused.getMessage());
+        } catch (StripeException e) {
+            throw new StripeCallException("Stripe: off-session charge failed: " + e.getMessage(), e);
+        }
+    }
+
+    PaymentIntent paymentIntent(String id) {
+        return call(
+                "read payment intent " + id,
+                () -> client().v1().paymentIntents().retrieve(id));
+    }
+
+    SetupIntent setupIntent(String id) {
+        return call(
+                "read setup intent " + id, () -> client().v1().setupIntents().retrieve(id));
+    }
+
+    PaymentMethod paymentMethod(String id) {
+        return call(
+                "read payment method " + id,
+                () -> client().v1().paymentMethods().retrieve(id));
     }
 
     Charge charge(String id) {

@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Stripe's webhook endpoint, the receiver: the only door through which payments grant credits and refunds and disputes
  * take them back. It verifies, dedupes and runs each event in one transaction; {@link CheckoutEvents}, {@link
- * SubscriptionEvents} and {@link RefundEvents} work out what each family of events does.
+ * SubscriptionEvents}, {@link RefundEvents} and {@link TopUpEvents} work out what each family of events does.
  *
  * <p>Each delivery is verified ({@code Stripe-Signature}, HMAC-SHA256 with the endpoint secret, timestamp within the
  * tolerance), then the object it is about is re-read from Stripe's API (so events arriving late, twice or out of order
@@ -45,13 +45,16 @@ public class StripeWebhooks {
             "customer.subscription.updated",
             "customer.subscription.deleted",
             "charge.refunded",
-            "charge.dispute.created");
+            "charge.dispute.created",
+            "payment_intent.succeeded",
+            "payment_intent.payment_failed");
 
     private final BillingProperties.Stripe properties;
     private final BillingStore store;
     private final CheckoutEvents checkouts;
     private final SubscriptionEvents subscriptions;
     private final RefundEvents refunds;
+    private final TopUpEvents topUps;
     private final Clock clock;
     private final TransactionTemplate transaction;
 
@@ -61,6 +64,7 @@ public class StripeWebhooks {
             CheckoutEvents checkouts,
             SubscriptionEvents subscriptions,
             RefundEvents refunds,
+            TopUpEvents topUps,
             Clock clock,
             PlatformTransactionManager transactions) {
         this.properties = properties.stripe();
@@ -68,6 +72,7 @@ public class StripeWebhooks {
         this.checkouts = checkouts;
         this.subscriptions = subscriptions;
         this.refunds = refunds;
+        this.topUps = topUps;
         this.clock = clock;
         this.transaction = new TransactionTemplate(transactions);
         this.transaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
@@ -146,6 +151,8 @@ public class StripeWebhooks {
                 subscriptions.subscriptionChanged(objectId);
             case "charge.refunded" -> refunds.chargeRefunded(objectId);
             case "charge.dispute.created" -> refunds.disputeCreated(objectId);
+            case "payment_intent.succeeded" -> topUps.paymentIntentSucceeded(objectId);
+            case "payment_intent.payment_failed" -> topUps.paymentIntentFailed(objectId);
             default -> EventStep.nothing("ignored");
         };
     }

@@ -1,6 +1,8 @@
 package com.imagegate.credits.internal;
 
+import com.imagegate.Ids;
 import com.imagegate.credits.BalanceLow;
+import com.imagegate.credits.TopUpThresholdCrossed;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -12,12 +14,15 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The low-balance rule. Every change of a workspace's spendable figure ({@link CreditAccounts#add}) marks the
+ * The threshold rules: the low-balance alert and the auto top-up trigger. Every change of a workspace's spendable figure ({@link CreditAccounts#add}) marks the
  * workspace in the running transaction; just before that transaction commits, still holding the workspace's {@code
  * credit_account} lock, the balance it leaves is compared with the workspace's {@code credit_alerts} row: armed and
  * below → disarm and publish {@link BalanceLow}; disarmed and at or above → arm. Judging the committed result rather
  * than each write keeps a plan change (write-off of the old allowance, then the new grant, in one transaction) from
  * alerting, and a transaction that rolls back (a refused task, a quote) judges nothing.
+ *
+ * <p>The auto top-up trigger ({@code credit_topup_triggers}) follows the same rule with its own threshold; crossing it
+ * also records a new crossing id, which {@link TopUpThresholdCrossed} carries (the work it starts is keyed on it).
  */
 @Component
 class BalanceWatch {
@@ -75,17 +80,28 @@ class BalanceWatch {
         }
     }
 
-    /** Compares the balance this transaction leaves with the workspace's alert, under the workspace's lock. */
+    /** Compares the balance this transaction leaves with the workspace's rules, under the workspace's lock. */
     void judge(String workspaceId) {
-        // A plain read first, so that a workspace without an alert costs no lock (and no gap lock in a REPEATABLE READ
-        // caller's transaction); then a locking read, which sees the last committed state of an alert that exists.
-        if (!exists(workspaceId)) {
+        // A plain read first, so that a workspace without a rule costs no lock (and no gap lock in a REPEATABLE READ
+        // caller's transaction); then locking reads, which see the last committed state of the rules that exist.
+        boolean alert = exists(workspaceId);
+        boolean trigger = triggerExists(workspaceId);
+        if (!alert && !trigger) {
             return;
         }
         long balance = jdbc.sql("select spendable from credit_account where workspace_id = ? for update")
                 .param(workspaceId)
                 .query(Long.class)
                 .single();
+        if (alert) {
+            judgeAlert(workspaceId, balance);
+        }
+        if (trigger) {
+            judgeTrigger(workspaceId, balance);
+        }
+    }
+
+    private void judgeAlert(String workspaceId, long balance) {
         Optional<Alert> alert = lock(workspaceId);
         if (alert.isEmpty()) {
             return;
@@ -97,6 +113,51 @@ class BalanceWatch {
         } else if (!alert.get().armed() && !below) {
             arm(workspaceId, true);
         }
+    }
+
+    /** Judges the top-up trigger alone, now (a trigger just set): the caller holds the workspace's lock. */
+    void judgeTrigger(String workspaceId) {
+        long balance = jdbc.sql("select spendable from credit_account where workspace_id = ? for update")
+                .param(workspaceId)
+                .query(Long.class)
+                .single();
+        judgeTrigger(workspaceId, balance);
+    }
+
+    private void judgeTrigger(String workspaceId, long balance) {
+        Optional<Trigger> trigger = lockTrigger(workspaceId);
+        if (trigger.isEmpty()) {
+            return;
+        }
+        boolean below = balance < trigger.get().threshold();
+        if (trigger.get().armed() && below) {
+            String crossing = Ids.next("tuc");
+            jdbc.sql(
+                            "update credit_topup_triggers set armed = ?, last_crossing = ?, updated_at = ? where workspace_id = ?")
+                    .params(false, crossing, DbTime.param(clock.instant()), workspaceId)
+                    .update();
+            events.publishEvent(new TopUpThresholdCrossed(
+                    workspaceId, crossing, balance, trigger.get().threshold()));
+        } else if (!trigger.get().armed() && !below) {
+            jdbc.sql("update credit_topup_triggers set armed = ?, updated_at = ? where workspace_id = ?")
+                    .params(true, DbTime.param(clock.instant()), workspaceId)
+                    .update();
+        }
+    }
+
+    boolean triggerExists(String workspaceId) {
+        return jdbc.sql("select count(*) from credit_topup_triggers where workspace_id = ?")
+                        .param(workspaceId)
+                        .query(Long.class)
+                        .single()
+                > 0;
+    }
+
+    Optional<Trigger> lockTrigger(String workspaceId) {
+        return jdbc.sql("select threshold, armed from credit_topup_triggers where workspace_id = ? for update")
+                .param(workspaceId)
+                .query((rs, row) -> new Trigger(rs.getLong("threshold"), rs.getBoolean("armed")))
+                .optional();
     }
 
     boolean exists(String workspaceId) {
@@ -121,4 +182,6 @@ class BalanceWatch {
     }
 
     record Alert(long threshold, boolean armed) {}
+
+    record Trigger(long threshold, boolean armed) {}
 }

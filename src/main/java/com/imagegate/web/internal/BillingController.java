@@ -1,6 +1,8 @@
 package com.imagegate.web.internal;
 
 import com.imagegate.account.Member;
+import com.imagegate.account.WorkspaceRole;
+import com.imagegate.billing.AutoTopUp;
 import com.imagegate.billing.Billing;
 import com.imagegate.billing.BillingException;
 import com.imagegate.billing.Catalog;
@@ -36,10 +38,13 @@ class BillingController {
     private final Catalog catalog;
     private final BalanceAlerts alerts;
     private final Credits credits;
+    private final AutoTopUp topUps;
 
     private static final int MAX_ECHO = 40;
 
-    BillingController(Billing billing, Plans plans, Catalog catalog, BalanceAlerts alerts, Credits credits) {
+    BillingController(
+            Billing billing, Plans plans, Catalog catalog, BalanceAlerts alerts, Credits credits, AutoTopUp topUps) {
+        this.topUps = topUps;
         this.billing = billing;
         this.plans = plans;
         this.catalog = catalog;
@@ -60,6 +65,9 @@ class BillingController {
         model.addAttribute("suspended", billing.purchasesSuspended(workspaceId));
         if (!model.containsAttribute("alertForm")) {
             balanceAlert(member, model, null);
+        }
+        if (!model.containsAttribute("topUpForm")) {
+            autoTopUp(member, model, null);
         }
         if (member.isPlatformAdmin()) {
             model.addAttribute("priceMismatches", billing.priceMismatches());
@@ -117,6 +125,94 @@ class BillingController {
         model.addAttribute(
                 "alertForm",
                 typed != null ? typed : threshold.map(String::valueOf).orElse(""));
+    }
+
+    /** The auto top-up section's model: settings, card, attempts and, after a refusal, what was typed. */
+    private void autoTopUp(Member member, Model model, AutoTopUp.Form typed) {
+        String workspaceId = member.workspace().id();
+        var settings = topUps.settings(workspaceId);
+        model.addAttribute("isOwner", member.role() == WorkspaceRole.OWNER);
+        model.addAttribute("topUp", settings);
+        model.addAttribute("topUpAttempts", topUps.attempts(workspaceId, 50));
+        model.addAttribute(
+                "topUpForm",
+                typed != null
+                        ? typed
+                        : new AutoTopUp.Form(
+                                settings.threshold() == null ? "" : String.valueOf(settings.threshold()),
+                                settings.pack() == null ? "" : settings.pack(),
+                                settings.monthlyMax() == null ? "" : String.valueOf(settings.monthlyMax()),
+                                settings.enabled()));
+        if (!model.containsAttribute("topUpErrors")) {
+            model.addAttribute("topUpErrors", java.util.Map.of());
+        }
+    }
+
+    /**
+     * Saves the auto top-up settings (owners only). Malformed input is refused with 422 and the page saying why per
+     * field; nothing is saved. Saved enabled while the balance is below the threshold, a top-up starts at once.
+     */
+    @PostMapping("/topup")
+    String saveTopUp(
+            Member member,
+            @RequestParam(defaultValue = "") String threshold,
+            @RequestParam(defaultValue = "") String pack,
+            @RequestParam(name = "monthly_max", defaultValue = "") String monthlyMax,
+            @RequestParam(defaultValue = "false") boolean enabled,
+            Model model,
+            HttpServletResponse response,
+            RedirectAttributes redirect) {
+        requireOwner(member);
+        try {
+            topUps.save(member, new AutoTopUp.Form(threshold, pack, monthlyMax, enabled));
+        } catch (AutoTopUp.InvalidSettings invalid) {
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            model.addAttribute("topUpErrors", invalid.errors());
+            autoTopUp(member, model, new AutoTopUp.Form(echo(threshold), echo(pack), echo(monthlyMax), enabled));
+            return page(member, model);
+        } catch (BillingException refused) {
+            redirect.addFlashAttribute("errorMessage", refused.getMessage());
+            return "redirect:/app/billing";
+        }
+        redirect.addFlashAttribute(
+                "noticeMessage",
+                enabled ? "Automatic top-up is on." : "Automatic top-up is off; the settings are kept.");
+        return "redirect:/app/billing#auto-top-up";
+    }
+
+    /** Starts a Stripe Checkout in setup mode that saves a card for automatic top-up (owners only). */
+    @PostMapping("/topup/card")
+    String saveCard(Member member, RedirectAttributes redirect) {
+        requireOwner(member);
+        try {
+            return "redirect:" + topUps.saveCard(member);
+        } catch (BillingException refused) {
+            redirect.addFlashAttribute("errorMessage", refused.getMessage());
+            return "redirect:/app/billing";
+        }
+    }
+
+    /** Forgets the saved card and turns automatic top-up off (owners only). */
+    @PostMapping("/topup/card/remove")
+    String removeCard(Member member, RedirectAttributes redirect) {
+        requireOwner(member);
+        try {
+            topUps.removeCard(member);
+            redirect.addFlashAttribute("noticeMessage", "The card is removed and automatic top-up is off.");
+        } catch (BillingException refused) {
+            redirect.addFlashAttribute("errorMessage", refused.getMessage());
+        }
+        return "redirect:/app/billing";
+    }
+
+    private static void requireOwner(Member member) {
+        if (member.role() != WorkspaceRole.OWNER) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN);
+        }
+    }
+
+    private static String echo(String typed) {
+        return typed.length() > MAX_ECHO ? typed.substring(0, MAX_ECHO) : typed;
     }
 
     private static String formatted(long credits) {
