@@ -377,6 +377,154 @@ class WorkspaceEventsIT {
     }
 
     @Test
+    void aMemberSeesEndpointsAndTheLogButCannotChangeThemOrResend() {
+        Account account = signUp();
+        String url = receiver("ok");
+        String endpoint = addEndpoint(account, url, "task.succeeded", true);
+        task(account.key(), "seen by members");
+        awaitRequests(url, 1);
+        String deliveryId = jdbc().queryForObject(
+                        "select id from webhook_deliveries where endpoint_id = ?", String.class, endpoint);
+        // The owner becomes a plain member of their workspace.
+        assertThat(jdbc().update(
+                                "update memberships set role = 'MEMBER' where workspace_id = ?", account.workspaceId()))
+                .isEqualTo(1);
+
+        Http browser = account.browser();
+        String list = browser.get("/app/webhooks").body();
+        assertThat(list).contains(url).contains(deliveryId).doesNotContain("id=\"add-endpoint\"");
+        assertThat(browser.get("/app/webhooks?endpoint=" + endpoint).statusCode())
+                .isEqualTo(200);
+        var page = browser.get("/app/webhooks/" + deliveryId);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).doesNotContain("id=\"resend\"");
+        assertThat(browser.get("/app/webhooks/endpoints/new").statusCode()).isEqualTo(403);
+        assertThat(browser.get("/app/webhooks/endpoints/" + endpoint).statusCode())
+                .isEqualTo(403);
+        String csrf = browser.csrfToken("/app/webhooks");
+        assertThat(browser.post(
+                                "/app/webhooks/endpoints",
+                                csrf,
+                                Map.of("url", receiver("ok"), "eventTypes", "balance.low", "enabled", "true"))
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(browser.post(
+                                "/app/webhooks/endpoints/" + endpoint,
+                                csrf,
+                                Map.of("url", receiver("ok"), "eventTypes", "balance.low"))
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(browser.post("/app/webhooks/endpoints/" + endpoint + "/delete", csrf, Map.of())
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(browser.post("/app/webhooks/" + deliveryId + "/resend", csrf, Map.of())
+                        .statusCode())
+                .isEqualTo(403);
+
+        assertThat(endpointCount(account.workspaceId())).isEqualTo(1);
+        assertThat(jdbc().queryForObject(
+                                "select event_types from webhook_endpoints where id = ?", String.class, endpoint))
+                .isEqualTo("task.succeeded");
+        assertThat(jdbc().queryForObject(
+                                "select count(*) from webhook_deliveries where workspace_id = ?",
+                                Integer.class,
+                                account.workspaceId()))
+                .isEqualTo(1);
+        exactly(url, 1);
+    }
+
+    @Test
+    void aTaskCallbackCanBeResentUnderItsOwnWebhookIdAndIsNoWorkspaceEvent() {
+        Account account = signUp();
+        String events = receiver("ok");
+        addEndpoint(account, events, "task.succeeded,task.failed", true);
+        String callback = receiver("ok");
+        var created = new ApiClient(port)
+                .send(
+                        "POST",
+                        "/api/v1/images/generations",
+                        "Bearer " + account.key(),
+                        "{\"prompt\":\"a callback\",\"callback_url\":\"" + callback + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        String taskId = ApiClient.json(created).path("id").asString();
+        Received first = awaitRequests(callback, 1).getFirst();
+        String deliveryId = first.header("webhook-id");
+        assertThat(deliveryId).startsWith("whmsg_");
+        assertThat(first.json().path("id").asString())
+                .as("a callback's body is the task itself, as before")
+                .isEqualTo(taskId);
+        // The endpoint got the event, under another id (the event's), not the callback's.
+        assertThat(awaitRequests(events, 1).getFirst().header("webhook-id")).startsWith("evt_");
+
+        var resent = account.browser()
+                .submitForm("/app/webhooks/" + deliveryId, "/app/webhooks/" + deliveryId + "/resend", Map.of());
+        assertThat(resent.statusCode()).isEqualTo(302);
+        Received again = exactly(callback, 2).get(1);
+        assertThat(again.header("webhook-id")).isEqualTo(deliveryId);
+        assertThat(again.json().path("id").asString()).isEqualTo(taskId);
+        assertThat(WebhooksIT.verifies(account.secret(), again)).isTrue();
+        exactly(events, 1);
+    }
+
+    @Test
+    void aResendWithoutTheCsrfTokenIsRefusedAndSendsNothing() {
+        Account account = signUp();
+        String url = receiver("ok");
+        String endpoint = addEndpoint(account, url, "task.succeeded", true);
+        task(account.key(), "forged resend");
+        awaitRequests(url, 1);
+        String deliveryId = jdbc().queryForObject(
+                        "select id from webhook_deliveries where endpoint_id = ?", String.class, endpoint);
+
+        assertThat(account.browser()
+                        .post("/app/webhooks/" + deliveryId + "/resend", "forged", Map.of())
+                        .statusCode())
+                .isEqualTo(403);
+
+        exactly(url, 1);
+        assertThat(jdbc().queryForObject(
+                                "select count(*) from webhook_deliveries where endpoint_id = ?",
+                                Integer.class,
+                                endpoint))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void disablingAnEndpointEndsItsPendingRetriesUnsentAndResendIsRefused() {
+        Account account = signUp();
+        String url = receiver("down");
+        String endpoint = addEndpoint(account, url, "task.failed", true);
+        task(account.key(), "[[fail]] nobody listens");
+        awaitRequests(url, 2); // failing, being retried
+        String deliveryId = jdbc().queryForObject(
+                        "select id from webhook_deliveries where endpoint_id = ?", String.class, endpoint);
+
+        var disabled = saveEndpoint(account, "/app/webhooks/endpoints/" + endpoint, url, "task.failed", false);
+        assertThat(disabled.statusCode()).isEqualTo(302);
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> jdbc().queryForObject(
+                                        "select status from webhook_deliveries where id = ?", String.class, deliveryId),
+                        "FAILED"::equals);
+        int sent = received(url).size();
+        exactly(url, sent);
+        assertThat(account.browser().get("/app/webhooks/" + deliveryId).body())
+                .contains("the endpoint was disabled or deleted");
+
+        var resend = account.browser()
+                .submitForm("/app/webhooks/" + deliveryId, "/app/webhooks/" + deliveryId + "/resend", Map.of());
+        assertThat(resend.statusCode()).isEqualTo(302);
+        assertThat(account.browser().get("/app/webhooks/" + deliveryId).body()).contains("endpoint is disabled");
+        assertThat(jdbc().queryForObject(
+                                "select count(*) from webhook_deliveries where endpoint_id = ?",
+                                Integer.class,
+                                endpoint))
+                .isEqualTo(1);
+        exactly(url, sent);
+    }
+
+    @Test
     void badInputIsAClearFormErrorAndWritesNothing() {
         Account account = signUp();
         record Case(String url, String description, String types, String message) {}
