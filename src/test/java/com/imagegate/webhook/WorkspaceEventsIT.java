@@ -150,7 +150,7 @@ class WorkspaceEventsIT {
         return received(url);
     }
 
-    record Account(Http browser, String key, String workspaceId) {
+    record Account(Http browser, String key, String workspaceId, String email) {
 
         String secret() {
             Matcher m = SECRET.matcher(browser.get("/app/keys").body());
@@ -168,7 +168,7 @@ class WorkspaceEventsIT {
         var created = http.submitForm("/app/keys", "/app/keys", Map.of("name", "events", "mode", "live"));
         Matcher key = KEY.matcher(created.body());
         assertThat(key.find()).isTrue();
-        return new Account(http, key.group(), workspaceOf(email));
+        return new Account(http, key.group(), workspaceOf(email), email);
     }
 
     String workspaceOf(String email) {
@@ -557,6 +557,34 @@ class WorkspaceEventsIT {
         assertThat(fourth.statusCode()).isEqualTo(422);
         assertThat(fourth.body()).contains("at most 3 endpoints");
         assertThat(endpointCount(account.workspaceId())).isEqualTo(3);
+
+        // Concurrent additions cannot pass the limit either (another workspace, 10 at once, limit 3), each from a
+        // browser session of its own (one session shared by parallel posts races on its own storage).
+        Account racer = signUp();
+        List<Http> sessions = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Http session = new Http(port);
+            var signIn = session.submitForm(
+                    "/login", "/login", Map.of("username", racer.email(), "password", "a-good-password"));
+            assertThat(signIn.statusCode()).isEqualTo(302);
+            sessions.add(session);
+            tokens.add(session.csrfToken("/app/webhooks"));
+        }
+        var outcomes = Concurrently.run(
+                10,
+                i -> sessions.get(i)
+                        .post(
+                                "/app/webhooks/endpoints",
+                                tokens.get(i),
+                                Map.of("url", receiver("ok"), "eventTypes", "balance.low", "enabled", "true"))
+                        .statusCode());
+        assertThat(outcomes).allMatch(Concurrently.Outcome::succeeded);
+        assertThat(outcomes.stream().filter(o -> o.value() == 302))
+                .as(outcomes.toString())
+                .hasSize(3);
+        assertThat(outcomes.stream().filter(o -> o.value() == 422)).hasSize(7);
+        assertThat(endpointCount(racer.workspaceId())).isEqualTo(3);
 
         // An edit with a bad value changes nothing.
         var edit = saveEndpoint(account, "/app/webhooks/endpoints/" + first, "http//broken", "task.failed", false);

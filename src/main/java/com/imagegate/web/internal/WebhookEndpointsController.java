@@ -7,6 +7,7 @@ import com.imagegate.webhook.WebhookEndpointException;
 import com.imagegate.webhook.WebhookEventType;
 import com.imagegate.webhook.Webhooks;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -158,7 +159,7 @@ class WebhookEndpointsController {
         model.addAttribute("form", form);
         model.addAttribute(
                 "choices",
-                java.util.Arrays.stream(WebhookEventType.values())
+                Arrays.stream(WebhookEventType.values())
                         .map(t -> new EventChoice(t.wireValue(), t.description()))
                         .toList());
         return "webhooks/endpoint";

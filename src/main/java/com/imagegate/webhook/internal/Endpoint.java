@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -86,7 +87,7 @@ class Endpoint extends AssignedIdEntity<String> {
         Set<WebhookEventType> types = EnumSet.noneOf(WebhookEventType.class);
         Arrays.stream(eventTypes.split(","))
                 .map(WebhookEventType::fromWire)
-                .flatMap(java.util.Optional::stream)
+                .flatMap(Optional::stream)
                 .forEach(types::add);
         return types;
     }

@@ -21,6 +21,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Webhooks as a workspace manages them: records a task's callback delivery in the transaction that ends the task
@@ -42,6 +43,7 @@ class WebhookService implements Webhooks {
     private final WebhookSecrets secretRows;
     private final WebhookDeliverer deliverer;
     private final WebhookProperties properties;
+    private final TransactionTemplate transactions;
     private final Clock clock;
 
     WebhookService(
@@ -53,6 +55,7 @@ class WebhookService implements Webhooks {
             WebhookSecrets secretRows,
             WebhookDeliverer deliverer,
             WebhookProperties properties,
+            TransactionTemplate transactions,
             Clock clock) {
         this.deliveries = deliveries;
         this.attempts = attempts;
@@ -62,6 +65,7 @@ class WebhookService implements Webhooks {
         this.secretRows = secretRows;
         this.deliverer = deliverer;
         this.properties = properties;
+        this.transactions = transactions;
         this.clock = clock;
     }
 
@@ -140,23 +144,29 @@ class WebhookService implements Webhooks {
         return endpoints.findByIdAndWorkspaceId(endpointId, workspaceId);
     }
 
+    /**
+     * Not one transaction as a whole: the workspace's secret is made first (in a transaction of its own, so that two
+     * first calls agree on one), then the creation runs in a transaction that <em>begins</em> by locking that secret
+     * row, so creations in one workspace happen one after the other and the count read after the lock (its snapshot
+     * taken then) sees every earlier creation: the limit holds under concurrency.
+     */
     @Override
-    @Transactional
     public WebhookEndpoint createEndpoint(String workspaceId, EndpointRequest request) {
         Checked checked = check(request);
-        secrets.of(workspaceId); // the row to lock below, and the secret the endpoint will be signed with
-        // Creations in one workspace happen one after the other: the limit holds under concurrency.
-        secretRows.lockById(workspaceId).orElseThrow();
-        if (endpoints.countByWorkspaceId(workspaceId) >= properties.maxEndpoints()) {
-            throw new WebhookEndpointException(
-                    null,
-                    "A workspace can have at most " + properties.maxEndpoints()
-                            + " endpoints. Delete one you no longer use first.");
-        }
-        Instant now = clock.instant();
-        Endpoint endpoint = new Endpoint(workspaceId, now);
-        endpoint.set(checked.url(), checked.description(), checked.types(), request.enabled(), now);
-        return endpoints.save(endpoint).view();
+        secrets.of(workspaceId);
+        return transactions.execute(status -> {
+            secretRows.lockById(workspaceId).orElseThrow();
+            if (endpoints.countByWorkspaceId(workspaceId) >= properties.maxEndpoints()) {
+                throw new WebhookEndpointException(
+                        null,
+                        "A workspace can have at most " + properties.maxEndpoints()
+                                + " endpoints. Delete one you no longer use first.");
+            }
+            Instant now = clock.instant();
+            Endpoint endpoint = new Endpoint(workspaceId, now);
+            endpoint.set(checked.url(), checked.description(), checked.types(), request.enabled(), now);
+            return endpoints.save(endpoint).view();
+        });
     }
 
     @Override
