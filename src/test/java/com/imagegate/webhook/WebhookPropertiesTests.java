@@ -10,7 +10,7 @@ class WebhookPropertiesTests {
 
     static WebhookProperties with(Duration base, Duration max) {
         return new WebhookProperties(
-                Duration.ofSeconds(10), base, max, Duration.ofHours(24), Duration.ofHours(24), false);
+                Duration.ofSeconds(10), base, max, Duration.ofHours(24), Duration.ofHours(24), false, 10);
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.imagegate.billing.Billing;
 import com.imagegate.billing.BillingFlag;
 import com.imagegate.credits.Adjust;
 import com.imagegate.credits.Credits;
+import com.imagegate.credits.CreditsRefunded;
 import com.imagegate.credits.EntryKind;
 import com.imagegate.credits.Grant;
 import com.imagegate.credits.InsufficientCreditsException;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -43,6 +45,7 @@ class CreditActions {
     private final LedgerReports ledger;
     private final TaskAdmin tasks;
     private final Billing billing;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
     CreditActions(
@@ -52,6 +55,7 @@ class CreditActions {
             LedgerReports ledger,
             TaskAdmin tasks,
             Billing billing,
+            ApplicationEventPublisher events,
             Clock clock) {
         this.audit = audit;
         this.accounts = accounts;
@@ -59,6 +63,7 @@ class CreditActions {
         this.ledger = ledger;
         this.tasks = tasks;
         this.billing = billing;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -140,7 +145,8 @@ class CreditActions {
     /**
      * Gives back the credits a succeeded task was charged (a customer's complaint), once: the ledger reference
      * {@code refund:<task id>} and the audit log's unique reference both refuse a second refund. A failed or canceled
-     * task was never charged (its reservation was released when it ended), so there is nothing to refund.
+     * task was never charged (its reservation was released when it ended), so there is nothing to refund. Publishes
+     * credits' {@link CreditsRefunded} inside the transaction.
      */
     @Transactional
     LedgerEntry refund(Member admin, String taskId, String reason) {
@@ -189,6 +195,8 @@ class CreditActions {
             // Another admin refunded it at the same moment: this transaction rolls back and changes nothing.
             throw alreadyRefunded(ledger.entry(reference).orElse(entry));
         }
+        // In this transaction: the webhook module records its credits.refunded deliveries with the refund, or not.
+        events.publishEvent(new CreditsRefunded(task.workspaceId(), taskId, captured, entry.id(), entry.createdAt()));
         return entry;
     }
 

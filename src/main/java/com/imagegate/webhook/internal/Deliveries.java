@@ -19,6 +19,10 @@ interface Deliveries extends JpaRepository<Delivery, String> {
     @Query("select d from Delivery d where d.workspaceId = :workspaceId order by d.createdAt desc, d.id desc")
     List<Delivery> recent(String workspaceId, Pageable limit);
 
+    @Query("select d from Delivery d where d.workspaceId = :workspaceId and d.endpointId = :endpointId"
+            + " order by d.createdAt desc, d.id desc")
+    List<Delivery> recentOfEndpoint(String workspaceId, String endpointId, Pageable limit);
+
     /**
      * Claims attempt {@code seen + 1} of a due, pending delivery; while it is out, the delivery is not due again
      * until {@code holdUntil} (if the sender dies, a later job takes the next attempt then).

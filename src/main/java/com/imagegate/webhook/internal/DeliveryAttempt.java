@@ -20,7 +20,7 @@ class DeliveryAttempt extends AssignedIdEntity<String> {
     @Column(name = "delivery_id", nullable = false)
     private String deliveryId;
 
-    @Column(name = "task_id", nullable = false)
+    @Column(name = "task_id")
     private String taskId;
 
     @Column(name = "workspace_id", nullable = false)
@@ -56,7 +56,7 @@ class DeliveryAttempt extends AssignedIdEntity<String> {
             Instant nextRetryAt) {
         this.id = Ids.next("whatt");
         this.deliveryId = delivery.id();
-        this.taskId = delivery.taskId();
+        this.taskId = delivery.bodyTaskId();
         this.workspaceId = delivery.workspaceId();
         this.attempt = attempt;
         this.attemptedAt = attemptedAt;

@@ -39,8 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
  * (at once after the task ended, and for short backoffs), because JobRunr polls only every 5 s. Whoever claims the
  * attempt first (a conditional update) sends it; the other finds it taken and does nothing.
  *
- * <p>An attempt POSTs the task body (built fresh, so its image links are fresh) signed per Standard Webhooks with
- * every secret that signs now. Any 2xx is a success; anything else, no answer in time, or a refused address is a
+ * <p>An attempt POSTs the body (a task's built fresh, so its image links are fresh; see {@link #body}) signed per
+ * Standard Webhooks with every secret that signs now, under the delivery's message id as {@code webhook-id}. An
+ * endpoint's delivery whose endpoint was disabled or deleted ends failed at its next attempt, unsent. Any 2xx is a success; anything else, no answer in time, or a refused address is a
  * failure, retried after an exponential backoff until {@code max-age} after the task ended.
  */
 @Component
@@ -56,6 +57,7 @@ public class WebhookDeliverer implements DisposableBean {
     private static final int MAX_ERROR = 500;
 
     private final Deliveries deliveries;
+    private final Endpoints endpoints;
     private final DeliveryAttempts attempts;
     private final SigningSecrets secrets;
     private final Generations generations;
@@ -77,6 +79,7 @@ public class WebhookDeliverer implements DisposableBean {
 
     WebhookDeliverer(
             Deliveries deliveries,
+            Endpoints endpoints,
             DeliveryAttempts attempts,
             SigningSecrets secrets,
             Generations generations,
@@ -89,6 +92,7 @@ public class WebhookDeliverer implements DisposableBean {
             MeterRegistry registry) {
         this.registry = registry;
         this.deliveries = deliveries;
+        this.endpoints = endpoints;
         this.attempts = attempts;
         this.secrets = secrets;
         this.generations = generations;
@@ -149,11 +153,22 @@ public class WebhookDeliverer implements DisposableBean {
         long started = System.nanoTime();
         Integer statusCode = null;
         String error = null;
+        boolean unsendable = false;
         try {
-            statusCode = send(delivery);
-            if (statusCode < 200 || statusCode > 299) {
-                error = "The receiver answered HTTP " + statusCode
-                        + (statusCode >= 300 && statusCode < 400 ? " (redirects are not followed)." : ".");
+            if (delivery.endpointId() != null
+                    && !endpoints
+                            .findById(delivery.endpointId())
+                            .map(Endpoint::enabled)
+                            .orElse(false)) {
+                // Disabled or deleted since the event: the owner asked for nothing more to go there.
+                unsendable = true;
+                error = "Not sent: the endpoint was disabled or deleted.";
+            } else {
+                statusCode = send(delivery);
+                if (statusCode < 200 || statusCode > 299) {
+                    error = "The receiver answered HTTP " + statusCode
+                            + (statusCode >= 300 && statusCode < 400 ? " (redirects are not followed)." : ".");
+                }
             }
         } catch (FetchException e) {
             error = "Not delivered: " + e.getMessage() + ".";
@@ -167,6 +182,8 @@ public class WebhookDeliverer implements DisposableBean {
         Instant next = null;
         if (error == null) {
             outcome = Delivery.Status.SUCCEEDED;
+        } else if (unsendable) {
+            outcome = Delivery.Status.FAILED;
         } else {
             Instant candidate = end.plus(properties.backoffAfter(number));
             if (candidate.isAfter(delivery.createdAt().plus(properties.maxAge()))) {
@@ -178,7 +195,11 @@ public class WebhookDeliverer implements DisposableBean {
         }
         Counter.builder("imagegate.webhooks.attempts")
                 .description("Webhook delivery attempts, by outcome")
-                .tag("outcome", error == null ? "delivered" : outcome == Delivery.Status.FAILED ? "gave_up" : "retry")
+                .tag(
+                        "outcome",
+                        error == null
+                                ? "delivered"
+                                : unsendable ? "endpoint_off" : outcome == Delivery.Status.FAILED ? "gave_up" : "retry")
                 .register(registry)
                 .increment();
         Instant nextAttempt = next;
@@ -201,25 +222,40 @@ public class WebhookDeliverer implements DisposableBean {
         if (nextAttempt != null) {
             schedule(deliveryId, number + 1, nextAttempt);
         } else if (outcome == Delivery.Status.FAILED) {
-            log.warn("Webhook {} of task {} gave up after {} attempts", deliveryId, delivery.taskId(), number);
+            log.warn("Webhook {} ({}) ended failed after {} attempts", deliveryId, delivery.bodyTaskId(), number);
         }
     }
 
-    /** POSTs the task's body, signed; returns the receiver's HTTP status. */
-    private int send(Delivery delivery) {
+    /**
+     * The body an attempt sends: a callback's is the task body; a task event's is the event envelope around the task
+     * body; any other event's is the envelope stored when the event happened.
+     */
+    private byte[] body(Delivery delivery) {
+        if (delivery.payload() != null) {
+            return delivery.payload().getBytes(StandardCharsets.UTF_8);
+        }
         // Read through generation's API at each attempt: the body's image links are signed and expire.
-        byte[] body = json.writeValueAsBytes(TaskBody.of(generations.get(delivery.workspaceId(), delivery.taskId())));
+        TaskBody task = TaskBody.of(generations.get(delivery.workspaceId(), delivery.bodyTaskId()));
+        if (delivery.eventType() == null) {
+            return json.writeValueAsBytes(task);
+        }
+        return json.writeValueAsBytes(EventDeliveries.envelope(delivery.eventType(), delivery.eventAt(), task));
+    }
+
+    /** POSTs the body, signed; returns the receiver's HTTP status. */
+    private int send(Delivery delivery) {
+        byte[] body = body(delivery);
         Instant now = clock.instant();
         long timestamp = now.getEpochSecond();
         String signature = WebhookSignatures.header(
-                secrets.of(delivery.workspaceId()).signingSecrets(now), delivery.id(), timestamp, body);
+                secrets.of(delivery.workspaceId()).signingSecrets(now), delivery.messageId(), timestamp, body);
         return sender.post(
                 URI.create(delivery.url()),
                 body,
                 "application/json",
                 Map.of(
                         "webhook-id",
-                        delivery.id(),
+                        delivery.messageId(),
                         "webhook-timestamp",
                         Long.toString(timestamp),
                         "webhook-signature",
