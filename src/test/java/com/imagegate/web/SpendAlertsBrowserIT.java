@@ -10,8 +10,16 @@ import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.ChromiumBrowser;
 import com.imagegate.testsupport.Mails;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,14 +36,18 @@ import org.springframework.test.context.DynamicPropertySource;
  * Spend control end to end (issue 20), in a real browser and by real mail: an owner signs up and confirms by the
  * mailed link, creates an API key with a daily budget and sets a low-balance threshold on the pages, then spends
  * through the API until the key's budget alerts (80% by spending, 100% by the refused creation) and the low-balance
- * alert all arrive, once each; the keys page shows the key's spent / budget and that it refused a task.
+ * alert all arrive, once each; the keys page shows the key's spent / budget and that it refused a task. An endpoint
+ * subscribed on {@code /app/webhooks} to {@code balance.low} and {@code budget.reached} receives one event per alert,
+ * signed, and the page's delivery log shows them delivered.
  */
 @MariaDbIntegrationTest(
         properties = {
             "imagegate.generation.prices.standard=10",
             "imagegate.plans.free.requests-per-minute=1000",
             "imagegate.plans.free.concurrent-tasks=1000",
-            "imagegate.generation.sandbox.delay=0ms"
+            "imagegate.generation.sandbox.delay=0ms",
+            "imagegate.fetch.allow-private-hosts=true",
+            "imagegate.webhooks.allow-http=true"
         })
 class SpendAlertsBrowserIT {
 
@@ -58,6 +70,33 @@ class SpendAlertsBrowserIT {
 
     ChromeDriver browser;
     WebDriverWait wait;
+
+    /** The owner's webhook receiver: every POST it gets, body by body. */
+    static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
+
+    static final HttpServer RECEIVER = startReceiver();
+
+    static HttpServer startReceiver() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/events", exchange -> {
+                if (exchange.getRequestHeaders().getFirst("webhook-signature") != null) {
+                    RECEIVED.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                }
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @AfterAll
+    static void stopReceiver() {
+        RECEIVER.stop(0);
+    }
 
     @BeforeEach
     void openBrowser() {
@@ -97,6 +136,9 @@ class SpendAlertsBrowserIT {
                 .contains("100 credits");
         assertThat(Mails.to(smtp, email, "Low balance")).isEmpty();
 
+        // An endpoint for the two alert events.
+        subscribeEndpointToAlerts();
+
         // Spend: three tasks (30 of 45, balance 70), the fourth (40: 80% of the budget; balance 60, below 70) ...
         for (int i = 1; i <= 4; i++) {
             var accepted = create(secret, "task " + i, "end-user-1");
@@ -135,14 +177,53 @@ class SpendAlertsBrowserIT {
         webhookLogShowsBalanceLowAndBudgetReached();
     }
 
+    private void subscribeEndpointToAlerts() {
+        browser.get(url("/app/webhooks"));
+        browser.findElement(By.id("add-endpoint")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("endpoint-form")));
+        browser.findElement(By.id("endpoint-url"))
+                .sendKeys("http://127.0.0.1:" + RECEIVER.getAddress().getPort() + "/events");
+        browser.findElement(By.id("endpoint-description")).sendKeys("Spend alerts");
+        for (String type : List.of("balance.low", "budget.reached")) {
+            browser.findElement(By.cssSelector("input[name=eventTypes][value='" + type + "']"))
+                    .click();
+        }
+        browser.findElement(By.id("save-endpoint")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Spend alerts"));
+    }
+
     /**
-     * WEBHOOKS (issue 20), for the lead once workspace event webhooks merge: subscribe an endpoint on
-     * {@code /app/webhooks} to {@code balance.low} and {@code budget.reached} before spending (in the browser, at the
-     * start of the journey), and assert here that the delivery log on {@code /app/webhooks} shows one
-     * {@code balance.low} and two {@code budget.reached} (80 and 100) deliveries. Intentionally empty until then.
+     * The receiver got one {@code balance.low} and two {@code budget.reached} (80, then 100 by the refusal), and the
+     * delivery log on {@code /app/webhooks} shows those three, each delivered.
      */
     private void webhookLogShowsBalanceLowAndBudgetReached() {
-        // Left for the event-webhooks merge: see the comment above.
+        await().atMost(Duration.ofSeconds(20)).until(() -> RECEIVED.size() >= 3);
+        await().during(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(5)).until(() -> RECEIVED.size() == 3);
+        assertThat(RECEIVED)
+                .filteredOn(body -> body.contains("\"type\":\"balance.low\""))
+                .singleElement()
+                .asString()
+                .contains("\"balance\":60", "\"threshold\":70");
+        assertThat(RECEIVED)
+                .filteredOn(body -> body.contains("\"type\":\"budget.reached\""))
+                .hasSize(2)
+                .anySatisfy(body -> assertThat(body).contains("\"level\":80", "\"refused_credits\":0"))
+                .anySatisfy(body -> assertThat(body).contains("\"level\":100", "\"refused_credits\":10"));
+
+        browser.get(url("/app/webhooks"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".webhooks-table")));
+        List<String> rows = browser.findElements(By.cssSelector(".webhooks-table tbody tr")).stream()
+                .map(row -> row.getText())
+                .toList();
+        assertThat(rows)
+                .filteredOn(row -> row.contains("balance.low"))
+                .singleElement()
+                .asString()
+                .contains("succeeded");
+        assertThat(rows)
+                .filteredOn(row -> row.contains("budget.reached"))
+                .hasSize(2)
+                .allSatisfy(row -> assertThat(row).contains("succeeded"));
     }
 
     private void signUpConfirmAndSignIn(String email) {

@@ -87,6 +87,7 @@ class EventDeliveries {
         data.put("resets_at", reached.resetsAt().toString());
         data.put("budget", reached.budget());
         data.put("spent", reached.spent());
+        data.put("refused_credits", reached.refused());
         record(reached.workspaceId(), WebhookEventType.BUDGET_REACHED, clock.instant(), null, null, data);
     }
 
