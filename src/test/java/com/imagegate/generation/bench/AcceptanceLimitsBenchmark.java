@@ -76,12 +76,13 @@ public final class AcceptanceLimitsBenchmark {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ImagegateApplication.class)
                 .profiles("mysql")
                 .initializers(new TestDatabaseInitializer())
-                .properties(
-                        "server.port=0",
-                        "jobrunr.background-job-server.enabled=false",
-                        "imagegate.generation.tasks.local-workers=0",
-                        "logging.level.root=WARN")
-                .run();
+                .properties("logging.level.root=WARN")
+                // As arguments: they win over application.yaml (the builder's properties are only defaults, so a
+                // "server.port=0" there loses to its 8080 and a second run on the machine would not start).
+                .run(
+                        "--server.port=0",
+                        "--jobrunr.background-job-server.enabled=false",
+                        "--imagegate.generation.tasks.local-workers=0");
         try {
             var bench = new AcceptanceLimitsBenchmark.Run(
                     context.getBean(Generations.class),
