@@ -42,6 +42,7 @@ class IntegrityCheck {
             checkLots(found);
             checkAllocations(found);
             checkHeldReservations(found);
+            checkKeyDayUsage(found);
             List<StaleReservation> stale = jdbc.sql("select reference, workspace_id, credits, created_at"
                             + " from credit_reservation where state = 'HELD' and created_at < ?"
                             + " order by created_at limit ?")
@@ -147,6 +148,34 @@ class IntegrityCheck {
                             "held",
                             rs.getLong("reserved"),
                             rs.getLong("open_credits")));
+                });
+    }
+
+    /**
+     * The keys' running totals per UTC day (what their budget checks read) against the reservations they sum; a row
+     * without reservations that day must be 0.
+     */
+    private void checkKeyDayUsage(List<Discrepancy> found) {
+        jdbc.sql("select r.api_key_id, r.workspace_id, r.usage_day, coalesce(u.used, 0) as recorded, r.used as expected"
+                        + " from (select api_key_id, min(workspace_id) as workspace_id,"
+                        + " cast(created_at as date) as usage_day,"
+                        + " sum(case state when 'HELD' then credits when 'CAPTURED' then captured else 0 end) as used"
+                        + " from credit_reservation where api_key_id is not null"
+                        + " group by api_key_id, cast(created_at as date)) r"
+                        + " left join credit_key_day_usage u on u.api_key_id = r.api_key_id and u.usage_day = r.usage_day"
+                        + " where coalesce(u.used, 0) <> r.used"
+                        + " union all"
+                        + " select u.api_key_id, (select min(k.workspace_id) from credit_reservation k"
+                        + " where k.api_key_id = u.api_key_id), u.usage_day, u.used, 0 from credit_key_day_usage u"
+                        + " where u.used <> 0 and not exists (select 1 from credit_reservation r"
+                        + " where r.api_key_id = u.api_key_id and cast(r.created_at as date) = u.usage_day)")
+                .query(rs -> {
+                    found.add(new Discrepancy(
+                            rs.getString(2),
+                            "key " + rs.getString(1) + " on " + rs.getObject(3, java.time.LocalDate.class),
+                            "budget used",
+                            rs.getLong(4),
+                            rs.getLong(5)));
                 });
     }
 

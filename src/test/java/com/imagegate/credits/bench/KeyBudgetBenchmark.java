@@ -18,7 +18,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The cost of a key budget's check per reserve: reserve+capture pairs, one thread, with a key that has no budget and
  * with one that has a monthly budget, after the key already made 0, 5,000 and 20,000 reservations this month (the check
- * sums the key's reservations of the period, so it grows with them). Not a test: run it by hand like
+ * once summed the key's reservations of the period and grew with them; it now sums at most 31 daily totals, see
+ * docs/benchmarks.md). Not a test: run it by hand like
  * {@link ReserveCaptureBenchmark}.
  *
  * <p>Arguments: {@code [pairs timed per row, default 1000]}.
@@ -32,8 +33,9 @@ public final class KeyBudgetBenchmark {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ImagegateApplication.class)
                 .profiles("mysql")
                 .initializers(new TestDatabaseInitializer())
-                .properties("server.port=0", "jobrunr.background-job-server.enabled=false", "logging.level.root=WARN")
-                .run();
+                .properties("logging.level.root=WARN")
+                // As arguments, so that they win over application.yaml (8080, JobRunr's server on).
+                .run("--server.port=0", "--jobrunr.background-job-server.enabled=false");
         try {
             Credits credits = context.getBean(Credits.class);
             System.out.printf(
