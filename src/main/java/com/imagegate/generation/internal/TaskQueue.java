@@ -10,14 +10,16 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Where pending tasks stand: their position (the pending tasks for the same provider accepted before them, counted in
- * the same statement that reads them, on the {@code (status, created_at)} index) and an estimate of when they end.
+ * Where pending tasks stand: their position (the pending tasks for the same provider accepted before them, counted on
+ * the {@code (status, created_at)} index) and an estimate of when they end.
  * The estimate uses two figures each node keeps for {@code imagegate.generation.tasks.queue-stats-ttl} (5 s): the
  * median render time (started → finished) of the last {@value #RECENT} succeeded tasks of the provider and size class,
  * and how many of the provider's tasks are rendering now (the capacity in use, at least 1).
@@ -32,6 +34,7 @@ class TaskQueue {
                 or (p.created_at = t.created_at and p.id < t.id))) end""";
 
     static final int RECENT = 50;
+    static final int QUEUE_SCAN = 5000;
 
     private final JdbcClient jdbc;
     private final long ttlNanos;
@@ -52,6 +55,41 @@ class TaskQueue {
         }
         int position = ahead + 1;
         return new TaskView.Queue(position, eta(position, provider, size));
+    }
+
+    /** The place of a task if it is still pending, else null (one statement on the status index). */
+    TaskView.Queue place(String taskId, String size) {
+        return jdbc.sql("select t.provider, " + AHEAD + " as ahead from image_tasks t where t.id = :id"
+                        + " and t.status = 'PENDING'")
+                .param("id", taskId)
+                .query((rs, row) -> queue(rs.getInt("ahead"), rs.getString("provider"), size))
+                .optional()
+                .orElse(null);
+    }
+
+    /**
+     * Tasks ahead of each of these pending tasks, from one read of the pending queue in order (its first {@value
+     * #QUEUE_SCAN} tasks, on the {@code (status, created_at)} index): one pass however many are watched, where a
+     * count per task would read the queue's head once for each. Tasks deeper than that are counted one by one; tasks
+     * no longer pending are left out.
+     */
+    Map<String, Integer> aheadInQueue(Collection<String> pendingIds) {
+        Set<String> wanted = new HashSet<>(pendingIds);
+        Map<String, Integer> ahead = new HashMap<>();
+        Map<String, Integer> perProvider = new HashMap<>();
+        jdbc.sql("select id, provider from image_tasks where status = 'PENDING' order by created_at, id limit "
+                        + QUEUE_SCAN)
+                .query(rs -> {
+                    int before = perProvider.merge(rs.getString("provider"), 1, Integer::sum) - 1;
+                    if (wanted.contains(rs.getString("id"))) {
+                        ahead.put(rs.getString("id"), before);
+                    }
+                });
+        if (ahead.size() < wanted.size()) {
+            wanted.removeAll(ahead.keySet());
+            ahead.putAll(ahead(wanted));
+        }
+        return ahead;
     }
 
     /** Tasks ahead of each of these tasks that is pending (one statement); others are left out. */

@@ -28,14 +28,13 @@ class TaskViews {
     /**
      * A poll's read: the task and, once it succeeded, its images, in one statement. A single statement reads one
      * consistent snapshot, so it needs no transaction; one row per image, or one row with null image columns. A
-     * pending task's place in the queue is counted in the same statement ({@link TaskQueue#AHEAD}; null otherwise).
+     * pending task's place in the queue is counted by a second statement ({@link TaskQueue#place}), for pending tasks
+     * only: folded into this one, it made every other poll slower too (docs/benchmarks.md).
      */
     private static final String READ = """
             select t.id, t.status, t.model, t.created_at, t.credits, t.n, t.size, t.quality, t.output_format,
                    t.end_user, t.error_code, t.error_message, t.credits_refunded, t.credits_captured, t.started_at,
-                   t.finished_at, t.kind, t.prompt, t.provider, i.storage_key, i.width, i.height,
-            """ + TaskQueue.AHEAD + """
-             as ahead
+                   t.finished_at, t.kind, t.prompt, i.storage_key, i.width, i.height
             from image_tasks t
             left join task_images i on i.task_id = t.id and t.status = 'SUCCEEDED'
             where t.id = :id and t.workspace_id = :workspaceId
@@ -99,8 +98,7 @@ class TaskViews {
         var finishedAt = instant(rs, "finished_at");
         TaskKind kind = TaskColumns.kind(rs.getString("kind"));
         String prompt = rs.getString("prompt");
-        int ahead = rs.getInt("ahead");
-        var place = rs.wasNull() ? null : queue.queue(ahead, rs.getString("provider"), rs.getString("size"));
+        var place = status == TaskStatus.PENDING ? queue.place(id, rs.getString("size")) : null;
         var data = new ArrayList<TaskView.Image>();
         do {
             String key = rs.getString("storage_key");

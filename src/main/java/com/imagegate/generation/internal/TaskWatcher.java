@@ -41,7 +41,8 @@ import org.springframework.stereotype.Component;
  * Everyone on this node who waits for a task: long-poll waiters ({@code GET …?wait=N}, futures that complete when the
  * task ends) and event streams ({@link TaskEvents}). Neither holds a thread or a database connection while it waits.
  * While at least one is registered, the node reads every watched task in one batched statement every {@code
- * imagegate.generation.tasks.watch-interval} (400 ms), so changes made by any node are seen; a change made on this
+ * imagegate.generation.tasks.watch-interval} (400 ms), so changes made by any node are seen (plus, when some of them
+ * are pending, one ordered read of the pending queue for their places); a change made on this
  * node ({@link #changed}) triggers that read at once. A stream's events are written by a virtual thread, one stream's
  * writes in order, so a slow client never holds up the read or another stream.
  */
@@ -50,6 +51,7 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(TaskWatcher.class);
     private static final int BATCH = 500;
+    private static final int FEW_PENDING = 8;
 
     private final Map<String, List<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
     private final Map<String, Set<Stream>> streams = new ConcurrentHashMap<>();
@@ -183,19 +185,31 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
     }
 
     private Map<String, State> read(List<String> ids) {
-        Map<String, State> states = new HashMap<>();
-        jdbc.sql("select t.id, t.status, t.started_at, t.provider, t.size, " + TaskQueue.AHEAD
-                        + " as ahead from image_tasks t where t.id in (:ids)")
+        record Row(String id, TaskStatus status, boolean started, String provider, String size) {}
+        List<Row> rows = jdbc.sql("select id, status, started_at, provider, size from image_tasks where id in (:ids)")
                 .param("ids", ids)
-                .query((rs, row) -> {
-                    TaskStatus status = TaskStatus.valueOf(rs.getString("status"));
-                    int ahead = rs.getInt("ahead");
-                    TaskView.Queue place =
-                            rs.wasNull() ? null : queue.queue(ahead, rs.getString("provider"), rs.getString("size"));
-                    states.put(rs.getString("id"), new State(status, rs.getTimestamp("started_at") != null, place));
-                    return row;
-                })
+                .query((rs, n) -> new Row(
+                        rs.getString("id"),
+                        TaskStatus.valueOf(rs.getString("status")),
+                        rs.getTimestamp("started_at") != null,
+                        rs.getString("provider"),
+                        rs.getString("size")))
                 .list();
+        List<String> pending = rows.stream()
+                .filter(row -> row.status() == TaskStatus.PENDING)
+                .map(Row::id)
+                .toList();
+        // A few pending tasks: count ahead of each (cheap near the head); many: one ordered pass over the queue.
+        Map<String, Integer> ahead = pending.isEmpty()
+                ? Map.of()
+                : pending.size() <= FEW_PENDING ? queue.ahead(pending) : queue.aheadInQueue(pending);
+        Map<String, State> states = new HashMap<>();
+        for (Row row : rows) {
+            states.put(
+                    row.id(),
+                    new State(
+                            row.status(), row.started(), queue.queue(ahead.get(row.id()), row.provider(), row.size())));
+        }
         return states;
     }
 
