@@ -33,6 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
@@ -98,6 +100,15 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
         }
         streams.values().forEach(set -> set.forEach(Stream::close));
         writers.shutdown();
+    }
+
+    /**
+     * On shutdown, before the web server's graceful stop (which waits for open requests), end every stream: its
+     * client reconnects with {@code Last-Event-ID}, to another node behind the load balancer.
+     */
+    @EventListener(ContextClosedEvent.class)
+    void closeStreams() {
+        streams.values().forEach(set -> set.forEach(Stream::close));
     }
 
     // --- long polls
