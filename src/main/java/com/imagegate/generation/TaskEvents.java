@@ -1,5 +1,6 @@
 package com.imagegate.generation;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -21,11 +22,7 @@ public interface TaskEvents {
      *     before anything is opened or sent
      */
     Optional<TaskEventStream> open(
-            String workspaceId,
-            String taskId,
-            String lastEventId,
-            java.time.Duration heartbeatEvery,
-            TaskEventSink sink);
+            String workspaceId, String taskId, String lastEventId, Duration heartbeatEvery, TaskEventSink sink);
 
     /** Streams open on this node now. */
     int openStreams();
