@@ -125,6 +125,13 @@ class TaskEventsIT {
         assertThat(completed.json().get("status").asString()).isEqualTo("succeeded");
         assertThat(completed.json().at("/data/0/url").asString()).contains("/files/");
         assertThat(received.stream().map(Event::id)).doesNotHaveDuplicates();
+        // The final body is the task GET's (image links are signed afresh on each read, so compared by path).
+        var got = (tools.jackson.databind.node.ObjectNode)
+                ApiClient.json(api.get("/api/v1/images/tasks/" + third, user.secret()));
+        var sent = (tools.jackson.databind.node.ObjectNode) completed.json();
+        assertThat(URI.create(sent.at("/data/0/url").asString()).getPath())
+                .isEqualTo(URI.create(got.at("/data/0/url").asString()).getPath());
+        assertThat(sent.without("data")).isEqualTo(got.without("data"));
         assertThat(status(api, user, first)).isEqualTo("succeeded");
         assertThat(status(api, user, second)).isEqualTo("succeeded");
 
