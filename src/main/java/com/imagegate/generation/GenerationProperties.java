@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -37,14 +38,20 @@ public record GenerationProperties(
      * @param retention how long generated images are kept; then they are deleted and their links answer 410
      * @param drainTimeout on shutdown, how long this node waits for the tasks it renders to finish before it leaves
      *     them to another node
+     * @param watchInterval while anyone waits on or streams a task on this node, how often the node reads the watched
+     *     tasks (one batched query) to see changes made by other nodes
+     * @param queueStatsTtl how long a node reuses the figures a pending task's {@code eta_seconds} is estimated from
      */
     public record Tasks(
             @DefaultValue("8") int localWorkers,
             @DefaultValue("60s") Duration lease,
             @DefaultValue("10m") Duration stuckTimeout,
             @DefaultValue("30d") Duration retention,
-            @DefaultValue("20s") Duration drainTimeout) {
+            @DefaultValue("20s") Duration drainTimeout,
+            @DefaultValue("400ms") Duration watchInterval,
+            @DefaultValue("5s") Duration queueStatsTtl) {
 
+        @ConstructorBinding
         public Tasks {
             if (localWorkers < 0) {
                 throw new IllegalArgumentException("imagegate.generation.tasks.local-workers must not be negative");
@@ -52,6 +59,26 @@ public record GenerationProperties(
             if (lease.toSeconds() < 2) {
                 throw new IllegalArgumentException("imagegate.generation.tasks.lease must be at least 2s");
             }
+            if (watchInterval.toMillis() < 50 || watchInterval.toMillis() > 1000) {
+                throw new IllegalArgumentException(
+                        "imagegate.generation.tasks.watch-interval must be between 50ms and 1s");
+            }
+            if (queueStatsTtl.isNegative()) {
+                throw new IllegalArgumentException("imagegate.generation.tasks.queue-stats-ttl must not be negative");
+            }
+        }
+
+        /** With the default watch interval (400 ms) and queue figures' lifetime (5 s). */
+        public Tasks(
+                int localWorkers, Duration lease, Duration stuckTimeout, Duration retention, Duration drainTimeout) {
+            this(
+                    localWorkers,
+                    lease,
+                    stuckTimeout,
+                    retention,
+                    drainTimeout,
+                    Duration.ofMillis(400),
+                    Duration.ofSeconds(5));
         }
     }
 

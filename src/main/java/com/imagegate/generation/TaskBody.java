@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * A task in the API's wire shape (docs/api.md, "The task"): the body of {@code GET /api/v1/images/tasks/{id}} and of
  * the webhook POSTed when the task ends. Beyond the original design, a succeeded task says what it was charged
- * ({@code credits_captured}: less than {@code credits} when only some of its images could be made).
+ * ({@code credits_captured}: less than {@code credits} when only some of its images could be made), and a pending task
+ * says where it stands ({@code queue_position}, {@code eta_seconds}; absent otherwise).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskBody(
@@ -27,7 +28,9 @@ public record TaskBody(
         @JsonProperty("credits_refunded") Boolean creditsRefunded,
         @JsonProperty("credits_captured") Long creditsCaptured,
         @JsonProperty("started_at") Long startedAt,
-        @JsonProperty("finished_at") Long finishedAt) {
+        @JsonProperty("finished_at") Long finishedAt,
+        @JsonProperty("queue_position") Integer queuePosition,
+        @JsonProperty("eta_seconds") Long etaSeconds) {
 
     public record Image(String url, int width, int height) {}
 
@@ -56,6 +59,12 @@ public record TaskBody(
                 ended ? task.creditsRefunded() : null,
                 ended ? task.creditsCaptured() : null,
                 task.startedAt() == null ? null : task.startedAt().getEpochSecond(),
-                task.finishedAt() == null ? null : task.finishedAt().getEpochSecond());
+                task.finishedAt() == null ? null : task.finishedAt().getEpochSecond(),
+                pending(task) ? task.queue().position() : null,
+                pending(task) ? task.queue().etaSeconds() : null);
+    }
+
+    private static boolean pending(TaskView task) {
+        return task.status() == TaskStatus.PENDING && task.queue() != null;
     }
 }

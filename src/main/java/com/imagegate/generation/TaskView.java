@@ -10,6 +10,7 @@ import java.util.List;
  * @param error the failure, or null
  * @param kind a generation or an enhancement
  * @param prompt the prompt as given (null for an enhancement); shown to its workspace, not in the API's task body
+ * @param queue where a pending task stands in the queue, or null (not pending, or not computed for this view)
  */
 public record TaskView(
         String id,
@@ -29,7 +30,86 @@ public record TaskView(
         Instant startedAt,
         Instant finishedAt,
         TaskKind kind,
-        String prompt) {
+        String prompt,
+        Queue queue) {
+
+    /** A task without queue information. */
+    public TaskView(
+            String id,
+            TaskStatus status,
+            String model,
+            Instant createdAt,
+            long credits,
+            int n,
+            String size,
+            String quality,
+            String outputFormat,
+            String user,
+            List<Image> images,
+            Error error,
+            boolean creditsRefunded,
+            Long creditsCaptured,
+            Instant startedAt,
+            Instant finishedAt,
+            TaskKind kind,
+            String prompt) {
+        this(
+                id,
+                status,
+                model,
+                createdAt,
+                credits,
+                n,
+                size,
+                quality,
+                outputFormat,
+                user,
+                images,
+                error,
+                creditsRefunded,
+                creditsCaptured,
+                startedAt,
+                finishedAt,
+                kind,
+                prompt,
+                null);
+    }
+
+    /**
+     * A pending task's place in the queue (docs/api.md, "The task").
+     *
+     * @param position 1 for the next task to start: the pending tasks for the same provider accepted before it, plus 1
+     * @param etaSeconds an estimate of the seconds until it ends, from recent render times of its size class; null
+     *     while no task of that class has succeeded recently
+     */
+    public record Queue(int position, Long etaSeconds) {}
+
+    /**
+     * The task as it was while it was processing: the same row before it ended (no images, no error, no end). Lets a
+     * stream that resumes after the task ended still see its {@code processing} step.
+     */
+    public TaskView asProcessing() {
+        return new TaskView(
+                id,
+                TaskStatus.PROCESSING,
+                model,
+                createdAt,
+                credits,
+                n,
+                size,
+                quality,
+                outputFormat,
+                user,
+                List.of(),
+                null,
+                false,
+                null,
+                startedAt,
+                null,
+                kind,
+                prompt,
+                null);
+    }
 
     /** One image: a signed link to it and its pixel size. */
     public record Image(String url, int width, int height) {}

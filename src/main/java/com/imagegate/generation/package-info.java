@@ -6,7 +6,7 @@
  * interface, never {@code generation.internal}; generation's own code sees only the ports (no arrow from generation
  * to a nested module: Modulith would count it as a cycle), and no other module sees the nested ones. Publishes
  * {@link com.imagegate.generation.TaskEnded} inside the transaction that ends a task (the webhook module delivers task
- * webhooks from it).
+ * webhooks from it), and offers {@link com.imagegate.generation.TaskEvents}, a task's live events for any node.
  */
 @ApplicationModule(
         displayName = "Generation",

@@ -248,6 +248,12 @@ class ImagesController {
     }
 
     void readLimit(ApiKeyPrincipal key, HttpServletResponse response) {
+        readLimit(limiter, properties, key, response);
+    }
+
+    /** Counts a read against the key's per-minute read limit; 429 once the window is spent. */
+    static void readLimit(
+            RequestRateLimiter limiter, ApiProperties properties, ApiKeyPrincipal key, HttpServletResponse response) {
         var usage = limiter.read(key.keyId(), properties.readsPerMinute());
         if (!usage.allowed()) {
             rateLimitHeaders(response, usage);

@@ -23,7 +23,7 @@ class TaskCancellation {
     private final Tasks tasks;
     private final TaskQueries queries;
     private final Credits credits;
-    private final TaskWaiters waiters;
+    private final TaskWatcher waiters;
     private final TaskMetrics metrics;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
@@ -33,7 +33,7 @@ class TaskCancellation {
             Tasks tasks,
             TaskQueries queries,
             Credits credits,
-            TaskWaiters waiters,
+            TaskWatcher waiters,
             TaskMetrics metrics,
             ApplicationEventPublisher events,
             TransactionTemplate transactions,

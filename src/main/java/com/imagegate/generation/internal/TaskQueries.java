@@ -17,9 +17,9 @@ class TaskQueries {
 
     private final Tasks tasks;
     private final TaskViews views;
-    private final TaskWaiters waiters;
+    private final TaskWatcher waiters;
 
-    TaskQueries(Tasks tasks, TaskViews views, TaskWaiters waiters) {
+    TaskQueries(Tasks tasks, TaskViews views, TaskWatcher waiters) {
         this.tasks = tasks;
         this.views = views;
         this.waiters = waiters;
@@ -64,13 +64,13 @@ class TaskQueries {
     }
 
     /** An id no task can have (missing or longer than the column) is not found, without asking the database. */
-    private static void requirePlausibleId(String taskId) {
+    static void requirePlausibleId(String taskId) {
         if (taskId == null || taskId.length() > 64) {
             throw notFound();
         }
     }
 
-    private static GenerationException notFound() {
+    static GenerationException notFound() {
         return new GenerationException(Reason.NOT_FOUND, "No task with this id exists in your workspace.");
     }
 }

@@ -53,7 +53,7 @@ class TaskRunner implements DisposableBean {
     private final Map<GenerationProperties.Provider, ImageProvider> providers;
     private final ImageStore store;
     private final ReferenceImages referenceImages;
-    private final TaskWaiters waiters;
+    private final TaskWatcher waiters;
     private final TaskMetrics metrics;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
@@ -73,7 +73,7 @@ class TaskRunner implements DisposableBean {
             List<ImageProvider> providers,
             ImageStore store,
             ReferenceImages referenceImages,
-            TaskWaiters waiters,
+            TaskWatcher waiters,
             TransactionTemplate transactions,
             ApplicationEventPublisher events,
             GenerationProperties properties,
@@ -112,6 +112,7 @@ class TaskRunner implements DisposableBean {
                     .orElse(null);
         }
         Task task = tasks.findById(taskId).orElseThrow();
+        waiters.changed(taskId);
         metrics.started(task, now);
         MDC.put("taskId", taskId);
         if (task.requestId() != null) {

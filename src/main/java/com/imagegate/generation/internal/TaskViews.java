@@ -27,7 +27,9 @@ class TaskViews {
 
     /**
      * A poll's read: the task and, once it succeeded, its images, in one statement. A single statement reads one
-     * consistent snapshot, so it needs no transaction; one row per image, or one row with null image columns.
+     * consistent snapshot, so it needs no transaction; one row per image, or one row with null image columns. A
+     * pending task's place in the queue is counted by a second statement ({@link TaskQueue#place}), for pending tasks
+     * only: folded into this one, it made every other poll slower too (docs/benchmarks.md).
      */
     private static final String READ = """
             select t.id, t.status, t.model, t.created_at, t.credits, t.n, t.size, t.quality, t.output_format,
@@ -43,8 +45,16 @@ class TaskViews {
     private final StorageProperties storage;
     private final ImageStore store;
     private final JdbcClient jdbc;
+    private final TaskQueue queue;
 
-    TaskViews(TaskImages images, FileUrls fileUrls, StorageProperties storage, ImageStore store, JdbcClient jdbc) {
+    TaskViews(
+            TaskImages images,
+            FileUrls fileUrls,
+            StorageProperties storage,
+            ImageStore store,
+            JdbcClient jdbc,
+            TaskQueue queue) {
+        this.queue = queue;
         this.images = images;
         this.fileUrls = fileUrls;
         this.storage = storage;
@@ -88,6 +98,7 @@ class TaskViews {
         var finishedAt = instant(rs, "finished_at");
         TaskKind kind = TaskColumns.kind(rs.getString("kind"));
         String prompt = rs.getString("prompt");
+        var place = status == TaskStatus.PENDING ? queue.place(id, rs.getString("size")) : null;
         var data = new ArrayList<TaskView.Image>();
         do {
             String key = rs.getString("storage_key");
@@ -113,13 +124,15 @@ class TaskViews {
                 startedAt,
                 finishedAt,
                 kind,
-                prompt));
+                prompt,
+                place));
     }
 
     TaskView view(Task task) {
         return view(
                 task,
-                task.status() == TaskStatus.SUCCEEDED ? images.findByTaskIdOrderByPosition(task.id()) : List.of());
+                task.status() == TaskStatus.SUCCEEDED ? images.findByTaskIdOrderByPosition(task.id()) : List.of(),
+                task.status() == TaskStatus.PENDING ? queue.ahead(List.of(task.id())) : Map.of());
     }
 
     List<TaskView> views(List<Task> tasks) {
@@ -131,8 +144,13 @@ class TaskViews {
                 ? Map.of()
                 : images.findByTaskIdInOrderByPosition(succeeded).stream()
                         .collect(Collectors.groupingBy(TaskImage::taskId));
+        List<String> pending = tasks.stream()
+                .filter(t -> t.status() == TaskStatus.PENDING)
+                .map(Task::id)
+                .toList();
+        Map<String, Integer> ahead = queue.ahead(pending);
         return tasks.stream()
-                .map(t -> view(t, byTask.getOrDefault(t.id(), List.of())))
+                .map(t -> view(t, byTask.getOrDefault(t.id(), List.of()), ahead))
                 .toList();
     }
 
@@ -146,7 +164,7 @@ class TaskViews {
         return store.directUrl(key, storage.urlTtl()).orElseGet(() -> fileUrls.url(key, storage.urlTtl()));
     }
 
-    private TaskView view(Task task, List<TaskImage> stored) {
+    private TaskView view(Task task, List<TaskImage> stored, Map<String, Integer> ahead) {
         var data = stored.stream()
                 .map(i -> new TaskView.Image(url(i), i.width(), i.height()))
                 .toList();
@@ -169,6 +187,10 @@ class TaskViews {
                 task.startedAt(),
                 task.finishedAt(),
                 task.kind(),
-                task.prompt());
+                task.prompt(),
+                queue.queue(
+                        ahead.get(task.id()),
+                        task.provider().wireValue(),
+                        task.size().wireValue()));
     }
 }

@@ -111,7 +111,4 @@ interface Tasks extends JpaRepository<Task, String> {
     /** The oldest pending tasks: what a local worker that has just freed up takes next. */
     @Query("select t.id from Task t where t.status = com.imagegate.generation.TaskStatus.PENDING order by t.createdAt")
     List<String> findPending(Pageable limit);
-
-    @Query("select t.id, t.status from Task t where t.id in :ids")
-    List<Object[]> statuses(Collection<String> ids);
 }

@@ -16,6 +16,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import com.imagegate.account.Accounts;
@@ -34,6 +35,8 @@ import com.imagegate.generation.GenerationRequest;
 import com.imagegate.generation.Generations;
 import com.imagegate.generation.InvalidRequestException;
 import com.imagegate.generation.RequestField;
+import com.imagegate.generation.TaskEventStream;
+import com.imagegate.generation.TaskEvents;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,6 +68,7 @@ class ApiErrorMappingTests {
     final Generations generations = mock(Generations.class);
     final Plans plans = mock(Plans.class);
     final RequestRateLimiter limiter = mock(RequestRateLimiter.class);
+    final TaskEvents taskEvents = mock(TaskEvents.class);
     MockMvc mvc;
 
     @BeforeEach
@@ -81,8 +85,12 @@ class ApiErrorMappingTests {
         // What Spring Security's chain does after authentication: the request's principal is the authentication.
         var principalFromSecurityContext = new SecurityContextHolderAwareRequestFilter();
         principalFromSecurityContext.afterPropertiesSet();
+        var oneStreamPerWorkspace = new ApiProperties(
+                1024, 600, new ApiProperties.Streams(Duration.ofSeconds(15), 1, Duration.ofMinutes(30)));
         mvc = MockMvcBuilders.standaloneSetup(
-                        new ImagesController(generations, plans, limiter, new ApiProperties(1024, 600)))
+                        new ImagesController(generations, plans, limiter, new ApiProperties(1024, 600)),
+                        new TaskEventsController(
+                                taskEvents, limiter, oneStreamPerWorkspace, errors, JsonMapper.shared()))
                 .setControllerAdvice(new ApiExceptionHandler())
                 .addFilters(
                         new RequestIdFilter(errors),
@@ -253,6 +261,26 @@ class ApiErrorMappingTests {
                 404,
                 "invalid_request_error",
                 "not_found");
+    }
+
+    static MockHttpServletRequestBuilder events(String id) {
+        return get("/api/v1/images/tasks/" + id + "/events")
+                .header("Authorization", "Bearer " + KEY)
+                .header("Accept", "text/event-stream");
+    }
+
+    /** A task's event stream refuses as JSON before it starts, whatever the Accept header says. */
+    @Test
+    void taskEventsOfAnUnknownTaskAre404AndAStreamOverTheWorkspacesCapIs429() throws Exception {
+        when(taskEvents.open(eq("ws_1"), eq("task_x"), any(), any(), any()))
+                .thenThrow(new GenerationException(Reason.NOT_FOUND, "No such task."));
+        when(taskEvents.open(eq("ws_1"), eq("task_1"), any(), any(), any()))
+                .thenReturn(Optional.of((TaskEventStream) () -> {}));
+
+        expectError(events("task_x"), 404, "invalid_request_error", "not_found");
+        // The 404 gave its place back: the workspace's one stream opens, the next is refused.
+        mvc.perform(events("task_1")).andExpect(request().asyncStarted());
+        expectError(events("task_1"), 429, "requests", "too_many_streams");
     }
 
     @Test

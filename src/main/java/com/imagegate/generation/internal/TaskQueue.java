@@ -1,0 +1,180 @@
+package com.imagegate.generation.internal;
+
+import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.ImageSize;
+import com.imagegate.generation.SizeClass;
+import com.imagegate.generation.TaskView;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where pending tasks stand: their position (the pending tasks for the same provider accepted before them, counted on
+ * the {@code (status, created_at)} index) and an estimate of when they end.
+ * The estimate uses two figures each node keeps for {@code imagegate.generation.tasks.queue-stats-ttl} (5 s): the
+ * median render time (started → finished) of the last {@value #RECENT} succeeded tasks of the provider and size class,
+ * and how many of the provider's tasks are rendering now (the capacity in use, at least 1).
+ */
+@Component
+class TaskQueue {
+
+    /** A pending task's tasks-ahead count: a scalar subquery for the statements that read tasks. */
+    static final String AHEAD = """
+            case when t.status = 'PENDING' then (select count(*) from image_tasks p where p.status = 'PENDING'
+                and p.provider = t.provider and (p.created_at < t.created_at
+                or (p.created_at = t.created_at and p.id < t.id))) end""";
+
+    static final int RECENT = 50;
+    static final int QUEUE_SCAN = 5000;
+
+    private final JdbcClient jdbc;
+    private final long ttlNanos;
+    private volatile Stats stats;
+
+    TaskQueue(JdbcClient jdbc, GenerationProperties properties) {
+        this.jdbc = jdbc;
+        this.ttlNanos = properties.tasks().queueStatsTtl().toNanos();
+    }
+
+    /** Recent render medians by provider and size class, and the tasks rendering now by provider. */
+    record Stats(Map<String, Map<SizeClass, Duration>> medians, Map<String, Integer> rendering, long readAtNanos) {}
+
+    /** The queue of a pending task with {@code ahead} tasks before it; null when {@code ahead} is null. */
+    TaskView.Queue queue(Integer ahead, String provider, String size) {
+        if (ahead == null) {
+            return null;
+        }
+        int position = ahead + 1;
+        return new TaskView.Queue(position, eta(position, provider, size));
+    }
+
+    /** The place of a task if it is still pending, else null (one statement on the status index). */
+    TaskView.Queue place(String taskId, String size) {
+        return jdbc.sql("select t.provider, " + AHEAD + " as ahead from image_tasks t where t.id = :id"
+                        + " and t.status = 'PENDING'")
+                .param("id", taskId)
+                .query((rs, row) -> queue(rs.getInt("ahead"), rs.getString("provider"), size))
+                .optional()
+                .orElse(null);
+    }
+
+    /**
+     * Tasks ahead of each of these pending tasks, from one read of the pending queue in order (its first {@value
+     * #QUEUE_SCAN} tasks, on the {@code (status, created_at)} index): one pass however many are watched, where a
+     * count per task would read the queue's head once for each. Tasks deeper than that are counted one by one; tasks
+     * no longer pending are left out.
+     */
+    Map<String, Integer> aheadInQueue(Collection<String> pendingIds) {
+        Set<String> wanted = new HashSet<>(pendingIds);
+        Map<String, Integer> ahead = new HashMap<>();
+        Map<String, Integer> perProvider = new HashMap<>();
+        jdbc.sql("select id, provider from image_tasks where status = 'PENDING' order by created_at, id limit "
+                        + QUEUE_SCAN)
+                .query(rs -> {
+                    int before = perProvider.merge(rs.getString("provider"), 1, Integer::sum) - 1;
+                    if (wanted.contains(rs.getString("id"))) {
+                        ahead.put(rs.getString("id"), before);
+                    }
+                });
+        if (ahead.size() < wanted.size()) {
+            wanted.removeAll(ahead.keySet());
+            ahead.putAll(ahead(wanted));
+        }
+        return ahead;
+    }
+
+    /** Tasks ahead of each of these tasks that is pending (one statement); others are left out. */
+    Map<String, Integer> ahead(Collection<String> taskIds) {
+        Map<String, Integer> ahead = new HashMap<>();
+        if (taskIds.isEmpty()) {
+            return ahead;
+        }
+        jdbc.sql("select t.id, " + AHEAD + " as ahead from image_tasks t where t.id in (:ids)"
+                        + " and t.status = 'PENDING'")
+                .param("ids", taskIds)
+                .query((rs, row) -> ahead.put(rs.getString("id"), rs.getInt("ahead")))
+                .list();
+        return ahead;
+    }
+
+    /**
+     * Seconds until a task at {@code position} ends, estimated: the rounds of the capacity in use it waits for, plus its
+     * own render, each the median render time. Null without a recent render of its size class.
+     */
+    Long eta(int position, String provider, String size) {
+        Stats now = stats();
+        var byClass = now.medians().get(provider);
+        SizeClass sizeClass = ImageSize.parse(size).map(ImageSize::sizeClass).orElse(SizeClass.STANDARD);
+        Duration median = byClass == null ? null : byClass.get(sizeClass);
+        if (median == null) {
+            return null;
+        }
+        int slots = Math.max(1, now.rendering().getOrDefault(provider, 0));
+        long rounds = (position + slots - 1) / slots + 1;
+        return Math.max(1, (median.toMillis() * rounds + 999) / 1000);
+    }
+
+    private Stats stats() {
+        Stats current = stats;
+        if (current != null && System.nanoTime() - current.readAtNanos() < ttlNanos) {
+            return current;
+        }
+        synchronized (this) {
+            current = stats;
+            if (current == null || System.nanoTime() - current.readAtNanos() >= ttlNanos) {
+                current = read();
+                stats = current;
+            }
+            return current;
+        }
+    }
+
+    private Stats read() {
+        Map<String, Integer> rendering = new HashMap<>();
+        jdbc.sql("select provider, count(*) as rendering from image_tasks where status = 'PROCESSING'"
+                        + " group by provider")
+                .query((rs, row) -> rendering.put(rs.getString("provider"), rs.getInt("rendering")))
+                .list();
+        Map<String, Map<SizeClass, List<Long>>> samples = new HashMap<>();
+        // Newest first on the (status, created_at) index; at most RECENT per class are kept.
+        jdbc.sql("select provider, size, started_at, finished_at from image_tasks where status = 'SUCCEEDED'"
+                        + " and started_at is not null and finished_at is not null order by created_at desc limit "
+                        + RECENT * SizeClass.values().length * 4)
+                .query((rs, row) -> {
+                    Timestamp started = rs.getTimestamp("started_at");
+                    Timestamp finished = rs.getTimestamp("finished_at");
+                    SizeClass sizeClass = ImageSize.parse(rs.getString("size"))
+                            .map(ImageSize::sizeClass)
+                            .orElse(SizeClass.STANDARD);
+                    var list = samples.computeIfAbsent(rs.getString("provider"), p -> new EnumMap<>(SizeClass.class))
+                            .computeIfAbsent(sizeClass, c -> new ArrayList<>());
+                    if (list.size() < RECENT) {
+                        list.add(Math.max(0, finished.getTime() - started.getTime()));
+                    }
+                    return row;
+                })
+                .list();
+        Map<String, Map<SizeClass, Duration>> medians = new HashMap<>();
+        samples.forEach((provider, byClass) -> {
+            Map<SizeClass, Duration> out = new EnumMap<>(SizeClass.class);
+            byClass.forEach((sizeClass, millis) -> out.put(sizeClass, Duration.ofMillis(median(millis))));
+            medians.put(provider, out);
+        });
+        return new Stats(medians, rendering, System.nanoTime());
+    }
+
+    static long median(List<Long> values) {
+        var sorted = values.stream().sorted().toList();
+        int mid = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
+    }
+}

@@ -1,0 +1,110 @@
+package com.imagegate.generation.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.imagegate.generation.TaskEvent.Kind;
+import com.imagegate.generation.TaskStatus;
+import com.imagegate.generation.TaskView;
+import com.imagegate.generation.internal.TaskEventLog.Cursor;
+import com.imagegate.generation.internal.TaskEventLog.State;
+import com.imagegate.generation.internal.TaskEventLog.Step;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which events a stream sends, from what its client saw last and the task's row now. */
+class TaskEventLogTests {
+
+    static final State PENDING_3 = new State(TaskStatus.PENDING, false, new TaskView.Queue(3, 40L));
+    static final State PENDING_2 = new State(TaskStatus.PENDING, false, new TaskView.Queue(2, 30L));
+    static final State PROCESSING = new State(TaskStatus.PROCESSING, true, null);
+    static final State SUCCEEDED = new State(TaskStatus.SUCCEEDED, true, null);
+    static final State CANCELED_WHILE_PENDING = new State(TaskStatus.CANCELED, false, null);
+
+    static List<String> ids(List<Step> steps) {
+        return steps.stream()
+                .map(s -> s.kind().wireValue() + "#" + s.cursor().id())
+                .toList();
+    }
+
+    @Test
+    void aFreshStreamGetsTheTaskAsItIsNow() {
+        assertThat(ids(TaskEventLog.after(null, PENDING_3))).containsExactly("status#1", "queue#1.3.40");
+        assertThat(ids(TaskEventLog.after(null, PROCESSING))).containsExactly("status#2");
+        assertThat(ids(TaskEventLog.after(null, SUCCEEDED))).containsExactly("completed#3");
+        assertThat(ids(TaskEventLog.after(null, new State(TaskStatus.FAILED, true, null))))
+                .containsExactly("failed#3");
+        assertThat(ids(TaskEventLog.after(null, CANCELED_WHILE_PENDING))).containsExactly("canceled#3");
+    }
+
+    @Test
+    void aResumedStreamGetsOnlyWhatCameAfterItsLastId() {
+        Cursor sawQueue3 = Cursor.parse("1.3.40");
+        assertThat(ids(TaskEventLog.after(sawQueue3, PENDING_3))).isEmpty();
+        assertThat(ids(TaskEventLog.after(sawQueue3, PENDING_2))).containsExactly("queue#1.2.30");
+        assertThat(ids(TaskEventLog.after(sawQueue3, PROCESSING))).containsExactly("status#2");
+        assertThat(ids(TaskEventLog.after(Cursor.parse("2"), PROCESSING))).isEmpty();
+        assertThat(ids(TaskEventLog.after(Cursor.parse("2"), SUCCEEDED))).containsExactly("completed#3");
+        assertThat(ids(TaskEventLog.after(Cursor.parse("3"), SUCCEEDED))).isEmpty();
+    }
+
+    @Test
+    void aProcessingStepMissedBetweenReadsIsReplayedFromStartedAt() {
+        var steps = TaskEventLog.after(Cursor.parse("1"), SUCCEEDED);
+        assertThat(ids(steps)).containsExactly("status#2", "completed#3");
+        assertThat(steps.getFirst().asProcessing()).isTrue();
+        // A task canceled while pending never processed: no processing step.
+        assertThat(ids(TaskEventLog.after(Cursor.parse("1.3.40"), CANCELED_WHILE_PENDING)))
+                .containsExactly("canceled#3");
+    }
+
+    @Test
+    void anIdThatCannotBeThisTasksStartsOver() {
+        assertThat(Cursor.parse("garbage")).isNull();
+        assertThat(Cursor.parse("2.1.5")).isNull();
+        assertThat(Cursor.parse("4")).isNull();
+        assertThat(ids(TaskEventLog.after(Cursor.parse("3"), PENDING_3))).containsExactly("status#1", "queue#1.3.40");
+        assertThat(Cursor.parse("1.4.").queue()).isEqualTo(new TaskView.Queue(4, null));
+        assertThat(Cursor.parse("1.4.").id()).isEqualTo("1.4.");
+    }
+
+    @Test
+    void eventsOfEachKindCarryTheirPayload() {
+        var task = new TaskView(
+                "task_1",
+                TaskStatus.SUCCEEDED,
+                "gpt-image-2",
+                java.time.Instant.EPOCH,
+                10,
+                1,
+                "1024x1024",
+                "auto",
+                "png",
+                null,
+                List.of(new TaskView.Image("http://x/files/a.png", 1024, 1024)),
+                null,
+                false,
+                10L,
+                java.time.Instant.EPOCH,
+                java.time.Instant.EPOCH,
+                com.imagegate.generation.TaskKind.GENERATION,
+                "p");
+        var steps = TaskEventLog.after(Cursor.parse("1"), SUCCEEDED);
+        var processing = steps.get(0).event(task);
+        assertThat(processing.kind()).isEqualTo(Kind.STATUS);
+        assertThat(processing.task().status()).isEqualTo(TaskStatus.PROCESSING);
+        assertThat(processing.task().images()).isEmpty();
+        assertThat(processing.task().finishedAt()).isNull();
+        var completed = steps.get(1).event(task);
+        assertThat(completed.kind()).isEqualTo(Kind.COMPLETED);
+        assertThat(completed.task()).isSameAs(task);
+        var queue = TaskEventLog.after(null, PENDING_3).get(1).event(null);
+        assertThat(queue.queue()).isEqualTo(new TaskView.Queue(3, 40L));
+        assertThat(queue.id()).isEqualTo("1.3.40");
+    }
+
+    @Test
+    void theMedianOfRenderTimes() {
+        assertThat(TaskQueue.median(List.of(5L, 1L, 3L))).isEqualTo(3);
+        assertThat(TaskQueue.median(List.of(4L, 1L, 3L, 2L))).isEqualTo(2);
+    }
+}
