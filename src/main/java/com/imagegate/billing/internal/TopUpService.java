@@ -17,6 +17,7 @@ import com.imagegate.credits.TopUpTriggers;
 import com.stripe.param.checkout.SessionCreateParams;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -144,7 +145,7 @@ class TopUpService implements AutoTopUp {
         transaction.executeWithoutResult(status -> {
             store.lockSettings(workspaceId, clock.instant());
             store.removeCard(workspaceId, "user:" + member.userId(), clock.instant());
-            triggers.remove(workspaceId);
+            removeTrigger(workspaceId);
         });
     }
 
@@ -202,11 +203,11 @@ class TopUpService implements AutoTopUp {
                     now);
             if (form.enabled()) {
                 if (resume) {
-                    triggers.remove(workspaceId); // a fresh trigger: already below → a top-up at once
+                    removeTrigger(workspaceId); // a fresh trigger: already below → a top-up at once
                 }
                 triggers.set(workspaceId, rule);
             } else {
-                triggers.remove(workspaceId);
+                removeTrigger(workspaceId);
             }
         });
         return settings(workspaceId);
@@ -241,9 +242,11 @@ class TopUpService implements AutoTopUp {
             var settings = store.lockSettings(workspaceId, now);
             var existing = store.attemptOfCrossing(crossing);
             if (existing.isPresent()) {
+                store.crossingDecided(crossing);
                 return existing;
             }
             if (!settings.enabled() || settings.paused() || settings.pack() == null) {
+                store.crossingDecided(crossing); // off now: a later enabling makes a crossing of its own
                 return Optional.<TopUpStore.AttemptRow>empty();
             }
             var pack = catalog.pack(settings.pack());
@@ -268,6 +271,7 @@ class TopUpService implements AutoTopUp {
                     capped ? "The monthly maximum of " + settings.monthlyMax() + " top-ups is reached." : null,
                     now);
             store.insertAttempt(row, now);
+            store.crossingDecided(crossing);
             return Optional.of(row);
         });
     }
@@ -310,11 +314,27 @@ class TopUpService implements AutoTopUp {
         boolean pause = failures >= PAUSE_AFTER_FAILURES && !settings.paused();
         store.failures(attempt.workspaceId(), failures, settings.paused() || pause, now);
         if (pause) {
-            triggers.remove(attempt.workspaceId());
+            removeTrigger(attempt.workspaceId());
         }
         events.publishEvent(new TopUpFailed(
                 attempt.workspaceId(), attemptId, attempt.pack(), reason, sentence, failures, pause, now));
         return true;
+    }
+
+    /** Auto top-up disabled or paused: no trigger, and its undecided crossings forgotten (never swept). */
+    private void removeTrigger(String workspaceId) {
+        triggers.remove(workspaceId);
+        store.forgetCrossings(workspaceId);
+    }
+
+    /** Called inside the transaction that crossed the threshold ({@link TopUpJob}): committed with the crossing. */
+    void noteCrossing(String workspaceId, String crossing) {
+        store.noteCrossing(crossing, workspaceId, clock.instant());
+    }
+
+    /** Undecided crossings older than {@code grace}, of workspaces with auto top-up on: the sweep's page. */
+    List<TopUpStore.Crossing> undecidedCrossings(Duration grace, int limit) {
+        return store.undecidedCrossings(clock.instant().minus(grace), limit);
     }
 
     private static String defaultMessage(String reason) {

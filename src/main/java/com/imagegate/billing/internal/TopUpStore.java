@@ -190,6 +190,45 @@ class TopUpStore {
                 .update();
     }
 
+    // --- crossings not yet decided (the sweep's backstop)
+
+    record Crossing(String crossing, String workspaceId) {}
+
+    /** Notes a crossing in the transaction that made it: committed with it, or not at all. */
+    void noteCrossing(String crossing, String workspaceId, Instant crossedAt) {
+        jdbc.sql("insert into billing_topup_crossings (crossing, workspace_id, crossed_at) values (?, ?, ?)")
+                .params(crossing, workspaceId, ts(crossedAt))
+                .update();
+    }
+
+    /** The crossing is decided (an attempt exists, or auto top-up was off): nothing left to sweep. */
+    void crossingDecided(String crossing) {
+        jdbc.sql("delete from billing_topup_crossings where crossing = ?")
+                .param(crossing)
+                .update();
+    }
+
+    /** Auto top-up disabled or paused: its trigger is removed and the crossings it made are forgotten with it. */
+    void forgetCrossings(String workspaceId) {
+        jdbc.sql("delete from billing_topup_crossings where workspace_id = ?")
+                .param(workspaceId)
+                .update();
+    }
+
+    /**
+     * Undecided crossings made at or before {@code crossedBy} whose workspace has auto top-up enabled and not paused,
+     * oldest first, at most {@code limit} (a range of the {@code crossed_at} index, each joined by primary key).
+     */
+    List<Crossing> undecidedCrossings(Instant crossedBy, int limit) {
+        return jdbc.sql("select c.crossing, c.workspace_id from billing_topup_crossings c"
+                        + " join billing_topup_settings s on s.workspace_id = c.workspace_id"
+                        + " where c.crossed_at <= ? and s.enabled = true and s.paused = false"
+                        + " order by c.crossed_at, c.crossing limit ?")
+                .params(ts(crossedBy), limit)
+                .query((rs, row) -> new Crossing(rs.getString("crossing"), rs.getString("workspace_id")))
+                .list();
+    }
+
     private static String truncate(String message) {
         return message == null || message.length() <= 500 ? message : message.substring(0, 500);
     }
