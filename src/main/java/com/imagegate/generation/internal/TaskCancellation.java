@@ -51,6 +51,9 @@ class TaskCancellation {
     TaskView cancel(String workspaceId, String taskId) {
         Task task = queries.find(workspaceId, taskId);
         boolean canceled = Boolean.TRUE.equals(transactions.execute(status -> {
+            if (task.credits() > 0) {
+                credits.lock(workspaceId); // balance before task row, the order acceptance takes them in
+            }
             if (tasks.cancel(task.id(), workspaceId, clock.instant()) != 1) {
                 return false;
             }

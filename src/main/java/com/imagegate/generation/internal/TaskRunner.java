@@ -190,6 +190,7 @@ class TaskRunner implements DisposableBean {
         long pricePerImage = task.credits() / task.n();
         long captured = pricePerImage * Math.min(made.size(), task.n());
         boolean ended = Boolean.TRUE.equals(transactions.execute(status -> {
+            lockBalanceFirst(task);
             if (tasks.succeed(task.id(), nodeId, captured, captured < task.credits(), clock.instant()) != 1) {
                 return false;
             }
@@ -221,6 +222,7 @@ class TaskRunner implements DisposableBean {
 
     private void fail(Task task, String code, String message) {
         boolean ended = Boolean.TRUE.equals(transactions.execute(status -> {
+            lockBalanceFirst(task);
             if (tasks.fail(task.id(), nodeId, code, message, clock.instant()) != 1) {
                 return false;
             }
@@ -234,6 +236,17 @@ class TaskRunner implements DisposableBean {
             Duration rendering = task.startedAt() == null ? null : Duration.between(task.startedAt(), clock.instant());
             metrics.ended(task, TaskStatus.FAILED, rendering, 0);
             log.info("Task {} failed ({}); {} credits released", task.id(), code, task.credits());
+        }
+    }
+
+    /**
+     * An ending that moves credits takes the workspace's balance lock before it touches the task row: acceptance takes
+     * that lock first and then inserts a task row, so the other order (task row, then balance) deadlocks against a
+     * creation in the same workspace (InnoDB's next-key lock on the task's old status entry blocks the insert).
+     */
+    private void lockBalanceFirst(Task task) {
+        if (task.credits() > 0) {
+            credits.lock(task.workspaceId());
         }
     }
 

@@ -83,6 +83,8 @@ public class TaskSweeper {
         int failed = 0;
         for (String id : tasks.findStuck(clock.instant().minus(settings.stuckTimeout()), PageRequest.of(0, BATCH))) {
             Boolean done = transactions.execute(status -> {
+                // Balance before task row, the order acceptance takes them in (the other order can deadlock).
+                tasks.findById(id).filter(t -> t.credits() > 0).ifPresent(t -> credits.lock(t.workspaceId()));
                 if (tasks.failUnfinished(id, "timeout", "The task took too long and was stopped.", clock.instant())
                         != 1) {
                     return false;
