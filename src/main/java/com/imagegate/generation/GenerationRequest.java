@@ -26,6 +26,8 @@ import java.util.List;
  * @param idempotency the caller's idempotency key and request digest ({@link Idempotency#NONE} for none)
  * @param maxCredits the most credits the caller will pay for this task, or null for no ceiling; a task that costs
  *     more is refused ({@link GenerationException.Reason#MAX_CREDITS_EXCEEDED})
+ * @param partialImages how many partial images the caller wants streamed while the task renders, 0–3 ({@link
+ *     TaskEvents}); never delivered as images, never charged
  */
 public record GenerationRequest(
         String model,
@@ -40,7 +42,43 @@ public record GenerationRequest(
         String user,
         URI callbackUrl,
         Idempotency idempotency,
-        Long maxCredits) {
+        Long maxCredits,
+        int partialImages) {
+
+    /** The most partial images a request may ask for (OpenAI's limit). */
+    public static final int MAX_PARTIAL_IMAGES = 3;
+
+    /** A request without partial images. */
+    public GenerationRequest(
+            String model,
+            String prompt,
+            List<URI> imageUrls,
+            List<ImageInput> inputs,
+            byte[] mask,
+            int n,
+            ImageSize size,
+            Quality quality,
+            OutputFormat format,
+            String user,
+            URI callbackUrl,
+            Idempotency idempotency,
+            Long maxCredits) {
+        this(
+                model,
+                prompt,
+                imageUrls,
+                inputs,
+                mask,
+                n,
+                size,
+                quality,
+                format,
+                user,
+                callbackUrl,
+                idempotency,
+                maxCredits,
+                0);
+    }
 
     /**
      * How a repeated request is recognized.
@@ -82,6 +120,35 @@ public record GenerationRequest(
         }
         idempotency = idempotency == null ? Idempotency.NONE : idempotency;
         maxCredits = GenerationRequests.maxCredits(maxCredits);
+        partialImages = partialImages(partialImages);
+    }
+
+    /** {@code partial_images}: 0–3, else 400 {@code invalid_value} naming it. */
+    public static int partialImages(int partialImages) {
+        if (partialImages < 0 || partialImages > MAX_PARTIAL_IMAGES) {
+            throw new InvalidRequestException(
+                    "partial_images", "invalid_value", "partial_images must be an integer from 0 to 3.");
+        }
+        return partialImages;
+    }
+
+    /** This request with this many partial images streamed while it renders (0–3). */
+    public GenerationRequest withPartialImages(int partialImages) {
+        return new GenerationRequest(
+                model,
+                prompt,
+                imageUrls,
+                inputs,
+                mask,
+                n,
+                size,
+                quality,
+                format,
+                user,
+                callbackUrl,
+                idempotency,
+                maxCredits,
+                partialImages);
     }
 
     /** This request with these images given with it (after those named by URL) and this edit mask (or null). */
@@ -99,7 +166,8 @@ public record GenerationRequest(
                 user,
                 callbackUrl,
                 idempotency,
-                maxCredits);
+                maxCredits,
+                partialImages);
     }
 
     /** This request with the caller's idempotency key (or null) and the request's digest. */
@@ -117,7 +185,8 @@ public record GenerationRequest(
                 user,
                 callbackUrl,
                 new Idempotency(key, requestDigest),
-                maxCredits);
+                maxCredits,
+                partialImages);
     }
 
     public static Builder builder() {
@@ -144,8 +213,15 @@ public record GenerationRequest(
         private String callbackUrl;
         private Idempotency idempotency = Idempotency.NONE;
         private Long maxCredits;
+        private int partialImages;
 
         private Builder() {}
+
+        /** How many partial images to stream while rendering, 0–3. */
+        public Builder partialImages(int partialImages) {
+            this.partialImages = partialImages;
+            return this;
+        }
 
         public Builder model(String model) {
             this.model = model;
@@ -243,7 +319,8 @@ public record GenerationRequest(
                     user,
                     callback,
                     idempotency,
-                    maxCredits);
+                    maxCredits,
+                    GenerationRequest.partialImages(partialImages));
         }
     }
 }

@@ -136,7 +136,18 @@ public final class FakeOpenAiImages implements AutoCloseable {
         static Step hang() {
             return new Hang();
         }
+
+        /**
+         * A streaming request ({@code stream: true}) gets its partial images, then stops sending and holds the
+         * connection open without a {@code completed} event (until the fake is closed). A request that does not stream
+         * is answered as {@link #hang()}.
+         */
+        static Step stallAfterPartials() {
+            return new Stall();
+        }
     }
+
+    record Stall() implements Step {}
 
     record Ok(Duration delay) implements Step {}
 
@@ -256,7 +267,13 @@ public final class FakeOpenAiImages implements AutoCloseable {
     }
 
     private int answer(HttpExchange exchange, Step step, Map<String, String> fields) throws IOException {
+        if ("true".equals(fields.get("stream")) && (step instanceof Ok || step instanceof Stall)) {
+            return stream(exchange, step, fields);
+        }
         switch (step) {
+            case Stall s -> {
+                return answer(exchange, new Hang(), fields);
+            }
             case Hang h -> {
                 try {
                     closing.await(10, TimeUnit.MINUTES);
@@ -316,6 +333,78 @@ public final class FakeOpenAiImages implements AutoCloseable {
                 send(exchange, 200, JSON.writeValueAsString(success(fields, images, "b64_json")));
                 return 200;
             }
+        }
+    }
+
+    /**
+     * OpenAI's image streaming wire format: Server-Sent Events named by their {@code type}, {@code
+     * image_generation.partial_image} ({@code image_edit.partial_image} for edits) with {@code b64_json} and a 0-based
+     * {@code partial_image_index}, then one {@code image_generation.completed} ({@code image_edit.completed}) per image
+     * with its {@code b64_json} and {@code usage}. A {@link Ok#delay()} is spread between the events.
+     */
+    private int stream(HttpExchange exchange, Step step, Map<String, String> fields) throws IOException {
+        String prefix = exchange.getRequestURI().getPath().endsWith("/edits") ? "image_edit" : "image_generation";
+        int partials = Integer.parseInt(fields.getOrDefault("partial_images", "0"));
+        long pause = step instanceof Ok ok ? ok.delay().toMillis() / (partials + 1) : 0;
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        var out = exchange.getResponseBody();
+        for (int i = 0; i < partials; i++) {
+            pause(pause);
+            ObjectNode event = streamEvent(prefix + ".partial_image", fields);
+            event.put("b64_json", Base64.getEncoder().encodeToString(render(fields)));
+            event.put("partial_image_index", i);
+            writeEvent(out, event);
+        }
+        if (step instanceof Stall) {
+            try {
+                closing.await(10, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 200;
+        }
+        pause(pause);
+        for (int i = 0; i < n(fields); i++) {
+            ObjectNode event = streamEvent(prefix + ".completed", fields);
+            event.put("b64_json", Base64.getEncoder().encodeToString(render(fields)));
+            var usage = event.putObject("usage");
+            usage.put("input_tokens", 50);
+            usage.putObject("input_tokens_details").put("text_tokens", 40).put("image_tokens", 10);
+            usage.put("output_tokens", 4160);
+            usage.put("total_tokens", 4210);
+            writeEvent(out, event);
+        }
+        out.close();
+        return 200;
+    }
+
+    private static ObjectNode streamEvent(String type, Map<String, String> fields) {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("type", type);
+        event.put("created_at", Instant.now().getEpochSecond());
+        event.put("size", fields.getOrDefault("size", "auto"));
+        event.put("quality", fields.getOrDefault("quality", "auto"));
+        event.put("background", "opaque");
+        event.put("output_format", format(fields).wireValue());
+        return event;
+    }
+
+    private static void writeEvent(java.io.OutputStream out, ObjectNode event) throws IOException {
+        String text = "event: " + event.path("type").asString() + "\ndata: " + JSON.writeValueAsString(event) + "\n\n";
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static void pause(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -382,12 +471,14 @@ public final class FakeOpenAiImages implements AutoCloseable {
                 return "unknown_parameter|" + entry.getKey() + "|Unknown parameter: '" + entry.getKey() + "'.";
             }
             JsonNode value = entry.getValue();
-            if (entry.getKey().equals("n") && !value.isIntegralNumber()) {
-                return "invalid_type|n|Invalid type for 'n': expected an integer.";
+            if (Set.of("n", "partial_images").contains(entry.getKey()) && !value.isIntegralNumber()) {
+                return "invalid_type|" + entry.getKey() + "|Invalid type for '" + entry.getKey()
+                        + "': expected an integer.";
             }
-            if (!entry.getKey().equals("n")
-                    && !value.isString()
-                    && !entry.getKey().equals("stream")) {
+            if (entry.getKey().equals("stream") && !value.isBoolean()) {
+                return "invalid_type|stream|Invalid type for 'stream': expected a boolean.";
+            }
+            if (!Set.of("n", "partial_images", "stream").contains(entry.getKey()) && !value.isString()) {
                 return "invalid_type|" + entry.getKey() + "|Invalid type for '" + entry.getKey()
                         + "': expected a string.";
             }
@@ -488,6 +579,21 @@ public final class FakeOpenAiImages implements AutoCloseable {
             }
             if (n < 1 || n > 10) {
                 return "integer_out_of_range|n|Invalid 'n': integer must be between 1 and 10.";
+            }
+        }
+        if (fields.containsKey("stream") && !Set.of("true", "false").contains(fields.get("stream"))) {
+            return "invalid_type|stream|Invalid type for 'stream': expected a boolean.";
+        }
+        if (fields.containsKey("partial_images")) {
+            int partials;
+            try {
+                partials = Integer.parseInt(fields.get("partial_images"));
+            } catch (NumberFormatException e) {
+                return "invalid_type|partial_images|Invalid type for 'partial_images': expected an integer.";
+            }
+            if (partials < 0 || partials > 3) {
+                return "integer_out_of_range|partial_images|Invalid 'partial_images': integer must be between 0 and"
+                        + " 3.";
             }
         }
         String size = fields.get("size");

@@ -136,4 +136,45 @@ class FakeOpenAiImagesTests {
                 unknown.getBytes(StandardCharsets.UTF_8));
         assertThat(error(response, 400).path("code").asString()).isEqualTo("unknown_parameter");
     }
+
+    @Test
+    void aStreamingRequestGetsOpenAisImageStreamingEvents() throws Exception {
+        var response = generate("{\"prompt\":\"a cat\",\"size\":\"1024x1024\",\"stream\":true,\"partial_images\":2}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+        var events = java.util.Arrays.stream(response.body().split("\n\n"))
+                .filter(block -> !block.isBlank())
+                .toList();
+        assertThat(events).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            String[] lines = events.get(i).split("\n");
+            String type = i < 2 ? "image_generation.partial_image" : "image_generation.completed";
+            assertThat(lines[0]).isEqualTo("event: " + type);
+            JsonNode data = JSON.readTree(lines[1].substring("data: ".length()));
+            assertThat(data.path("type").asString()).isEqualTo(type);
+            assertThat(data.path("b64_json").asString()).startsWith("iVBOR"); // PNG
+            if (i < 2) {
+                assertThat(data.path("partial_image_index").asInt()).isEqualTo(i);
+            } else {
+                assertThat(data.path("usage").path("total_tokens").asInt()).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void streamAndPartialImagesAreTypedAsOpenAiTypesThem() throws Exception {
+        assertThat(error(generate("{\"prompt\":\"a\",\"stream\":\"true\"}"), 400)
+                        .path("param")
+                        .asString())
+                .isEqualTo("stream");
+        assertThat(error(generate("{\"prompt\":\"a\",\"stream\":true,\"partial_images\":4}"), 400)
+                        .path("param")
+                        .asString())
+                .isEqualTo("partial_images");
+        assertThat(error(generate("{\"prompt\":\"a\",\"stream\":true,\"partial_images\":\"2\"}"), 400)
+                        .path("code")
+                        .asString())
+                .isEqualTo("invalid_type");
+    }
 }

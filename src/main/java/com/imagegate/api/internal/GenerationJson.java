@@ -28,7 +28,8 @@ final class GenerationJson {
             "output_format",
             "user",
             "callback_url",
-            "max_credits");
+            "max_credits",
+            "partial_images");
 
     static final Set<String> ENHANCEMENT_FIELDS =
             Set.of("image_url", "output_format", "user", "callback_url", "scale", "max_credits");
@@ -85,6 +86,7 @@ final class GenerationJson {
                     .user(user)
                     .callbackUrl(callbackUrl)
                     .maxCredits(maxCredits(body))
+                    .partialImages(partialImages(body))
                     .idempotency(idempotencyKey, requestDigest)
                     .build();
         } catch (InvalidRequestException invalid) {
@@ -145,6 +147,18 @@ final class GenerationJson {
             throw GenerationRequests.nRefused();
         }
         return GenerationRequests.n(node.intValue());
+    }
+
+    /** {@code partial_images}: a JSON integer 0–3 (absent or null, 0); anything else 400 {@code invalid_value}. */
+    static int partialImages(JsonNode body) {
+        JsonNode node = body.get("partial_images");
+        if (node == null || node.isNull()) {
+            return 0;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            return GenerationRequest.partialImages(-1);
+        }
+        return GenerationRequest.partialImages(node.intValue());
     }
 
     /**

@@ -51,6 +51,9 @@ class TaskEventsController {
         this.json = json;
     }
 
+    /** The {@code data} of a {@code partial_image} event: which partial (from 0) and its signed link. */
+    record PartialData(int index, String url) {}
+
     /** The {@code data} of a {@code queue} event. */
     record QueueData(
             int position,
@@ -144,9 +147,13 @@ class TaskEventsController {
 
         @Override
         public void send(TaskEvent event) throws IOException {
-            Object data = event.kind() == TaskEvent.Kind.QUEUE
-                    ? new QueueData(event.queue().position(), event.queue().etaSeconds())
-                    : TaskBody.of(event.task());
+            Object data = switch (event.kind()) {
+                case QUEUE ->
+                    new QueueData(event.queue().position(), event.queue().etaSeconds());
+                case PARTIAL_IMAGE ->
+                    new PartialData(event.partial().index(), event.partial().url());
+                default -> TaskBody.of(event.task());
+            };
             emitter.send(SseEmitter.event()
                     .id(event.id())
                     .name(event.kind().wireValue())

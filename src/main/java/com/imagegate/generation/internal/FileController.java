@@ -1,5 +1,6 @@
 package com.imagegate.generation.internal;
 
+import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.spi.ImageStore;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
@@ -41,6 +42,9 @@ class FileController {
                     .contentType(MediaType.TEXT_PLAIN)
                     .body("This image link is invalid or has expired. Fetch the task again for a fresh link.");
         }
+        if (key.startsWith(PARTIALS)) {
+            return partial(key, expires);
+        }
         var image = images.findByStorageKey(key);
         if (image.isEmpty()) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND)
@@ -59,6 +63,34 @@ class FileController {
                 Duration.between(Instant.now(), Instant.ofEpochSecond(expires)).toSeconds());
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType(image.get().contentType()))
+                .contentLength(file.get().length())
+                .cacheControl(CacheControl.maxAge(Duration.ofSeconds(maxAge)).cachePrivate())
+                .header("X-Content-Type-Options", "nosniff")
+                .body(new InputStreamResource(file.get().content()));
+    }
+
+    static final String PARTIALS = "partials/";
+
+    /**
+     * A partial image (a preview streamed while its task rendered): it has no image row, the signed link alone vouches
+     * for it; once the sweeper removed it, 410 Gone.
+     */
+    private ResponseEntity<?> partial(String key, long expires) {
+        var type = OutputFormat.parse(key.substring(key.lastIndexOf('.') + 1));
+        if (type.isEmpty() || key.contains("..")) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                    .contentType(MediaType.TEXT_PLAIN)
+                    .body("No such image.");
+        }
+        var file = store.open(key);
+        if (file.isEmpty()) {
+            return gone();
+        }
+        long maxAge = Math.max(
+                0,
+                Duration.between(Instant.now(), Instant.ofEpochSecond(expires)).toSeconds());
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType(type.get().contentType()))
                 .contentLength(file.get().length())
                 .cacheControl(CacheControl.maxAge(Duration.ofSeconds(maxAge)).cachePrivate())
                 .header("X-Content-Type-Options", "nosniff")

@@ -126,6 +126,12 @@ class Task extends AssignedIdEntity<String> {
     @Column(name = "finished_at")
     private Instant finishedAt;
 
+    @Column(name = "partial_images")
+    private int partialImages;
+
+    @Column(name = "partials", insertable = false, updatable = false)
+    private int partials;
+
     protected Task() {}
 
     Task(
@@ -157,6 +163,7 @@ class Task extends AssignedIdEntity<String> {
         this.endUser = spec.user();
         this.callbackUrl = spec.callbackUrl();
         this.enhanceScale = spec.enhanceScale();
+        this.partialImages = spec.partialImages();
         this.credits = credits;
         this.requestId = spec.requestId();
         this.createdAt = now;
@@ -178,7 +185,18 @@ class Task extends AssignedIdEntity<String> {
             String user,
             String callbackUrl,
             String requestId,
-            Integer enhanceScale) {}
+            Integer enhanceScale,
+            int partialImages) {}
+
+    /** How many partial images are stored for the task (0 again once the sweeper removed them). */
+    int partials() {
+        return partials;
+    }
+
+    /** How many partial images the caller asked for (0–3). */
+    int partialImages() {
+        return partialImages;
+    }
 
     String id() {
         return id;

@@ -113,7 +113,8 @@ class TaskAcceptance {
                 request.user(),
                 request.callbackUrl() == null ? null : request.callbackUrl().toString(),
                 caller.requestId(),
-                null);
+                null,
+                request.partialImages());
         long price = pricing.credits(request.size(), request.n());
         return accept(
                 caller,
@@ -151,7 +152,8 @@ class TaskAcceptance {
                 request.user(),
                 request.callbackUrl() == null ? null : request.callbackUrl().toString(),
                 caller.requestId(),
-                request.scale());
+                request.scale(),
+                0);
         return accept(
                 caller,
                 spec,

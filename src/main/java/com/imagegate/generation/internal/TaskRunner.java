@@ -11,6 +11,7 @@ import com.imagegate.generation.spi.GeneratedImage;
 import com.imagegate.generation.spi.ImageProvider;
 import com.imagegate.generation.spi.ImageRequest;
 import com.imagegate.generation.spi.ImageStore;
+import com.imagegate.generation.spi.PartialImages;
 import com.imagegate.generation.spi.ProviderException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -154,7 +155,9 @@ class TaskRunner implements DisposableBean {
                     mask);
             made = task.kind() == TaskKind.ENHANCEMENT
                     ? List.of(provider.enhance(request))
-                    : provider.generate(request);
+                    : task.partialImages() > 0
+                            ? provider.generate(request, new StoredPartials(task))
+                            : provider.generate(request);
         } catch (ProviderException e) {
             fail(task, e.code(), e.getMessage());
             return;
@@ -164,6 +167,52 @@ class TaskRunner implements DisposableBean {
             return;
         }
         succeed(task, made);
+    }
+
+    /** Where a partial image's file is kept ({@code k} from 1): under the task, apart from its images. */
+    static String partialKey(String taskId, int k, String extension) {
+        return "partials/" + taskId + "/" + k + "." + extension;
+    }
+
+    /**
+     * A task's partial images: each is stored under {@link #partialKey} and counted on the task's row (only while
+     * this node holds it), so a stream on any node sees it at its next read; never a {@link TaskImage}, never charged.
+     */
+    private final class StoredPartials implements PartialImages {
+
+        private final Task task;
+        private int stored;
+
+        StoredPartials(Task task) {
+            this.task = task;
+        }
+
+        @Override
+        public int asked() {
+            return task.partialImages();
+        }
+
+        @Override
+        public void add(GeneratedImage partial) {
+            if (stored >= task.partialImages()) {
+                return;
+            }
+            int k = stored + 1;
+            try {
+                store.put(
+                        partialKey(task.id(), k, partial.format().extension()),
+                        partial.bytes(),
+                        partial.format().contentType());
+                Integer counted = transactions.execute(status -> tasks.partialStored(task.id(), nodeId, k));
+                stored = k;
+                if (counted != null && counted == 1) {
+                    waiters.changed(task.id());
+                }
+            } catch (RuntimeException e) {
+                // A preview lost is no failure of the task: the final image still comes.
+                log.warn("Could not store partial image {} of {}: {}", k, task.id(), e.toString());
+            }
+        }
     }
 
     private void succeed(Task task, List<GeneratedImage> made) {

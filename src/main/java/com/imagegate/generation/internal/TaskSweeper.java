@@ -75,6 +75,7 @@ public class TaskSweeper {
         failStuck();
         restartOrphans();
         deleteExpiredImages();
+        deleteExpiredPartials();
         transactions.executeWithoutResult(
                 status -> idempotencyKeys.deleteOlderThan(clock.instant().minus(TaskAcceptance.IDEMPOTENCY_WINDOW)));
     }
@@ -118,6 +119,22 @@ public class TaskSweeper {
                 UUID.nameUUIDFromBytes(("task-restart:" + id + ":" + window).getBytes(StandardCharsets.UTF_8)),
                 () -> taskJob.run(id)));
         return orphans.size();
+    }
+
+    /** How long after its task ended a partial image is deleted (its links live {@link TaskWatcher#PARTIAL_LINK_TTL}). */
+    static final Duration PARTIALS_KEPT = Duration.ofMinutes(15);
+
+    /** Deletes the partial images of tasks that ended over {@link #PARTIALS_KEPT} ago; their counter goes back to 0. */
+    int deleteExpiredPartials() {
+        var ended = tasks.findWithExpiredPartials(clock.instant().minus(PARTIALS_KEPT), PageRequest.of(0, BATCH));
+        for (Task task : ended) {
+            String extension = task.outputFormat().extension();
+            for (int k = 1; k <= task.partials(); k++) {
+                store.delete(TaskRunner.partialKey(task.id(), k, extension));
+            }
+            transactions.executeWithoutResult(status -> tasks.partialsDeleted(task.id()));
+        }
+        return ended.size();
     }
 
     int deleteExpiredImages() {

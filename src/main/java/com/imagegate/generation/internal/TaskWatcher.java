@@ -1,6 +1,7 @@
 package com.imagegate.generation.internal;
 
 import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.TaskEvent;
 import com.imagegate.generation.TaskEventSink;
 import com.imagegate.generation.TaskEventStream;
@@ -9,6 +10,7 @@ import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.TaskView;
 import com.imagegate.generation.internal.TaskEventLog.Cursor;
 import com.imagegate.generation.internal.TaskEventLog.State;
+import com.imagegate.generation.spi.ImageStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -66,7 +68,12 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
     private final TaskQueue queue;
     private final TaskScheduler scheduler;
     private final Duration interval;
+    private final ImageStore store;
+    private final FileUrls fileUrls;
     private ScheduledFuture<?> ticking;
+
+    /** How long a partial image's link is valid: it is a preview, deleted some minutes after the task ends. */
+    static final Duration PARTIAL_LINK_TTL = Duration.ofMinutes(10);
 
     TaskWatcher(
             JdbcClient jdbc,
@@ -74,7 +81,11 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
             TaskQueue queue,
             TaskScheduler scheduler,
             GenerationProperties properties,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            ImageStore store,
+            FileUrls fileUrls) {
+        this.store = store;
+        this.fileUrls = fileUrls;
         this.jdbc = jdbc;
         this.views = views;
         this.queue = queue;
@@ -155,9 +166,9 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
             String workspaceId, String taskId, String lastEventId, Duration heartbeatEvery, TaskEventSink sink) {
         TaskQueries.requirePlausibleId(taskId);
         TaskView task = views.read(workspaceId, taskId).orElseThrow(TaskQueries::notFound);
-        State now = State.of(task);
+        State now = State.of(task, partials(taskId));
         Cursor seen = Cursor.parse(lastEventId);
-        if (seen != null && seen.seq() > now.seq()) {
+        if (seen != null && seen.ahead(now)) {
             seen = null; // not an id this task has given: start from the task as it is
         }
         if (seen != null && seen.seq() == 3) {
@@ -168,6 +179,23 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
         openStreams.incrementAndGet();
         stream.advance(now, () -> task);
         return Optional.of(stream);
+    }
+
+    private int partials(String taskId) {
+        return jdbc.sql("select partials from image_tasks where id = :id")
+                .param("id", taskId)
+                .query(Integer.class)
+                .optional()
+                .orElse(0);
+    }
+
+    /** The signed link of a task's k-th partial image (a presigned URL when the store serves files itself). */
+    private TaskEvent.Partial partialLink(TaskView task, int k) {
+        String extension =
+                OutputFormat.parse(task.outputFormat()).orElse(OutputFormat.PNG).extension();
+        String key = TaskRunner.partialKey(task.id(), k, extension);
+        String url = store.directUrl(key, PARTIAL_LINK_TTL).orElseGet(() -> fileUrls.url(key, PARTIAL_LINK_TTL));
+        return new TaskEvent.Partial(k - 1, url);
     }
 
     @Override
@@ -196,15 +224,17 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
     }
 
     private Map<String, State> read(List<String> ids) {
-        record Row(String id, TaskStatus status, boolean started, String provider, String size) {}
-        List<Row> rows = jdbc.sql("select id, status, started_at, provider, size from image_tasks where id in (:ids)")
+        record Row(String id, TaskStatus status, boolean started, String provider, String size, int partials) {}
+        List<Row> rows = jdbc.sql(
+                        "select id, status, started_at, provider, size, partials from image_tasks where id in (:ids)")
                 .param("ids", ids)
                 .query((rs, n) -> new Row(
                         rs.getString("id"),
                         TaskStatus.valueOf(rs.getString("status")),
                         rs.getTimestamp("started_at") != null,
                         rs.getString("provider"),
-                        rs.getString("size")))
+                        rs.getString("size"),
+                        rs.getInt("partials")))
                 .list();
         List<String> pending = rows.stream()
                 .filter(row -> row.status() == TaskStatus.PENDING)
@@ -219,7 +249,10 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
             states.put(
                     row.id(),
                     new State(
-                            row.status(), row.started(), queue.queue(ahead.get(row.id()), row.provider(), row.size())));
+                            row.status(),
+                            row.started(),
+                            queue.queue(ahead.get(row.id()), row.provider(), row.size()),
+                            row.partials()));
         }
         return states;
     }
@@ -280,7 +313,7 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
          * is read and the events are worked out from it instead (it is at least as new as {@code now}).
          */
         synchronized void advance(State now, Supplier<TaskView> body) {
-            if (closed.get() || (seen != null && seen.seq() > now.seq())) {
+            if (closed.get() || (seen != null && seen.ahead(now))) {
                 return; // an older read than one already sent
             }
             var steps = TaskEventLog.after(seen, now);
@@ -294,10 +327,10 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
                     close(); // the task is gone (its workspace was deleted)
                     return;
                 }
-                steps = TaskEventLog.after(seen, State.of(task));
+                steps = TaskEventLog.after(seen, State.of(task, now.partials()));
             }
             for (var step : steps) {
-                TaskEvent event = step.event(task);
+                TaskEvent event = step.event(task, TaskWatcher.this::partialLink);
                 write(() -> send(event));
                 seen = step.cursor();
                 if (step.kind().isFinal()) {

@@ -44,6 +44,26 @@ interface Tasks extends JpaRepository<Task, String> {
             + " or (t.status = com.imagegate.generation.TaskStatus.PROCESSING and t.leaseUntil < :now))")
     int claim(String id, String owner, Instant leaseUntil, Instant now);
 
+    /**
+     * Counts a partial image this node has stored for a task it still renders: {@code partials} becomes {@code
+     * count}, which every node's task watcher reads.
+     */
+    @Modifying(clearAutomatically = true, flushAutomatically = true)
+    @Query(
+            value = "update image_tasks set partials = :count where id = :id and lease_owner = :owner"
+                    + " and status = 'PROCESSING' and partials < :count",
+            nativeQuery = true)
+    int partialStored(String id, String owner, int count);
+
+    /** Ended tasks whose partial images are still stored, ended before {@code before}. */
+    @Query("select t from Task t where t.partials > 0 and t.finishedAt < :before order by t.finishedAt")
+    List<Task> findWithExpiredPartials(Instant before, Pageable page);
+
+    /** The task's partial images were deleted. */
+    @Modifying(clearAutomatically = true, flushAutomatically = true)
+    @Query(value = "update image_tasks set partials = 0 where id = :id", nativeQuery = true)
+    int partialsDeleted(String id);
+
     /** Extends this node's lease while it is still rendering. */
     @Modifying(clearAutomatically = true, flushAutomatically = true)
     @Query("update Task t set t.leaseUntil = :leaseUntil where t.id = :id and t.leaseOwner = :owner"

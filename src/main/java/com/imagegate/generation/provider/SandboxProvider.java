@@ -6,6 +6,7 @@ import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.spi.GeneratedImage;
 import com.imagegate.generation.spi.ImageProvider;
 import com.imagegate.generation.spi.ImageRequest;
+import com.imagegate.generation.spi.PartialImages;
 import com.imagegate.generation.spi.ProviderException;
 import java.awt.AlphaComposite;
 import java.awt.BasicStroke;
@@ -48,7 +49,50 @@ public class SandboxProvider implements ImageProvider {
 
     @Override
     public List<GeneratedImage> generate(ImageRequest request) {
-        pause();
+        pause(settings.delay().toMillis());
+        return render(request);
+    }
+
+    /**
+     * Generates after the same delay, but with {@code k = 1…asked} partial images along the way, one after each
+     * {@code delay ÷ (asked + 1)}: the first image drawn at a fraction of its size ({@code 1/12}, {@code 1/6}, {@code
+     * 1/4}) and scaled back up, so each is rougher than the next and the last is the final image.
+     */
+    @Override
+    public List<GeneratedImage> generate(ImageRequest request, PartialImages partials) {
+        int asked = Math.min(partials.asked(), 3);
+        if (asked <= 0) {
+            return generate(request);
+        }
+        long step = settings.delay().toMillis() / (asked + 1);
+        for (int k = 1; k <= asked; k++) {
+            pause(step);
+            partials.add(rough(request, 12 / k));
+        }
+        pause(settings.delay().toMillis() - step * asked);
+        return render(request);
+    }
+
+    private GeneratedImage rough(ImageRequest request, int divisor) {
+        String prompt = request.prompt() == null ? "" : request.prompt();
+        int width =
+                request.size() == ImageSize.AUTO ? AUTO_SIDE : request.size().width();
+        int height =
+                request.size() == ImageSize.AUTO ? AUTO_SIDE : request.size().height();
+        BufferedImage small = render(
+                prompt, request.references().size(), 0, Math.max(16, width / divisor), Math.max(16, height / divisor));
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(small, 0, 0, width, height, null);
+        } finally {
+            g.dispose();
+        }
+        return new GeneratedImage(ImageEncoder.encode(image, request.format()), width, height, request.format());
+    }
+
+    private List<GeneratedImage> render(ImageRequest request) {
         String prompt = request.prompt() == null ? "" : request.prompt();
         if (!settings.failTrigger().isEmpty() && prompt.contains(settings.failTrigger())) {
             throw new ProviderException(
@@ -85,7 +129,7 @@ public class SandboxProvider implements ImageProvider {
     /** Enlarges the image 2 or 4 times (the long side at most 4096) with bicubic scaling, then sharpens it. */
     @Override
     public GeneratedImage enhance(ImageRequest request) {
-        pause();
+        pause(settings.delay().toMillis());
         byte[] source = request.references().getFirst();
         var format = request.format();
         BufferedImage image = decode(source);
@@ -181,8 +225,7 @@ public class SandboxProvider implements ImageProvider {
         }
     }
 
-    private void pause() {
-        long millis = settings.delay().toMillis();
+    private static void pause(long millis) {
         if (millis <= 0) {
             return;
         }

@@ -17,6 +17,16 @@ public interface ImageProvider {
     List<GeneratedImage> generate(ImageRequest request);
 
     /**
+     * Generates as {@link #generate(ImageRequest)}, handing partial images to {@code partials} as they are made when
+     * {@code partials.asked()} is above 0. A provider that cannot make partials just generates.
+     *
+     * @throws ProviderException when it cannot
+     */
+    default List<GeneratedImage> generate(ImageRequest request, PartialImages partials) {
+        return generate(request);
+    }
+
+    /**
      * Enhances one image (upscales and sharpens it): {@code request.references()} holds the source image (PNG, JPEG or
      * WebP), {@code request.format()} the output format.
      *

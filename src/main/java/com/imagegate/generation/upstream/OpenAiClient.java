@@ -94,6 +94,9 @@ public class OpenAiClient implements AutoCloseable {
     }
 
     Outcome call(GenerationProperties.Channel channel, UpstreamCall call, Duration timeout) {
+        if (call.streams()) {
+            return stream(channel, call, timeout);
+        }
         HttpRequest request = request(channel, call, timeout);
         CompletableFuture<HttpResponse<byte[]>> exchange =
                 http.sendAsync(request, info -> new CappedBody(MAX_BODY_BYTES_PER_IMAGE * call.n()));
@@ -131,12 +134,143 @@ public class OpenAiClient implements AutoCloseable {
         return new Failed(classify(status, response.headers(), response.body()));
     }
 
+    /**
+     * A streaming call ({@code stream: true}, {@code partial_images}): the answer is Server-Sent Events, {@code
+     * image_generation.partial_image} / {@code image_edit.partial_image} with a {@code b64_json} preview (handed to
+     * {@code call.partials()} as it arrives) and {@code …completed} with a final image each. The whole exchange,
+     * including a stream that stalls midway, is bounded by {@code timeout}: past it the call is a {@code TIMEOUT}
+     * failure like any other. An upstream that answers plain JSON instead is read as a normal answer.
+     */
+    private Outcome stream(GenerationProperties.Channel channel, UpstreamCall call, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpRequest request = request(channel, call, timeout);
+        long max = MAX_BODY_BYTES_PER_IMAGE * (call.n() + call.partials().asked());
+        var body = new java.util.concurrent.atomic.AtomicReference<SseBody>();
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request, info -> {
+            var subscriber = new SseBody(
+                    max,
+                    info.statusCode() == 200
+                            && info.headers()
+                                    .firstValue("Content-Type")
+                                    .orElse("")
+                                    .startsWith("text/event-stream"));
+            body.set(subscriber);
+            return subscriber;
+        });
+        HttpResponse<byte[]> response;
+        try {
+            response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            if (body.get() != null) {
+                body.get().cancel();
+            }
+            return failed(Failure.Kind.TIMEOUT, null, null, null);
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ProviderException("generation_interrupted", "Rendering was interrupted.", true);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpConnectTimeoutException) {
+                return failed(Failure.Kind.CONNECTION, null, null, "connect timeout");
+            }
+            if (cause instanceof HttpTimeoutException) {
+                return failed(Failure.Kind.TIMEOUT, null, null, null);
+            }
+            if (cause instanceof TooLarge) {
+                return failed(Failure.Kind.MALFORMED, null, null, "response too large");
+            }
+            return failed(
+                    Failure.Kind.CONNECTION,
+                    null,
+                    null,
+                    cause == null ? null : cause.getClass().getSimpleName());
+        }
+        int status = response.statusCode();
+        SseBody events = body.get();
+        if (status != 200) {
+            return new Failed(classify(status, response.headers(), response.body()));
+        }
+        if (!events.streaming()) {
+            return delivered(response.body(), call);
+        }
+        try {
+            return readEvents(events, call, deadline);
+        } finally {
+            events.cancel();
+        }
+    }
+
+    private Outcome readEvents(SseBody events, UpstreamCall call, long deadline) {
+        List<GeneratedImage> images = new ArrayList<>();
+        while (true) {
+            SseBody.Event event;
+            try {
+                event = events.next(deadline - System.nanoTime());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProviderException("generation_interrupted", "Rendering was interrupted.", true);
+            }
+            if (event == null) {
+                return failed(Failure.Kind.TIMEOUT, 200, null, "the stream stalled");
+            }
+            if (event == SseBody.END) {
+                return images.isEmpty()
+                        ? failed(Failure.Kind.MALFORMED, 200, null, "the stream ended without an image")
+                        : new Delivered(200, images);
+            }
+            if (event == SseBody.BROKEN) {
+                return events.tooLarge()
+                        ? failed(Failure.Kind.MALFORMED, 200, null, "response too large")
+                        : failed(Failure.Kind.CONNECTION, 200, null, "the stream broke");
+            }
+            if (event.data().isBlank() || "[DONE]".equals(event.data().strip())) {
+                continue;
+            }
+            JsonNode data;
+            try {
+                data = JSON.readTree(event.data());
+            } catch (JacksonException e) {
+                return failed(Failure.Kind.MALFORMED, 200, null, "an event is not JSON");
+            }
+            String type = data.path("type").isString() ? data.path("type").asString() : event.name();
+            if (type == null) {
+                continue;
+            }
+            if (type.equals("error") || data.has("error")) {
+                return failed(Failure.Kind.SERVER_ERROR, 200, null, "the stream reported an error");
+            }
+            if (type.endsWith(".partial_image")) {
+                try {
+                    byte[] bytes =
+                            Base64.getMimeDecoder().decode(data.path("b64_json").asString(""));
+                    call.partials().add(ImageChecks.verify(bytes, call.size(), call.format(), guard));
+                } catch (IllegalArgumentException | ImageChecks.BadImage e) {
+                    // A preview that does not decode is skipped: the final image is what counts.
+                }
+            } else if (type.endsWith(".completed") && images.size() < call.n()) {
+                byte[] bytes;
+                try {
+                    bytes = Base64.getMimeDecoder().decode(data.path("b64_json").asString(""));
+                } catch (IllegalArgumentException e) {
+                    return failed(Failure.Kind.BAD_IMAGE, 200, null, "invalid base64");
+                }
+                try {
+                    images.add(ImageChecks.verify(bytes, call.size(), call.format(), guard));
+                } catch (ImageChecks.BadImage e) {
+                    return failed(Failure.Kind.BAD_IMAGE, 200, null, e.getMessage());
+                }
+            }
+        }
+    }
+
     private HttpRequest request(GenerationProperties.Channel channel, UpstreamCall call, Duration timeout) {
         String model = channel.model() == null || channel.model().isBlank() ? call.model() : channel.model();
         var builder = HttpRequest.newBuilder(endpoint(channel.baseUrl(), call.endpoint()))
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + channel.apiKey())
-                .header("Accept", "application/json")
+                .header("Accept", call.streams() ? "text/event-stream" : "application/json")
                 .header("User-Agent", "Imagegate/1.0");
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("model", model);
@@ -147,6 +281,10 @@ public class OpenAiClient implements AutoCloseable {
         fields.put("output_format", call.format().wireValue());
         if (call.user() != null && !call.user().isBlank()) {
             fields.put("user", call.user());
+        }
+        if (call.streams()) {
+            fields.put("stream", true);
+            fields.put("partial_images", call.partials().asked());
         }
         if (call.references().isEmpty()) {
             return builder.header("Content-Type", "application/json")
@@ -350,6 +488,157 @@ public class OpenAiClient implements AutoCloseable {
         @Override
         public void onComplete() {
             result.complete(buffer.toByteArray());
+        }
+    }
+
+    /**
+     * A Server-Sent Events body read as it arrives: complete events go to a queue the calling thread polls with its
+     * deadline (so a stalled stream never blocks past it), up to a ceiling of bytes. When the answer is not an event
+     * stream (an error status, or plain JSON) the body is collected whole instead.
+     */
+    static final class SseBody implements HttpResponse.BodySubscriber<byte[]> {
+
+        record Event(String name, String data) {}
+
+        static final Event END = new Event(null, "");
+        static final Event BROKEN = new Event(null, "");
+
+        private final long max;
+        private final boolean streaming;
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private final java.util.concurrent.LinkedBlockingQueue<Event> events =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        private final StringBuilder pending = new StringBuilder();
+        private final java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+        private byte[] carry = new byte[0];
+        private long received;
+        private volatile boolean tooLarge;
+        private volatile Flow.Subscription subscription;
+
+        SseBody(long max, boolean streaming) {
+            this.max = max;
+            this.streaming = streaming;
+            if (streaming) {
+                result.complete(new byte[0]); // the response is handed over at once; events follow
+            }
+        }
+
+        boolean streaming() {
+            return streaming;
+        }
+
+        boolean tooLarge() {
+            return tooLarge;
+        }
+
+        /** The next event, {@link #END}, {@link #BROKEN}, or null when none came within {@code nanos}. */
+        Event next(long nanos) throws InterruptedException {
+            return events.poll(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        }
+
+        void cancel() {
+            var s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            for (ByteBuffer item : items) {
+                received += item.remaining();
+                if (received > max) {
+                    tooLarge = true;
+                    subscription.cancel();
+                    result.completeExceptionally(new TooLarge());
+                    events.add(BROKEN);
+                    return;
+                }
+                if (!streaming) {
+                    byte[] chunk = new byte[item.remaining()];
+                    item.get(chunk);
+                    buffer.writeBytes(chunk);
+                    continue;
+                }
+                // Decode as it comes; the bytes of a character cut between chunks wait for the next chunk.
+                ByteBuffer in = item;
+                if (carry.length > 0) {
+                    in = ByteBuffer.allocate(carry.length + item.remaining());
+                    in.put(carry).put(item).flip();
+                }
+                java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(in.remaining() + 1);
+                decoder.decode(in, chars, false);
+                carry = new byte[in.remaining()];
+                in.get(carry);
+                chars.flip();
+                pending.append(chars);
+                dispatch();
+            }
+        }
+
+        /** Sends every complete event (ended by a blank line) in {@code pending}. */
+        private void dispatch() {
+            while (true) {
+                int end = -1;
+                int skip = 0;
+                for (String separator : List.of("\r\n\r\n", "\n\n", "\r\r")) {
+                    int at = pending.indexOf(separator);
+                    if (at >= 0 && (end < 0 || at < end)) {
+                        end = at;
+                        skip = separator.length();
+                    }
+                }
+                if (end < 0) {
+                    return;
+                }
+                String block = pending.substring(0, end);
+                pending.delete(0, end + skip);
+                String name = null;
+                StringBuilder data = null;
+                for (String line : block.split("\r\n|\n|\r")) {
+                    if (line.startsWith("event:")) {
+                        name = line.substring(6).strip();
+                    } else if (line.startsWith("data:")) {
+                        String value = line.substring(5);
+                        value = value.startsWith(" ") ? value.substring(1) : value;
+                        data = data == null
+                                ? new StringBuilder(value)
+                                : data.append('\n').append(value);
+                    }
+                }
+                if (data != null || name != null) {
+                    events.add(new Event(name, data == null ? "" : data.toString()));
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            result.completeExceptionally(throwable);
+            events.add(BROKEN);
+        }
+
+        @Override
+        public void onComplete() {
+            if (streaming) {
+                pending.append("\n\n");
+                dispatch();
+                events.add(END);
+            } else {
+                result.complete(buffer.toByteArray());
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import com.imagegate.generation.ProviderAttempt;
 import com.imagegate.generation.spi.GeneratedImage;
 import com.imagegate.generation.spi.ImageProvider;
 import com.imagegate.generation.spi.ImageRequest;
+import com.imagegate.generation.spi.PartialImages;
 import com.imagegate.generation.spi.ProviderException;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +61,15 @@ public class OpenAiProvider implements ImageProvider {
 
     @Override
     public List<GeneratedImage> generate(ImageRequest request) {
+        return generate(request, PartialImages.NONE);
+    }
+
+    /**
+     * With partial images asked, the first upstream call streams ({@code stream: true}, {@code partial_images}) and
+     * hands each partial on as it arrives; the others (n split over several calls) do not.
+     */
+    @Override
+    public List<GeneratedImage> generate(ImageRequest request, PartialImages partials) {
         Instant deadline = clock.instant().plus(settings.deadline());
         String prompt =
                 request.prompt() == null || request.prompt().isBlank() ? settings.editPrompt() : request.prompt();
@@ -74,7 +84,8 @@ public class OpenAiProvider implements ImageProvider {
                     request.quality(),
                     request.format(),
                     request.user(),
-                    request.mask()));
+                    request.mask(),
+                    calls.isEmpty() ? partials : PartialImages.NONE));
         }
         if (calls.size() == 1) {
             return call(request.taskId(), 0, calls.getFirst(), deadline);

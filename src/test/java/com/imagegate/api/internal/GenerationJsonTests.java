@@ -153,4 +153,27 @@ class GenerationJsonTests {
                     assertThat(e.code()).isEqualTo("invalid_value");
                 });
     }
+
+    @Test
+    void partialImagesIsAnOptionalJsonIntegerFromZeroToThree() {
+        assertThat(parse("{\"prompt\":\"x\"}").partialImages()).isZero();
+        assertThat(parse("{\"prompt\":\"x\",\"partial_images\":null}").partialImages())
+                .isZero();
+        assertThat(parse("{\"prompt\":\"x\",\"partial_images\":0}").partialImages())
+                .isZero();
+        assertThat(parse("{\"prompt\":\"x\",\"partial_images\":3}").partialImages())
+                .isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {"4", "-1", "1.5", "'\"2\"'", "true", "99999999999999999999999", "[1]"})
+    void aPartialImagesOutsideZeroToThreeIsInvalidAndNamed(String value) {
+        assertThatThrownBy(() -> parse("{\"prompt\":\"x\",\"partial_images\":" + value + "}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.param()).isEqualTo("partial_images");
+                    assertThat(e.code()).isEqualTo("invalid_value");
+                });
+    }
 }

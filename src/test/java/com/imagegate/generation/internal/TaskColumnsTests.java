@@ -66,7 +66,8 @@ class TaskColumnsTests {
                 null,
                 null,
                 "req_1",
-                2);
+                2,
+                0);
         var task = new Task("task_1", spec, 10, Provider.SANDBOX, "gpt-image-2", List.of(), null, Instant.EPOCH);
 
         metrics.accepted(task);

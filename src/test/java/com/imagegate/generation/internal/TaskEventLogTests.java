@@ -20,6 +20,14 @@ class TaskEventLogTests {
     static final State SUCCEEDED = new State(TaskStatus.SUCCEEDED, true, null);
     static final State CANCELED_WHILE_PENDING = new State(TaskStatus.CANCELED, false, null);
 
+    static final TaskEventLog.PartialLinks NO_LINKS = (task, k) -> {
+        throw new AssertionError("no partial here");
+    };
+
+    static State processingWith(int partials) {
+        return new State(TaskStatus.PROCESSING, true, null, partials);
+    }
+
     static List<String> ids(List<Step> steps) {
         return steps.stream()
                 .map(s -> s.kind().wireValue() + "#" + s.cursor().id())
@@ -89,17 +97,59 @@ class TaskEventLogTests {
                 com.imagegate.generation.TaskKind.GENERATION,
                 "p");
         var steps = TaskEventLog.after(Cursor.parse("1"), SUCCEEDED);
-        var processing = steps.get(0).event(task);
+        var processing = steps.get(0).event(task, NO_LINKS);
         assertThat(processing.kind()).isEqualTo(Kind.STATUS);
         assertThat(processing.task().status()).isEqualTo(TaskStatus.PROCESSING);
         assertThat(processing.task().images()).isEmpty();
         assertThat(processing.task().finishedAt()).isNull();
-        var completed = steps.get(1).event(task);
+        var completed = steps.get(1).event(task, NO_LINKS);
         assertThat(completed.kind()).isEqualTo(Kind.COMPLETED);
         assertThat(completed.task()).isSameAs(task);
-        var queue = TaskEventLog.after(null, PENDING_3).get(1).event(null);
+        var queue = TaskEventLog.after(null, PENDING_3).get(1).event(null, NO_LINKS);
         assertThat(queue.queue()).isEqualTo(new TaskView.Queue(3, 40L));
         assertThat(queue.id()).isEqualTo("1.3.40");
+    }
+
+    @Test
+    void partialImagesFollowTheProcessingStatusOneIdEach() {
+        assertThat(ids(TaskEventLog.after(null, processingWith(2))))
+                .containsExactly("status#2", "partial_image#2.1", "partial_image#2.2");
+        assertThat(ids(TaskEventLog.after(Cursor.parse("2"), processingWith(1))))
+                .containsExactly("partial_image#2.1");
+        assertThat(ids(TaskEventLog.after(Cursor.parse("2.1"), processingWith(1))))
+                .isEmpty();
+        assertThat(ids(TaskEventLog.after(Cursor.parse("2.1"), processingWith(3))))
+                .containsExactly("partial_image#2.2", "partial_image#2.3");
+        assertThat(ids(TaskEventLog.after(Cursor.parse("1.2.30"), processingWith(1))))
+                .containsExactly("status#2", "partial_image#2.1");
+        // Missed partials of an ended task are replayed before its end while their files are kept …
+        var ended = new State(TaskStatus.SUCCEEDED, true, null, 2);
+        assertThat(ids(TaskEventLog.after(Cursor.parse("2.1"), ended)))
+                .containsExactly("partial_image#2.2", "completed#3");
+        assertThat(ids(TaskEventLog.after(Cursor.parse("1"), ended)))
+                .containsExactly("status#2", "partial_image#2.1", "partial_image#2.2", "completed#3");
+        // … and not after the sweeper removed them (the counter is back to 0); a fresh stream gets the end alone.
+        assertThat(ids(TaskEventLog.after(Cursor.parse("2.1"), SUCCEEDED))).containsExactly("completed#3");
+        assertThat(ids(TaskEventLog.after(null, ended))).containsExactly("completed#3");
+    }
+
+    @Test
+    void aPartialIdPastTheTasksStartsOver() {
+        assertThat(Cursor.parse("2.2").ahead(processingWith(1))).isTrue();
+        assertThat(ids(TaskEventLog.after(Cursor.parse("2.2"), processingWith(1))))
+                .containsExactly("status#2", "partial_image#2.1");
+        assertThat(Cursor.parse("2.0")).isNull();
+        assertThat(Cursor.parse("1.1")).isNull();
+        assertThat(Cursor.parse("3.1")).isNull();
+    }
+
+    @Test
+    void aPartialEventCarriesItsIndexFromZeroAndItsLink() {
+        var step = TaskEventLog.after(Cursor.parse("2.1"), processingWith(2)).getFirst();
+        var event = step.event(null, (task, k) -> new com.imagegate.generation.TaskEvent.Partial(k - 1, "link" + k));
+        assertThat(event.kind()).isEqualTo(Kind.PARTIAL_IMAGE);
+        assertThat(event.id()).isEqualTo("2.2");
+        assertThat(event.partial()).isEqualTo(new com.imagegate.generation.TaskEvent.Partial(1, "link2"));
     }
 
     @Test

@@ -125,4 +125,47 @@ class TaskSweeperIT {
         var gone = fetch(url);
         assertThat(gone.statusCode()).isEqualTo(410);
     }
+
+    @Autowired
+    com.imagegate.generation.spi.ImageStore store;
+
+    @Autowired
+    FileUrls fileUrls;
+
+    @Test
+    void partialImagesAreDeletedAQuarterHourAfterTheirTaskEndedAndTheirLinksAreGone() throws Exception {
+        var user = ApiUsers.signUpWithKey(port, "live");
+        String old = create(user, "ended long ago");
+        String recent = create(user, "ended just now");
+        Instant now = Instant.now();
+        for (var ended : java.util.Map.of(
+                        old, now.minus(Duration.ofMinutes(16)), recent, now.minus(Duration.ofMinutes(5)))
+                .entrySet()) {
+            jdbc().update(
+                            "update image_tasks set status = 'CANCELED', finished_at = ?, partials = 2 where id = ?",
+                            Timestamp.from(ended.getValue()),
+                            ended.getKey());
+            for (int k = 1; k <= 2; k++) {
+                store.put(TaskRunner.partialKey(ended.getKey(), k, "png"), new byte[] {1, 2, 3}, "image/png");
+            }
+        }
+        String link = fileUrls.url(TaskRunner.partialKey(old, 1, "png"), Duration.ofMinutes(10))
+                .replace("http://localhost:8080", "http://localhost:" + port);
+        assertThat(fetch(link).statusCode()).isEqualTo(200);
+
+        assertThat(sweeper.deleteExpiredPartials()).isGreaterThanOrEqualTo(1);
+
+        for (int k = 1; k <= 2; k++) {
+            assertThat(store.open(TaskRunner.partialKey(old, k, "png"))).isEmpty();
+            assertThat(store.open(TaskRunner.partialKey(recent, k, "png"))).isPresent();
+        }
+        assertThat(jdbc().queryForObject("select partials from image_tasks where id = ?", Integer.class, old))
+                .isZero();
+        assertThat(jdbc().queryForObject("select partials from image_tasks where id = ?", Integer.class, recent))
+                .isEqualTo(2);
+        assertThat(fetch(link).statusCode()).isEqualTo(410);
+        assertThat(sweeper.deleteExpiredPartials())
+                .as("nothing left to sweep of it")
+                .isZero();
+    }
 }

@@ -127,4 +127,53 @@ class SandboxProviderTests {
                 .isInstanceOf(ProviderException.class)
                 .satisfies(e -> assertThat(((ProviderException) e).code()).isEqualTo("image_too_large"));
     }
+
+    @Test
+    void partialImagesComeBeforeTheFinalOnesAtTheAskedSizeAndFormatNoMoreThanAsked() throws IOException {
+        List<GeneratedImage> partials = new java.util.ArrayList<>();
+        var sink = new com.imagegate.generation.spi.PartialImages() {
+            @Override
+            public int asked() {
+                return 2;
+            }
+
+            @Override
+            public void add(GeneratedImage partial) {
+                partials.add(partial);
+            }
+        };
+
+        var images =
+                sandbox.generate(request("A lighthouse at dawn", 1, ImageSize.PORTRAIT_1536, OutputFormat.WEBP), sink);
+
+        assertThat(images).hasSize(1);
+        assertThat(partials).hasSize(2);
+        for (GeneratedImage partial : partials) {
+            assertThat(partial.format()).isEqualTo(OutputFormat.WEBP);
+            BufferedImage decoded = decode(partial.bytes());
+            assertThat(decoded.getWidth()).isEqualTo(1024);
+            assertThat(decoded.getHeight()).isEqualTo(1536);
+        }
+        assertThat(partials.get(0).bytes()).isNotEqualTo(partials.get(1).bytes());
+        assertThat(images.getFirst().bytes()).isNotEqualTo(partials.get(1).bytes());
+    }
+
+    @Test
+    void withoutPartialsAskedNoneAreMade() {
+        List<GeneratedImage> partials = new java.util.ArrayList<>();
+        var none = new com.imagegate.generation.spi.PartialImages() {
+            @Override
+            public int asked() {
+                return 0;
+            }
+
+            @Override
+            public void add(GeneratedImage partial) {
+                partials.add(partial);
+            }
+        };
+        assertThat(sandbox.generate(request("x", 1, ImageSize.SQUARE_1024, OutputFormat.PNG), none))
+                .hasSize(1);
+        assertThat(partials).isEmpty();
+    }
 }
