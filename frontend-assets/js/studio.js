@@ -116,7 +116,7 @@ document.addEventListener("htmx:afterRequest", (event) => {
   }
 });
 
-// Live task cards (docs/studio.md, "Live progress"): an open card listens to its task's events
+// Live task cards (README, "Live task cards"): an open card listens to its task's events
 // (GET /app/studio/tasks/{id}/events, Server-Sent Events through a plain EventSource) and shows its place in the
 // queue, the time it has been rendering and its previews; at the end it swaps in the final card. The card's own
 // htmx polling is the fallback: it runs whenever a card has no stream (no EventSource, too many streams open, or the

@@ -17,7 +17,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The studio's live cards (docs/studio.md, "Live progress"): one renderer on the node and a slow sandbox, so a second
+ * The studio's live cards (README, "Live task cards"): one renderer on the node and a slow sandbox, so a second
  * task waits in the queue; its card shows its place, then its rendering time, then a preview, then the final image,
  * all from the task's event stream without a page load. And the stream is the workspace's own: anyone else's is 404.
  */

@@ -19,7 +19,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A studio card's live events (docs/studio.md): the same stream as the API's task events (the generation module's
+ * A studio card's live events (README, "Live task cards"): the same stream as the API's task events (the generation module's
  * {@link TaskEvents}), opened with the signed-in session and scoped to the member's workspace, with the small data the
  * card's script shows. Another workspace's task, or an unknown one, is 404 before anything is streamed.
  */

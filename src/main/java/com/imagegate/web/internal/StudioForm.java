@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.BindParam;
  *
  * @param referenceUrls reference image URLs, one a line
  * @param referenceResult the workspace's results chosen as references, each {@code task_…:index}
- * @param partialImages "Show previews": any value asks for two partial images while the task renders (docs/studio.md)
+ * @param partialImages "Show previews": any value asks for two partial images while the task renders (README, "Live task cards")
  */
 record StudioForm(
         String prompt,
