@@ -6,6 +6,7 @@ import com.imagegate.testsupport.Browsers;
 import com.imagegate.testsupport.ChromiumBrowser;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -92,6 +93,27 @@ class StudioLiveBrowserIT {
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".task-card[data-status=succeeded]"), 2));
         assertThat(browser.executeScript("return window.__sameStudioPage;")).isEqualTo("still here");
         assertThat(browser.getCurrentUrl()).endsWith("/app/studio");
+    }
+
+    @Test
+    void withoutEventSourceTheCardStillFinishesByPolling() {
+        browser.executeCdpCommand(
+                "Page.addScriptToEvaluateOnNewDocument", Map.of("source", "delete window.EventSource;"));
+        Browsers.signUp(browser, url(""), "polling-" + System.nanoTime() + "@example.com");
+        browser.get(url("/app/studio"));
+        assertThat(browser.executeScript("return typeof window.EventSource;")).isEqualTo("undefined");
+        browser.executeScript("window.__sameStudioPage = 'still here';");
+
+        browser.findElement(By.id("prompt")).sendKeys("A quiet harbour");
+        browser.findElement(By.cssSelector("#generate button[type=submit]")).click();
+        WebElement card = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".task-card")));
+        String id = card.getAttribute("id");
+        assertThat(card.getAttribute("data-live")).isNull();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#" + id + " [data-live-text]"), "Rendering…"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#" + id + "[data-status=succeeded] .task-images img")));
+        assertThat(browser.executeScript("return window.__sameStudioPage;")).isEqualTo("still here");
     }
 
     @Test
