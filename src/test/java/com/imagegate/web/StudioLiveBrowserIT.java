@@ -1,12 +1,17 @@
 package com.imagegate.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.imagegate.testsupport.Browsers;
 import com.imagegate.testsupport.ChromiumBrowser;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -134,6 +139,52 @@ class StudioLiveBrowserIT {
         browser.get(url("/app/studio"));
         assertThat(status("/app/studio/tasks/" + id + "/events")).startsWith("404");
         assertThat(status("/app/studio/tasks/task_doesnotexist/events")).startsWith("404");
+    }
+
+    @Test
+    void aWorkspaceHoldsAtMostAHundredStudioStreamsOnANode() throws Exception {
+        Browsers.signUp(browser, url(""), "streams-" + System.nanoTime() + "@example.com");
+        browser.get(url("/app/studio"));
+        browser.findElement(By.id("prompt")).sendKeys("Watched a lot");
+        browser.findElement(By.cssSelector("#generate button[type=submit]")).click();
+        String id = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".task-card")))
+                .getAttribute("id")
+                .substring("task-".length());
+        // The page itself holds one stream for its card; 99 more fit, the next is refused.
+        wait.until(ExpectedConditions.attributeToBe(By.id("task-" + id), "data-live", "on"));
+        String cookies = browser.manage().getCookies().stream()
+                .map(c -> c.getName() + "=" + c.getValue())
+                .collect(java.util.stream.Collectors.joining("; "));
+        var http = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url("/app/studio/tasks/" + id + "/events")))
+                .header("Cookie", cookies)
+                .header("Accept", "text/event-stream")
+                .build();
+        List<CompletableFuture<java.net.http.HttpResponse<java.io.InputStream>>> opening = new ArrayList<>();
+        for (int i = 0; i < 99; i++) {
+            opening.add(http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream()));
+        }
+        List<java.net.http.HttpResponse<java.io.InputStream>> held = new ArrayList<>();
+        for (var future : opening) {
+            held.add(future.get(60, TimeUnit.SECONDS));
+        }
+        assertThat(held).extracting(java.net.http.HttpResponse::statusCode).containsOnly(200);
+        var refused = http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertThat(refused.statusCode()).isEqualTo(429);
+
+        // When the task ends, every stream gets its end and closes: the workspace may open streams again.
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".task-card[data-status=succeeded]")));
+        for (var stream : held) {
+            try (var body = stream.body()) {
+                assertThat(new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                        .contains("event:completed");
+            }
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
     }
 
     /** The status and content type of a same-origin GET made by the page, with its session (headers only). */

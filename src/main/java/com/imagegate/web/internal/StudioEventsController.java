@@ -10,6 +10,10 @@ import com.imagegate.generation.TaskEventSink;
 import com.imagegate.generation.TaskEvents;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,6 +34,11 @@ class StudioEventsController {
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
     static final Duration MAX_DURATION = Duration.ofMinutes(30);
+
+    /** Open studio streams a workspace may hold on one node, as the API's default; more are 429 (the card polls). */
+    static final int MAX_PER_WORKSPACE = 100;
+
+    private final Map<String, AtomicInteger> openByWorkspace = new ConcurrentHashMap<>();
 
     private final TaskEvents events;
     private final JsonMapper json;
@@ -60,15 +69,34 @@ class StudioEventsController {
             Integer index,
             String url) {}
 
+    /** Open studio streams of a workspace on this node. */
+    int open(String workspaceId) {
+        var open = openByWorkspace.get(workspaceId);
+        return open == null ? 0 : open.get();
+    }
+
     @GetMapping("/app/studio/tasks/{id}/events")
     ResponseEntity<SseEmitter> events(
             Member member,
             @PathVariable String id,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+        String workspaceId = member.workspace().id();
+        AtomicInteger open = openByWorkspace.computeIfAbsent(workspaceId, ws -> new AtomicInteger());
+        if (open.incrementAndGet() > MAX_PER_WORKSPACE) {
+            open.decrementAndGet();
+            return ResponseEntity.status(429).build();
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                open.decrementAndGet();
+            }
+        };
         var emitter = new SseEmitter(MAX_DURATION.toMillis());
         try {
-            var stream = events.open(member.workspace().id(), id, lastEventId, HEARTBEAT, new Sink(emitter));
+            var stream = events.open(workspaceId, id, lastEventId, HEARTBEAT, new Sink(emitter, release));
             if (stream.isEmpty()) {
+                release.run();
                 return ResponseEntity.noContent().build(); // seen the end: an EventSource stops reconnecting
             }
             emitter.onTimeout(stream.get()::close);
@@ -79,7 +107,11 @@ class StudioEventsController {
                     .header("X-Accel-Buffering", "no")
                     .body(emitter);
         } catch (GenerationException notFound) {
+            release.run();
             return ResponseEntity.notFound().build();
+        } catch (RuntimeException failure) {
+            release.run();
+            throw failure;
         }
     }
 
@@ -114,9 +146,11 @@ class StudioEventsController {
     private final class Sink implements TaskEventSink {
 
         private final SseEmitter emitter;
+        private final Runnable release;
 
-        Sink(SseEmitter emitter) {
+        Sink(SseEmitter emitter, Runnable release) {
             this.emitter = emitter;
+            this.release = release;
         }
 
         @Override
@@ -134,6 +168,7 @@ class StudioEventsController {
 
         @Override
         public void ended(Throwable failure) {
+            release.run();
             try {
                 emitter.complete();
             } catch (RuntimeException alreadyOver) {
