@@ -115,3 +115,107 @@ document.addEventListener("htmx:afterRequest", (event) => {
     problems.textContent = "";
   }
 });
+
+// Live task cards (README, "Live task cards"): an open card listens to its task's events
+// (GET /app/studio/tasks/{id}/events, Server-Sent Events through a plain EventSource) and shows its place in the
+// queue, the time it has been rendering and its previews; at the end it swaps in the final card. The card's own
+// htmx polling is the fallback: it runs whenever a card has no stream (no EventSource, too many streams open, or the
+// stream failed), so a card never looks frozen.
+(() => {
+  if (!window.EventSource || !window.htmx) return;
+  const MAX_STREAMS = 4; // browsers allow about six connections per host over HTTP/1.1; leave room for the page
+  const streams = new Map(); // task id -> EventSource
+  const polling = new Set(); // tasks whose stream failed: they poll from now on
+  const taskId = (card) => card.id.slice("task-".length);
+  const text = (card, value) => {
+    const live = card.querySelector("[data-live-text]");
+    if (live) live.textContent = value;
+  };
+  const setStatus = (card, status) => {
+    card.dataset.status = status;
+    const badge = card.querySelector(".task-status .badge");
+    if (badge) badge.textContent = status;
+  };
+  const stopTicker = (card) => {
+    if (card._ticker) clearInterval(card._ticker);
+    card._ticker = null;
+  };
+  const current = (id) => document.getElementById("task-" + id);
+  const refresh = (id) => {
+    const card = current(id);
+    if (card) htmx.ajax("GET", "/app/studio/tasks/" + id, { target: card, swap: "outerHTML" });
+  };
+  const end = (id, fallBack) => {
+    const source = streams.get(id);
+    if (source) source.close();
+    streams.delete(id);
+    if (fallBack) polling.add(id);
+    const card = current(id);
+    if (card) {
+      stopTicker(card);
+      delete card.dataset.live;
+    }
+    refresh(id);
+  };
+  const attach = (card) => {
+    const id = taskId(card);
+    if (!card.hasAttribute("hx-get") || streams.has(id) || polling.has(id) || streams.size >= MAX_STREAMS) return;
+    card.dataset.live = "on";
+    const source = new EventSource("/app/studio/tasks/" + id + "/events");
+    streams.set(id, source);
+    const on = (name, handle) =>
+      source.addEventListener(name, (event) => {
+        const target = current(id);
+        if (target) handle(target, JSON.parse(event.data));
+      });
+    const queued = (card, data) => {
+      if (data.position == null) return;
+      text(card, "Queued, position " + data.position
+        + (data.eta_seconds != null ? " (about " + data.eta_seconds + " s)" : ""));
+    };
+    on("status", (card, data) => {
+      setStatus(card, data.status);
+      if (data.status === "pending") {
+        queued(card, data);
+      } else if (data.status === "processing" && data.started_at != null) {
+        stopTicker(card);
+        const tick = () => {
+          const seconds = Math.max(0, Math.round(Date.now() / 1000 - data.started_at));
+          text(card, "Rendering… " + seconds + " s");
+        };
+        tick();
+        card._ticker = setInterval(tick, 1000);
+      }
+    });
+    on("queue", queued);
+    on("partial_image", (card, data) => {
+      const previews = card.querySelector("[data-previews]");
+      if (!previews) return;
+      let img = previews.querySelector("img");
+      if (!img) {
+        img = document.createElement("img");
+        img.className = "task-preview";
+        img.alt = "Preview";
+        previews.appendChild(img);
+      }
+      img.dataset.index = String(data.index);
+      img.src = data.url;
+    });
+    ["completed", "failed", "canceled"].forEach((name) => on(name, () => end(id, false)));
+    // Any error (the stream refused, cut, or the server gone): poll instead, from the card as it is now.
+    source.onerror = () => end(id, true);
+  };
+  // While a card has a stream, its polling request is not sent.
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const elt = event.detail.elt;
+    if (elt && elt.classList && elt.classList.contains("task-card") && elt.dataset.live === "on") {
+      event.preventDefault();
+    }
+  });
+  const scan = (root) => {
+    if (root.classList && root.classList.contains("task-card")) attach(root);
+    if (root.querySelectorAll) root.querySelectorAll(".task-card[hx-get]").forEach(attach);
+  };
+  document.addEventListener("htmx:load", (event) => scan(event.detail.elt));
+  scan(document);
+})();

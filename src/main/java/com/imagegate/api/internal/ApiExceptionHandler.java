@@ -10,6 +10,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 
 /**
  * Errors raised inside the API's controllers, as OpenAI error bodies. Errors before a controller is chosen (unknown
@@ -51,6 +52,11 @@ class ApiExceptionHandler {
             return ResponseEntity.status(status)
                     .headers(known.getHeaders())
                     .body(ApiError.forStatus(status, request.getMethod(), ApiPaths.path(request)));
+        }
+        if (failure instanceof AsyncRequestNotUsableException) {
+            // The client left during a stream (an event stream closed by its reader): normal, nothing to answer.
+            log.debug("Client left {} {}: {}", request.getMethod(), ApiPaths.path(request), failure.toString());
+            return null;
         }
         log.error("Unhandled error on {} {}", request.getMethod(), ApiPaths.path(request), failure);
         return ResponseEntity.internalServerError()

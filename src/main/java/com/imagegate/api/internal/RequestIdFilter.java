@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -60,6 +61,10 @@ class RequestIdFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, new ErrorsAsJson(request, response));
         } catch (Exception unhandled) {
+            if (clientLeft(unhandled)) {
+                log.debug("Client left {} {}: {}", request.getMethod(), ApiPaths.path(request), unhandled.toString());
+                return;
+            }
             log.error("Unhandled error on {} {}", request.getMethod(), ApiPaths.path(request), unhandled);
             if (response.isCommitted()) {
                 return;
@@ -93,5 +98,15 @@ class RequestIdFilter extends OncePerRequestFilter {
             resetBuffer();
             errors.write(this, status, ApiError.forStatus(status, request.getMethod(), ApiPaths.path(request)));
         }
+    }
+
+    /** A stream whose client went away (Spring MVC's {@link AsyncRequestNotUsableException}, perhaps wrapped). */
+    static boolean clientLeft(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof AsyncRequestNotUsableException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

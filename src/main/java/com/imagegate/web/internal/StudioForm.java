@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.BindParam;
  *
  * @param referenceUrls reference image URLs, one a line
  * @param referenceResult the workspace's results chosen as references, each {@code task_…:index}
+ * @param partialImages "Show previews": any value asks for two partial images while the task renders (README, "Live task cards")
  */
 record StudioForm(
         String prompt,
@@ -21,7 +22,11 @@ record StudioForm(
         @BindParam("output_format") String outputFormat,
         String n,
         @BindParam("reference_urls") String referenceUrls,
-        @BindParam("reference_result") List<String> referenceResult) {
+        @BindParam("reference_result") List<String> referenceResult,
+        @BindParam("partial_images") String partialImages) {
+
+    /** Partial images asked for with "Show previews". */
+    static final int PREVIEWS = 2;
 
     /**
      * The generation module's fields as the studio names them in its messages: the uploads are {@code references}
@@ -87,7 +92,8 @@ record StudioForm(
                     .size(given(size))
                     .quality(given(quality))
                     .format(given(outputFormat))
-                    .build();
+                    .build()
+                    .withPartialImages(given(partialImages) == null ? 0 : PREVIEWS);
         } catch (InvalidRequestException invalid) {
             throw invalid.named(names(inputs.size()));
         }

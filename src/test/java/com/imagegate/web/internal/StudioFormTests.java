@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class StudioFormTests {
 
     static StudioForm form(String prompt, String n, String urls) {
-        return new StudioForm(prompt, "1536x1024", "high", "webp", n, urls, List.of("task_1:2", "nonsense"));
+        return new StudioForm(prompt, "1536x1024", "high", "webp", n, urls, List.of("task_1:2", "nonsense"), null);
     }
 
     @Test
@@ -32,17 +32,24 @@ class StudioFormTests {
         assertThat(request.imageUrls()).hasSize(2);
         assertThat(request.inputs()).containsExactly(ImageInput.result("task_1", 2));
         assertThat(form("x", "three", "").count()).isEmpty();
-        assertThat(new StudioForm("x", "", "", "", null, null, null).count()).contains(1);
-        assertThat(new StudioForm("x", "", "", "", " ", null, null).count()).isEmpty();
+        assertThat(new StudioForm("x", "", "", "", null, null, null, null).count())
+                .contains(1);
+        assertThat(new StudioForm("x", "", "", "", " ", null, null, null).count())
+                .isEmpty();
     }
 
     @Test
     void blankFieldsAreLeftOut() {
-        var request = new StudioForm("x", " ", "", null, null, "", null).request(1, List.of());
+        var request = new StudioForm("x", " ", "", null, null, "", null, null).request(1, List.of());
 
         assertThat(request.size()).isEqualTo(ImageSize.AUTO);
         assertThat(request.quality()).isEqualTo(Quality.AUTO);
         assertThat(request.format()).isEqualTo(OutputFormat.PNG);
+        assertThat(request.partialImages()).isZero();
+        assertThat(new StudioForm("x", "", "", "", null, null, null, "on")
+                        .request(1, List.of())
+                        .partialImages())
+                .isEqualTo(StudioForm.PREVIEWS);
         assertThatThrownBy(() -> form(" ", "1", "").request(1, List.of()))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
                     assertThat(e.param()).isEqualTo("prompt");
