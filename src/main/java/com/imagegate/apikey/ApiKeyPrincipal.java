@@ -34,12 +34,6 @@ public record ApiKeyPrincipal(
         }
     }
 
-    /** A key that follows the workspace's default limit per end user. */
-    public ApiKeyPrincipal(
-            String keyId, String workspaceId, ApiKeyMode mode, Long monthlyCreditCap, KeyBudgetPeriod budgetPeriod) {
-        this(keyId, workspaceId, mode, monthlyCreditCap, budgetPeriod, null);
-    }
-
     @Override
     public String getName() {
         return keyId;

@@ -41,36 +41,6 @@ public record ApiKeySummary(
         }
     }
 
-    /** A key that follows the workspace's default limit per end user. */
-    public ApiKeySummary(
-            String id,
-            String name,
-            String prefix,
-            ApiKeyMode mode,
-            String createdBy,
-            Instant createdAt,
-            Instant expiresAt,
-            Long monthlyCreditCap,
-            KeyBudgetPeriod budgetPeriod,
-            Instant revokedAt,
-            Instant lastUsedAt,
-            String lastUsedIp) {
-        this(
-                id,
-                name,
-                prefix,
-                mode,
-                createdBy,
-                createdAt,
-                expiresAt,
-                monthlyCreditCap,
-                budgetPeriod,
-                revokedAt,
-                lastUsedAt,
-                lastUsedIp,
-                null);
-    }
-
     /** Whether the key works now. */
     public enum Status {
         ACTIVE,

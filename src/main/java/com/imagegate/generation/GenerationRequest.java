@@ -48,38 +48,6 @@ public record GenerationRequest(
     /** The most partial images a request may ask for (OpenAI's limit). */
     public static final int MAX_PARTIAL_IMAGES = 3;
 
-    /** A request without partial images. */
-    public GenerationRequest(
-            String model,
-            String prompt,
-            List<URI> imageUrls,
-            List<ImageInput> inputs,
-            byte[] mask,
-            int n,
-            ImageSize size,
-            Quality quality,
-            OutputFormat format,
-            String user,
-            URI callbackUrl,
-            Idempotency idempotency,
-            Long maxCredits) {
-        this(
-                model,
-                prompt,
-                imageUrls,
-                inputs,
-                mask,
-                n,
-                size,
-                quality,
-                format,
-                user,
-                callbackUrl,
-                idempotency,
-                maxCredits,
-                0);
-    }
-
     /**
      * How a repeated request is recognized.
      *

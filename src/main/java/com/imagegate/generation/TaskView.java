@@ -33,48 +33,6 @@ public record TaskView(
         String prompt,
         Queue queue) {
 
-    /** A task without queue information. */
-    public TaskView(
-            String id,
-            TaskStatus status,
-            String model,
-            Instant createdAt,
-            long credits,
-            int n,
-            String size,
-            String quality,
-            String outputFormat,
-            String user,
-            List<Image> images,
-            Error error,
-            boolean creditsRefunded,
-            Long creditsCaptured,
-            Instant startedAt,
-            Instant finishedAt,
-            TaskKind kind,
-            String prompt) {
-        this(
-                id,
-                status,
-                model,
-                createdAt,
-                credits,
-                n,
-                size,
-                quality,
-                outputFormat,
-                user,
-                images,
-                error,
-                creditsRefunded,
-                creditsCaptured,
-                startedAt,
-                finishedAt,
-                kind,
-                prompt,
-                null);
-    }
-
     /**
      * A pending task's place in the queue (docs/api.md, "The task").
      *

@@ -133,6 +133,7 @@ class NewApiKeyTests {
                 null,
                 revokedAt,
                 null,
+                null,
                 null);
     }
 

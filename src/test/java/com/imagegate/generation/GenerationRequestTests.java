@@ -47,7 +47,7 @@ class GenerationRequestTests {
         assertThat(request.mask()).isNull();
         assertThat(request.idempotency()).isEqualTo(GenerationRequest.Idempotency.NONE);
         // The record itself applies the same defaults: no edge has to know them.
-        var bare = new GenerationRequest(null, "x", null, null, null, 1, null, null, null, null, null, null, null);
+        var bare = new GenerationRequest(null, "x", null, null, null, 1, null, null, null, null, null, null, null, 0);
         assertThat(bare).isEqualTo(request);
     }
 
@@ -78,7 +78,8 @@ class GenerationRequestTests {
         refuses(() -> prompt("x").n(11).build(), RequestField.N, -1, "invalid_value");
         // Not only the builder: the record cannot be made with a bad n either.
         refuses(
-                () -> new GenerationRequest(null, "x", null, null, null, 11, null, null, null, null, null, null, null),
+                () -> new GenerationRequest(
+                        null, "x", null, null, null, 11, null, null, null, null, null, null, null, 0),
                 RequestField.N,
                 -1,
                 "invalid_value");

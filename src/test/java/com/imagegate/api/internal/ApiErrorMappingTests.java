@@ -59,7 +59,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ApiErrorMappingTests {
 
     static final String KEY = "ig_live_" + "a".repeat(43);
-    static final ApiKeyPrincipal PRINCIPAL = new ApiKeyPrincipal("key_1", "ws_1", ApiKeyMode.LIVE, null, null);
+    static final ApiKeyPrincipal PRINCIPAL = new ApiKeyPrincipal("key_1", "ws_1", ApiKeyMode.LIVE, null, null, null);
     static final WorkspaceSummary WORKSPACE = new WorkspaceSummary("ws_1", "Ada's workspace", true, false);
     static final String PROMPT = "{\"prompt\":\"A lighthouse at dawn\"}";
 

@@ -32,7 +32,8 @@ class OpenAiFailureAnswersTests {
                 null,
                 null,
                 TaskKind.GENERATION,
-                "x");
+                "x",
+                null);
     }
 
     static ApiError.Body body(ResponseEntity<Object> answer) {

@@ -109,6 +109,7 @@ class ApiKeyStoreIT {
                 null,
                 null,
                 null,
+                null,
                 null);
         store.insert(new ApiKeyStore.StoredKey(summary, workspaceId, ApiKeySecrets.hex(ApiKeySecrets.sha256(secret))));
         return summary.id();

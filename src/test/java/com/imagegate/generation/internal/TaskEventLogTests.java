@@ -95,7 +95,8 @@ class TaskEventLogTests {
                 java.time.Instant.EPOCH,
                 java.time.Instant.EPOCH,
                 com.imagegate.generation.TaskKind.GENERATION,
-                "p");
+                "p",
+                null);
         var steps = TaskEventLog.after(Cursor.parse("1"), SUCCEEDED);
         var processing = steps.get(0).event(task, NO_LINKS);
         assertThat(processing.kind()).isEqualTo(Kind.STATUS);

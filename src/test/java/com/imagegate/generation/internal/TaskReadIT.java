@@ -160,7 +160,8 @@ class TaskReadIT {
                 view.startedAt(),
                 view.finishedAt(),
                 view.kind(),
-                view.prompt());
+                view.prompt(),
+                null);
     }
 
     private boolean signed(String url) {

@@ -155,7 +155,8 @@ class HtmxFragmentsTests {
                 null,
                 null,
                 TaskKind.GENERATION,
-                "A lighthouse at dawn");
+                "A lighthouse at dawn",
+                null);
     }
 
     @Test
