@@ -320,11 +320,7 @@ public final class FakeOpenAiImages implements AutoCloseable {
             }
             case Ok ok -> {
                 if (!ok.delay().isZero()) {
-                    try {
-                        Thread.sleep(ok.delay().toMillis());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                    pause(ok.delay().toMillis());
                 }
                 List<String> images = new ArrayList<>();
                 for (int i = 0; i < n(fields); i++) {
@@ -397,12 +393,13 @@ public final class FakeOpenAiImages implements AutoCloseable {
         out.flush();
     }
 
-    private static void pause(long millis) {
+    /** The upstream's render time: waits this long, or until the fake closes (so no answer outlives it). */
+    private void pause(long millis) {
         if (millis <= 0) {
             return;
         }
         try {
-            Thread.sleep(millis);
+            closing.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

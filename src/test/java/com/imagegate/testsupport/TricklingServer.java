@@ -9,8 +9,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,6 +38,8 @@ public final class TricklingServer implements AutoCloseable {
     private final ExecutorService connections = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicInteger dropped = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    /** Counted down by {@link #close}: the trickle's waits end at once then. */
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     private TricklingServer(ServerSocket socket) {
         this.socket = socket;
@@ -110,7 +114,9 @@ public final class TricklingServer implements AutoCloseable {
             for (int i = 0; i < Math.min(bytes.length, MAX_TRICKLE_BYTES); i++) {
                 out.write(bytes[i]);
                 out.flush();
-                Thread.sleep(BYTE_EVERY_MILLIS);
+                if (closing.await(BYTE_EVERY_MILLIS, TimeUnit.MILLISECONDS)) {
+                    return; // the server closed: stop trickling
+                }
             }
         } catch (IOException clientClosed) {
             dropped.incrementAndGet();
@@ -142,6 +148,7 @@ public final class TricklingServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         try {
             socket.close();
         } catch (IOException ignored) {
