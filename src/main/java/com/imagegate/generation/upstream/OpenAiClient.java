@@ -111,21 +111,7 @@ public class OpenAiClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ProviderException("generation_interrupted", "Rendering was interrupted.", true);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof HttpConnectTimeoutException) {
-                return failed(Failure.Kind.CONNECTION, null, null, "connect timeout");
-            }
-            if (cause instanceof HttpTimeoutException) {
-                return failed(Failure.Kind.TIMEOUT, null, null, null);
-            }
-            if (cause instanceof TooLarge) {
-                return failed(Failure.Kind.MALFORMED, null, null, "response too large");
-            }
-            return failed(
-                    Failure.Kind.CONNECTION,
-                    null,
-                    null,
-                    cause == null ? null : cause.getClass().getSimpleName());
+            return exchangeFailed(e.getCause());
         }
         int status = response.statusCode();
         if (status == 200) {
@@ -171,21 +157,7 @@ public class OpenAiClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ProviderException("generation_interrupted", "Rendering was interrupted.", true);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof HttpConnectTimeoutException) {
-                return failed(Failure.Kind.CONNECTION, null, null, "connect timeout");
-            }
-            if (cause instanceof HttpTimeoutException) {
-                return failed(Failure.Kind.TIMEOUT, null, null, null);
-            }
-            if (cause instanceof TooLarge) {
-                return failed(Failure.Kind.MALFORMED, null, null, "response too large");
-            }
-            return failed(
-                    Failure.Kind.CONNECTION,
-                    null,
-                    null,
-                    cause == null ? null : cause.getClass().getSimpleName());
+            return exchangeFailed(e.getCause());
         }
         int status = response.statusCode();
         SseBody events = body.get();
@@ -424,6 +396,24 @@ public class OpenAiClient implements AutoCloseable {
                 return null;
             }
         }
+    }
+
+    /** A call that got no usable answer: the connection, the deadline or the body's size cap. */
+    private static Failed exchangeFailed(Throwable cause) {
+        if (cause instanceof HttpConnectTimeoutException) {
+            return failed(Failure.Kind.CONNECTION, null, null, "connect timeout");
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return failed(Failure.Kind.TIMEOUT, null, null, null);
+        }
+        if (cause instanceof TooLarge) {
+            return failed(Failure.Kind.MALFORMED, null, null, "response too large");
+        }
+        return failed(
+                Failure.Kind.CONNECTION,
+                null,
+                null,
+                cause == null ? null : cause.getClass().getSimpleName());
     }
 
     private static Failed failed(Failure.Kind kind, Integer status, Duration retryAfter, String detail) {
