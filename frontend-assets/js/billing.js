@@ -1,8 +1,12 @@
-// The billing page's low-balance alert form: htmx swaps a refused threshold's section (422, with the reason) in place,
-// as it does a saved one. Without this script the form still works as a plain post.
+// The billing page's htmx forms: the low-balance alert's section (a refused threshold: 422, with the reason) and the
+// promo code's (refused: 422 or 429, with the reason) are swapped in place, as a success is. Without this script the
+// forms still work as plain posts.
 (function () {
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr.status === 422 && event.detail.target && event.detail.target.id === "balance-alert") {
+    var status = event.detail.xhr.status;
+    var target = event.detail.target && event.detail.target.id;
+    if ((status === 422 && target === "balance-alert")
+        || ((status === 422 || status === 429) && target === "promo-code")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }

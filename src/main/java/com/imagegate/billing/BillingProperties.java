@@ -10,9 +10,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Payments.
  *
  * @param stripe the Stripe account; unset keys mean payments are off and the billing pages say so
+ * @param checkout how the Checkout Sessions we create look
  */
 @ConfigurationProperties("imagegate.billing")
-public record BillingProperties(@DefaultValue Stripe stripe) {
+public record BillingProperties(
+        @DefaultValue Stripe stripe, @DefaultValue Checkout checkout) {
+
+    /**
+     * @param allowPromotionCodes show Stripe's promotion code field on pack Checkouts ({@code allow_promotion_codes}).
+     *     A Stripe discount changes what the customer pays, never the credits the pack grants; plan Checkouts never
+     *     offer it, because plan credits follow the money paid (see docs/billing.md)
+     */
+    public record Checkout(@DefaultValue("false") boolean allowPromotionCodes) {}
 
     /**
      * @param secretKey the Stripe secret key ({@code IMAGEGATE_BILLING_STRIPE_SECRET_KEY}); from the environment only

@@ -5,7 +5,9 @@ public enum LotSource {
     SIGNUP(EntryKind.GRANT),
     PACK(EntryKind.PURCHASE),
     PLAN(EntryKind.PLAN_ALLOWANCE),
-    ADMIN(EntryKind.GRANT);
+    ADMIN(EntryKind.GRANT),
+    /** A promo code redeemed by the workspace (billing's promo codes): credits given, not bought. */
+    PROMO(EntryKind.GRANT);
 
     private final EntryKind grantKind;
 

@@ -637,6 +637,7 @@ public final class FakeStripe implements AutoCloseable {
             session.put("client_reference_id", form.get("client_reference_id"));
             session.put("success_url", form.get("success_url"));
             session.put("cancel_url", form.get("cancel_url"));
+            session.put("allow_promotion_codes", form.get("allow_promotion_codes"));
             session.put("metadata", metadata(form, "metadata"));
             session.put("subscription_metadata", metadata(form, "subscription_data[metadata]"));
             session.put("price", price);

@@ -8,6 +8,7 @@ import com.imagegate.billing.Billing;
 import com.imagegate.billing.BillingException;
 import com.imagegate.billing.BillingException.Reason;
 import com.imagegate.billing.BillingFlag;
+import com.imagegate.billing.BillingProperties;
 import com.imagegate.billing.Catalog;
 import com.imagegate.billing.CheckoutState;
 import com.imagegate.billing.Payment;
@@ -40,6 +41,7 @@ class BillingService implements Billing {
     private final PriceChecker prices;
     private final Accounts accounts;
     private final ImagegateProperties properties;
+    private final BillingProperties.Checkout checkoutSettings;
     private final Clock clock;
 
     BillingService(
@@ -49,6 +51,7 @@ class BillingService implements Billing {
             PriceChecker prices,
             Accounts accounts,
             ImagegateProperties properties,
+            BillingProperties billingProperties,
             Clock clock) {
         this.catalog = catalog;
         this.stripe = stripe;
@@ -56,6 +59,7 @@ class BillingService implements Billing {
         this.prices = prices;
         this.accounts = accounts;
         this.properties = properties;
+        this.checkoutSettings = billingProperties.checkout();
         this.clock = clock;
     }
 
@@ -104,6 +108,10 @@ class BillingService implements Billing {
                                 .putMetadata("workspace_id", workspaceId)
                                 .putMetadata("product", product)
                                 .build());
+                if (checkoutSettings.allowPromotionCodes()) {
+                    // A discount lowers what is paid; the credits are the pack's (metadata above), never more.
+                    params.setAllowPromotionCodes(true);
+                }
             } else {
                 kind = "PLAN";
                 params.setMode(SessionCreateParams.Mode.SUBSCRIPTION)

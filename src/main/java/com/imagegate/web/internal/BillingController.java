@@ -9,8 +9,10 @@ import com.imagegate.billing.Catalog;
 import com.imagegate.billing.CheckoutState;
 import com.imagegate.billing.PlanChange;
 import com.imagegate.billing.Plans;
+import com.imagegate.billing.PromoCodes;
 import com.imagegate.credits.BalanceAlerts;
 import com.imagegate.credits.Credits;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
@@ -39,12 +41,20 @@ class BillingController {
     private final BalanceAlerts alerts;
     private final Credits credits;
     private final AutoTopUp topUps;
+    private final PromoCodes promoCodes;
 
     private static final int MAX_ECHO = 40;
 
     BillingController(
-            Billing billing, Plans plans, Catalog catalog, BalanceAlerts alerts, Credits credits, AutoTopUp topUps) {
+            Billing billing,
+            Plans plans,
+            Catalog catalog,
+            BalanceAlerts alerts,
+            Credits credits,
+            AutoTopUp topUps,
+            PromoCodes promoCodes) {
         this.topUps = topUps;
+        this.promoCodes = promoCodes;
         this.billing = billing;
         this.plans = plans;
         this.catalog = catalog;
@@ -112,6 +122,45 @@ class BillingController {
                         : "Saved: the owners get an email when the balance falls below " + formatted(value)
                                 + " credits.");
         return "billing/billing :: balance-alert";
+    }
+
+    /**
+     * Redeems a promo code (owners and admins). htmx gets the code's section back with what happened: 200 when the
+     * credits were added, 422 when the code changed nothing and why, 429 after too many tries. A plain form post is
+     * redirected to the page with the same message.
+     */
+    @PostMapping("/promo")
+    String redeemPromo(
+            Member member,
+            @RequestParam(defaultValue = "") String code,
+            @RequestHeader(name = "HX-Request", required = false) String htmx,
+            HttpServletRequest request,
+            Model model,
+            HttpServletResponse response,
+            RedirectAttributes redirect) {
+        if (!member.canManageWorkspace()) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN);
+        }
+        PromoCodes.Result result = promoCodes.redeem(member, code, request.getRemoteAddr());
+        String balance = formatted(credits.balance(member.workspace().id()).spendable());
+        String message = result.redeemed() ? result.message() + " Balance: " + balance + " credits." : result.message();
+        if (htmx == null) {
+            redirect.addFlashAttribute(result.redeemed() ? "noticeMessage" : "errorMessage", message);
+            return "redirect:/app/billing#promo-code";
+        }
+        if (!result.redeemed()) {
+            response.setStatus(
+                    result.outcome() == PromoCodes.Outcome.RATE_LIMITED
+                            ? HttpStatus.TOO_MANY_REQUESTS.value()
+                            : HttpStatus.UNPROCESSABLE_CONTENT.value());
+            model.addAttribute("promoError", message);
+            model.addAttribute("promoForm", echo(code));
+        } else {
+            model.addAttribute("promoNotice", message);
+        }
+        model.addAttribute("canManage", true);
+        model.addAttribute("balance", balance);
+        return "billing/billing :: promo-code";
     }
 
     /** The alert section's model: the balance, the threshold and, after a refusal, what was typed. */
