@@ -1,6 +1,7 @@
 package com.imagegate.generation;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -50,6 +51,12 @@ public interface UpstreamChannels {
      *     Micros#MAX_PRICE}
      */
     List<UpstreamPrice> setPrices(String channel, Map<PriceCell, Long> micros);
+
+    /**
+     * The recorded calls started in {@code [from, to)}, summed per UTC day, channel, workspace and cost currency (calls
+     * recorded before costs were are left out), ordered by day, channel, workspace.
+     */
+    List<UpstreamCost> costs(Instant from, Instant to);
 
     /** What the upstream calls of a task cost, in micro-units of the cost currency (0 for sandbox tasks). */
     long taskCost(String taskId);

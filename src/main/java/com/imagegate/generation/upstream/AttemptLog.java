@@ -3,6 +3,7 @@ package com.imagegate.generation.upstream;
 import com.imagegate.Ids;
 import com.imagegate.generation.ChannelTraffic;
 import com.imagegate.generation.ProviderAttempt;
+import com.imagegate.generation.UpstreamCost;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -184,6 +185,28 @@ public class AttemptLog {
                         rs.getInt("billed_images"),
                         rs.getLong("cost_micros"),
                         rs.getString("cost_currency")))
+                .list();
+    }
+
+    /** Calls started in {@code [from, to)} per UTC day, channel, workspace and currency (see UpstreamChannels.costs). */
+    List<UpstreamCost> costs(Instant from, Instant to) {
+        return jdbc.sql("select cast(a.started_at as date) as day, a.channel, t.workspace_id, a.cost_currency,"
+                        + " count(*) as calls, sum(a.billed_images) as billed, sum(a.cost_micros) as cost"
+                        + " from task_attempts a join image_tasks t on t.id = a.task_id"
+                        + " where a.started_at >= ? and a.started_at < ? and a.cost_currency is not null"
+                        + " group by cast(a.started_at as date), a.channel, t.workspace_id, a.cost_currency"
+                        + " order by day, a.channel, t.workspace_id")
+                .params(
+                        LocalDateTime.ofInstant(from.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC),
+                        LocalDateTime.ofInstant(to.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC))
+                .query((rs, row) -> new UpstreamCost(
+                        rs.getObject("day", java.time.LocalDate.class),
+                        rs.getString("channel"),
+                        rs.getString("workspace_id"),
+                        rs.getString("cost_currency"),
+                        rs.getLong("calls"),
+                        rs.getLong("billed"),
+                        rs.getLong("cost")))
                 .list();
     }
 

@@ -5,6 +5,7 @@ import com.imagegate.generation.ChannelTraffic;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.ProviderAttempt;
 import com.imagegate.generation.UpstreamChannels;
+import com.imagegate.generation.UpstreamCost;
 import com.imagegate.generation.UpstreamPrice;
 import java.time.Clock;
 import java.time.Duration;
@@ -229,6 +230,11 @@ public class ChannelRegistry implements UpstreamChannels {
         prices.set(name, micros);
         log.info("Upstream channel {}: {} price(s) per image set by an admin", name, micros.size());
         return prices.table(name);
+    }
+
+    @Override
+    public List<UpstreamCost> costs(Instant from, Instant to) {
+        return attempts.costs(from, to);
     }
 
     @Override
