@@ -59,6 +59,13 @@ public interface Billing {
      */
     List<Revenue> revenue(Instant from, Instant to);
 
+    /**
+     * Payments recorded in {@code [from, to)}, and refunds and disputes recorded in it (of payments of any time), oldest
+     * first: for the margin page. Revenue net of refunds and disputes is the sum of their {@link
+     * MoneyMovement#signedCents()}.
+     */
+    List<MoneyMovement> moneyMovements(Instant from, Instant to);
+
     /** @param amountCents the sum in the currency's smallest unit @param payments how many payments */
     record Revenue(String currency, long amountCents, long payments) {}
 

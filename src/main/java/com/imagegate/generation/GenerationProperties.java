@@ -20,6 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sandbox the local renderer
  * @param openai the OpenAI-compatible upstream
  * @param prices credits per image by size class
+ * @param tasks how tasks run
+ * @param costCurrency the currency of the upstream price tables and of recorded call costs (ISO 4217, e.g. {@code USD});
+ *     changing it converts nothing already recorded
  */
 @ConfigurationProperties("imagegate.generation")
 public record GenerationProperties(
@@ -27,7 +30,21 @@ public record GenerationProperties(
         @DefaultValue Sandbox sandbox,
         @DefaultValue OpenAi openai,
         @DefaultValue Prices prices,
-        @DefaultValue Tasks tasks) {
+        @DefaultValue Tasks tasks,
+        @DefaultValue("USD") String costCurrency) {
+
+    @ConstructorBinding
+    public GenerationProperties {
+        if (costCurrency == null || !costCurrency.matches("[A-Z]{3}")) {
+            throw new IllegalArgumentException(
+                    "imagegate.generation.cost-currency must be a three-letter ISO 4217 code such as USD");
+        }
+    }
+
+    /** With the default cost currency (USD). */
+    public GenerationProperties(Provider provider, Sandbox sandbox, OpenAi openai, Prices prices, Tasks tasks) {
+        this(provider, sandbox, openai, prices, tasks, "USD");
+    }
 
     /**
      * How tasks run.

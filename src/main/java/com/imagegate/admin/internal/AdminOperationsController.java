@@ -3,22 +3,31 @@ package com.imagegate.admin.internal;
 import com.imagegate.account.AccountAdmin;
 import com.imagegate.account.Member;
 import com.imagegate.generation.GenerationProperties;
+import com.imagegate.generation.ImageSize;
+import com.imagegate.generation.Quality;
 import com.imagegate.generation.UpstreamChannels;
+import com.imagegate.generation.UpstreamPrice;
 import com.imagegate.web.shell.ShellPage;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.jobrunr.jobs.states.StateName;
 import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.storage.navigation.AmountRequest;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.util.UriUtils;
 
 /** Health (provider channels, background jobs, ledger integrity) and the abuse controls. */
 @Controller
@@ -99,6 +108,55 @@ class AdminOperationsController {
             boolean on = Boolean.parseBoolean(enabled.strip());
             operations.setChannelEnabled(admin, name, on, reason);
             return "Channel " + name + (on ? " enabled." : " disabled.");
+        });
+    }
+
+    /** A channel's page: its price table (what each call costs the operator), editable. */
+    @GetMapping("/admin/health/channels/{name}")
+    String channelPage(@PathVariable String name, Model model) {
+        UpstreamChannels provider = channels.getIfAvailable();
+        if (provider == null) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        }
+        List<UpstreamPrice> prices;
+        try {
+            prices = provider.prices(name);
+        } catch (IllegalArgumentException unknown) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        }
+        model.addAttribute("channel", name);
+        model.addAttribute("currency", provider.costCurrency());
+        model.addAttribute("qualities", Quality.values());
+        model.addAttribute(
+                "priceRows",
+                Arrays.stream(ImageSize.values())
+                        .map(size -> new PriceRow(
+                                size,
+                                prices.stream()
+                                        .filter(p -> p.size() == size)
+                                        .map(p -> new PriceCellView(OperationsActions.priceField(p), p))
+                                        .toList()))
+                        .toList());
+        return "admin/channel";
+    }
+
+    /** One size's row of a channel's price table. */
+    record PriceRow(ImageSize size, List<PriceCellView> cells) {}
+
+    /** One cell of it, with its form field. */
+    record PriceCellView(String field, UpstreamPrice price) {}
+
+    @PostMapping("/admin/health/channels/{name}/prices")
+    String prices(
+            Member admin,
+            @PathVariable String name,
+            @RequestParam Map<String, String> form,
+            RedirectAttributes redirect) {
+        String back = "/admin/health/channels/" + UriUtils.encodePathSegment(name, StandardCharsets.UTF_8);
+        return AdminPagesController.act(redirect, back, () -> {
+            int changed = operations.setChannelPrices(admin, name, form, form.get("reason"));
+            return changed + " price" + (changed == 1 ? "" : "s") + " of channel " + name
+                    + " changed; they apply from the next call.";
         });
     }
 

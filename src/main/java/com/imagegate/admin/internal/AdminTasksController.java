@@ -8,6 +8,7 @@ import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.Generations;
 import com.imagegate.generation.ImageSize;
+import com.imagegate.generation.Micros;
 import com.imagegate.generation.TaskAdmin;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.UpstreamChannels;
@@ -155,6 +156,8 @@ class AdminTasksController {
         UpstreamChannels provider = channels.getIfAvailable();
         model.addAttribute("attemptsAvailable", provider != null);
         model.addAttribute("attempts", provider == null ? List.of() : provider.attempts(id));
+        model.addAttribute("upstreamCost", provider == null ? null : Micros.format(provider.taskCost(id)));
+        model.addAttribute("currency", provider == null ? null : provider.costCurrency());
         try {
             model.addAttribute("images", generations.get(task.workspaceId(), id).images());
         } catch (GenerationException gone) {

@@ -11,6 +11,7 @@ import com.imagegate.billing.BillingFlag;
 import com.imagegate.billing.BillingProperties;
 import com.imagegate.billing.Catalog;
 import com.imagegate.billing.CheckoutState;
+import com.imagegate.billing.MoneyMovement;
 import com.imagegate.billing.Payment;
 import com.imagegate.billing.PlanChange;
 import com.imagegate.billing.PlanProperties;
@@ -309,6 +310,11 @@ class BillingService implements Billing {
     @Override
     public List<Revenue> revenue(Instant from, Instant to) {
         return store.revenue(from, to);
+    }
+
+    @Override
+    public List<MoneyMovement> moneyMovements(Instant from, Instant to) {
+        return store.moneyMovements(from, to);
     }
 
     @Override

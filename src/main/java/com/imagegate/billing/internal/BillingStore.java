@@ -3,6 +3,7 @@ package com.imagegate.billing.internal;
 import com.imagegate.Ids;
 import com.imagegate.billing.Billing;
 import com.imagegate.billing.BillingFlag;
+import com.imagegate.billing.MoneyMovement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -438,5 +439,85 @@ class BillingStore {
                 .params(LocalDateTime.ofInstant(from, ZoneOffset.UTC), LocalDateTime.ofInstant(to, ZoneOffset.UTC))
                 .query((rs, row) -> new Billing.Revenue(rs.getString("currency"), rs.getLong("cents"), rs.getLong("n")))
                 .list();
+    }
+
+    /**
+     * Records money given back on a payment (the caller holds the payment's row lock): a refund as what the charge's
+     * cumulative refunded amount adds to the refunds recorded, a dispute once by its reference; never more in all than
+     * the payment's amount. Returns the cents recorded (0 when nothing was new).
+     */
+    long recordReversal(PaymentRow payment, String kind, String reference, long cumulativeOrAmount, Instant at) {
+        if (!jdbc.sql("select id from billing_reversals where reference = ?")
+                .param(reference)
+                .query(String.class)
+                .list()
+                .isEmpty()) {
+            return 0;
+        }
+        long reversed = jdbc.sql("select coalesce(sum(amount_cents), 0) from billing_reversals where payment_id = ?")
+                .param(payment.id())
+                .query(Long.class)
+                .single();
+        long sameKind = jdbc.sql("select coalesce(sum(amount_cents), 0) from billing_reversals"
+                        + " where payment_id = ? and kind = ?")
+                .params(payment.id(), kind)
+                .query(Long.class)
+                .single();
+        long asked = kind.equals("REFUND") ? cumulativeOrAmount - sameKind : cumulativeOrAmount;
+        long amount = Math.min(asked, payment.amountCents() - reversed);
+        if (amount <= 0) {
+            return 0;
+        }
+        jdbc.sql("insert into billing_reversals (id, payment_id, workspace_id, kind, reference, amount_cents, currency,"
+                        + " created_at) values (?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(
+                        com.imagegate.Ids.next("rev"),
+                        payment.id(),
+                        payment.workspaceId(),
+                        kind,
+                        reference,
+                        amount,
+                        payment.currency(),
+                        ts(at))
+                .update();
+        return amount;
+    }
+
+    List<MoneyMovement> moneyMovements(Instant from, Instant to) {
+        LocalDateTime start = ts(from);
+        LocalDateTime end = ts(to);
+        List<MoneyMovement> moves = new java.util.ArrayList<>(
+                jdbc.sql("select id, workspace_id, kind, product, amount_cents, currency, credits, created_at"
+                                + " from billing_payments where created_at >= ? and created_at < ?")
+                        .params(start, end)
+                        .query((rs, i) -> new MoneyMovement(
+                                MoneyMovement.Kind.PAYMENT,
+                                rs.getString("id"),
+                                rs.getString("workspace_id"),
+                                rs.getString("kind"),
+                                rs.getString("product"),
+                                rs.getLong("amount_cents"),
+                                rs.getString("currency"),
+                                rs.getLong("credits"),
+                                instant(rs, 8)))
+                        .list());
+        moves.addAll(jdbc.sql("select r.payment_id, r.workspace_id, r.kind, p.kind as product_kind, p.product,"
+                        + " r.amount_cents, r.currency, r.created_at from billing_reversals r"
+                        + " join billing_payments p on p.id = r.payment_id"
+                        + " where r.created_at >= ? and r.created_at < ?")
+                .params(start, end)
+                .query((rs, i) -> new MoneyMovement(
+                        MoneyMovement.Kind.valueOf(rs.getString("kind")),
+                        rs.getString("payment_id"),
+                        rs.getString("workspace_id"),
+                        rs.getString("product_kind"),
+                        rs.getString("product"),
+                        rs.getLong("amount_cents"),
+                        rs.getString("currency"),
+                        0,
+                        instant(rs, 8)))
+                .list());
+        moves.sort(java.util.Comparator.comparing(MoneyMovement::at).thenComparing(MoneyMovement::paymentId));
+        return List.copyOf(moves);
     }
 }

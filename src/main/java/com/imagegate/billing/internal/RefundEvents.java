@@ -53,7 +53,8 @@ class RefundEvents {
                         paymentIntent,
                         refunded,
                         "stripe:" + chargeId + ":refunded:" + refunded,
-                        "refund of charge " + chargeId));
+                        "refund of charge " + chargeId,
+                        "REFUND"));
     }
 
     EventStep disputeCreated(String disputeId) {
@@ -85,7 +86,13 @@ class RefundEvents {
                     clock.instant());
             String reclaimed = paymentIntent != null
                             && store.workspaceOfPaymentIntent(paymentIntent).isPresent()
-                    ? reclaim(workspaceId, paymentIntent, amount, "stripe:" + disputeId, "dispute " + disputeId)
+                    ? reclaim(
+                            workspaceId,
+                            paymentIntent,
+                            amount,
+                            "stripe:" + disputeId,
+                            "dispute " + disputeId,
+                            "DISPUTE")
                     : "no credits of this charge recorded";
             return "dispute flagged, purchases suspended; " + reclaimed;
         });
@@ -94,11 +101,20 @@ class RefundEvents {
     /**
      * Takes back the share of a payment's credits that {@code amountCents} (refunded or disputed, cumulative) is of
      * its amount, as far as it was not taken back already and as far as the workspace still has spendable credits. What
-     * was already spent is recorded as the payment's shortfall and flagged for admins.
+     * was already spent is recorded as the payment's shortfall and flagged for admins. The money itself is recorded as
+     * a reversal of the payment ({@code billing_reversals}).
      */
-    private String reclaim(String workspaceId, String paymentIntent, long amountCents, String reference, String why) {
+    private String reclaim(
+            String workspaceId,
+            String paymentIntent,
+            long amountCents,
+            String reference,
+            String why,
+            String reversalKind) {
         BillingStore.PaymentRow payment = store.paymentByIntentForUpdate(paymentIntent)
                 .orElseThrow(() -> new RetryLater("payment " + paymentIntent + " not recorded"));
+        // The money given back, for the margin page: recorded under the same lock, once per refund amount or dispute.
+        store.recordReversal(payment, reversalKind, "money:" + reference, amountCents, clock.instant());
         long share = reclaimShare(payment.credits(), payment.amountCents(), amountCents);
         long target = Math.max(share, payment.reclaimAsked());
         long asked = target - payment.reclaimAsked();

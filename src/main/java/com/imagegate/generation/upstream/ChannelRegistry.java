@@ -5,6 +5,8 @@ import com.imagegate.generation.ChannelTraffic;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.ProviderAttempt;
 import com.imagegate.generation.UpstreamChannels;
+import com.imagegate.generation.UpstreamCost;
+import com.imagegate.generation.UpstreamPrice;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,8 +46,26 @@ public class ChannelRegistry implements UpstreamChannels {
     private final int failureThreshold;
     private final Duration coolDown;
     private final String defaultModel;
+    private final PriceBook prices;
+    private final String currency;
 
     public ChannelRegistry(GenerationProperties.OpenAi settings, JdbcClient jdbc, AttemptLog attempts, Clock clock) {
+        this(settings, jdbc, attempts, new PriceBook(jdbc, clock), "USD", clock);
+    }
+
+    /**
+     * @param prices each channel's price table
+     * @param currency the operator's cost currency
+     */
+    public ChannelRegistry(
+            GenerationProperties.OpenAi settings,
+            JdbcClient jdbc,
+            AttemptLog attempts,
+            PriceBook prices,
+            String currency,
+            Clock clock) {
+        this.prices = prices;
+        this.currency = currency;
         this.slots = settings.effectiveChannels().stream()
                 .sorted(Comparator.comparingInt(GenerationProperties.Channel::priority)
                         .reversed()
@@ -192,6 +212,34 @@ public class ChannelRegistry implements UpstreamChannels {
     @Override
     public List<ProviderAttempt> attempts(String taskId) {
         return attempts.of(taskId);
+    }
+
+    @Override
+    public String costCurrency() {
+        return currency;
+    }
+
+    @Override
+    public List<UpstreamPrice> prices(String channel) {
+        return prices.table(slot(channel).config.name());
+    }
+
+    @Override
+    public List<UpstreamPrice> setPrices(String channel, Map<PriceCell, Long> micros) {
+        String name = slot(channel).config.name();
+        prices.set(name, micros);
+        log.info("Upstream channel {}: {} price(s) per image set by an admin", name, micros.size());
+        return prices.table(name);
+    }
+
+    @Override
+    public List<UpstreamCost> costs(Instant from, Instant to) {
+        return attempts.costs(from, to);
+    }
+
+    @Override
+    public long taskCost(String taskId) {
+        return attempts.taskCost(taskId);
     }
 
     private Set<String> disabled() {

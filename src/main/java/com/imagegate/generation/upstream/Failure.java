@@ -52,6 +52,16 @@ record Failure(Kind kind, Integer statusCode, Duration retryAfter, String detail
         return kind.retryable;
     }
 
+    /**
+     * How many images the upstream charges for a call that failed this way: the {@code asked} images when it answered
+     * HTTP 200 with image data we could not use (it rendered them: {@link Kind#BAD_IMAGE}); none for every other
+     * failure: no answer (timeout, connection), an error status (4xx, 5xx, 429) or a 200 that is not the Images API's
+     * JSON (a proxy's page, no data). The rule is documented in docs/operations.md, "Money pages".
+     */
+    int billedImages(int asked) {
+        return kind == Kind.BAD_IMAGE && Integer.valueOf(200).equals(statusCode) ? asked : 0;
+    }
+
     /** Counts towards the channel's cool-down (the channel, not the request, is at fault). */
     boolean channelFault() {
         return kind.channelFault;

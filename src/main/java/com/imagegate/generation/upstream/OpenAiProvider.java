@@ -39,18 +39,28 @@ public class OpenAiProvider implements ImageProvider {
     private final ChannelRegistry channels;
     private final OpenAiClient client;
     private final AttemptLog attempts;
+    private final PriceBook prices;
+    private final String currency;
     private final Clock clock;
 
+    /**
+     * @param prices each channel's price per image, read when a call starts
+     * @param currency the operator's cost currency, recorded with each call's cost
+     */
     public OpenAiProvider(
             GenerationProperties.OpenAi settings,
             ChannelRegistry channels,
             OpenAiClient client,
             AttemptLog attempts,
+            PriceBook prices,
+            String currency,
             Clock clock) {
         this.settings = settings;
         this.channels = channels;
         this.client = client;
         this.attempts = attempts;
+        this.prices = prices;
+        this.currency = currency;
         this.clock = clock;
     }
 
@@ -187,6 +197,8 @@ public class OpenAiProvider implements ImageProvider {
             attempt++;
             var channel = choice.channel();
             Duration timeout = min(settings.readTimeout(), Duration.between(now, deadline));
+            // The price in force when the call starts is the one it is recorded at.
+            long perImage = priceOf(channel.name(), call);
             Instant started = clock.instant();
             long start = System.nanoTime();
             var outcome = client.call(channel, call, timeout);
@@ -203,7 +215,10 @@ public class OpenAiProvider implements ImageProvider {
                         null,
                         delivered.images().size(),
                         started,
-                        took));
+                        took,
+                        delivered.images().size(),
+                        perImage * delivered.images().size(),
+                        currency));
                 log.info(
                         "Upstream {} {} delivered {} image(s) in {} ms (part {}, attempt {})",
                         channel.name(),
@@ -226,7 +241,10 @@ public class OpenAiProvider implements ImageProvider {
                     failure.code(),
                     0,
                     started,
-                    took));
+                    took,
+                    failure.billedImages(call.n()),
+                    perImage * failure.billedImages(call.n()),
+                    currency));
             log.warn(
                     "Upstream {} {} failed: {} after {} ms (part {}, attempt {}/{})",
                     channel.name(),
@@ -248,6 +266,16 @@ public class OpenAiProvider implements ImageProvider {
             notBefore.put(channel.name(), clock.instant().plus(wait));
         }
         throw exhausted(last, attempt, false);
+    }
+
+    /** The channel's price per image for this call's size and quality; a failed read costs the default, never the call. */
+    private long priceOf(String channel, UpstreamCall call) {
+        try {
+            return prices.perImage(channel, call.size(), call.quality());
+        } catch (RuntimeException e) {
+            log.warn("Could not read the price of channel {}, recording the default: {}", channel, e.toString());
+            return PriceBook.defaultPrice(call.size(), call.quality());
+        }
     }
 
     /** {@code initial-backoff × 2^(k-1)}, capped at {@code max-backoff}, with jitter in its upper half. */

@@ -10,21 +10,34 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 @Configuration(proxyBeanMethods = false)
 class UpstreamConfiguration {
 
     @Bean
     AttemptLog upstreamAttemptLog(
-            JdbcClient jdbc, GenerationProperties properties, Clock clock, MeterRegistry registry) {
-        return new AttemptLog(jdbc, properties.tasks().retention(), clock, registry);
+            JdbcClient jdbc,
+            GenerationProperties properties,
+            Clock clock,
+            MeterRegistry registry,
+            PlatformTransactionManager transactions) {
+        return new AttemptLog(
+                jdbc, properties.tasks().retention(), clock, registry, new TransactionTemplate(transactions));
+    }
+
+    /** Each channel's price per image (what a call costs the operator). */
+    @Bean
+    PriceBook upstreamPriceBook(JdbcClient jdbc, Clock clock) {
+        return new PriceBook(jdbc, clock);
     }
 
     /** The upstream channels and their health; present (possibly empty) whatever the provider, for the admin console. */
     @Bean
     ChannelRegistry upstreamChannels(
-            GenerationProperties properties, JdbcClient jdbc, AttemptLog attempts, Clock clock) {
-        return new ChannelRegistry(properties.openai(), jdbc, attempts, clock);
+            GenerationProperties properties, JdbcClient jdbc, AttemptLog attempts, PriceBook prices, Clock clock) {
+        return new ChannelRegistry(properties.openai(), jdbc, attempts, prices, properties.costCurrency(), clock);
     }
 
     @Bean
@@ -42,7 +55,9 @@ class UpstreamConfiguration {
             ChannelRegistry channels,
             OpenAiClient client,
             AttemptLog attempts,
+            PriceBook prices,
             Clock clock) {
-        return new OpenAiProvider(properties.openai(), channels, client, attempts, clock);
+        return new OpenAiProvider(
+                properties.openai(), channels, client, attempts, prices, properties.costCurrency(), clock);
     }
 }

@@ -23,7 +23,9 @@ class AttemptLogTests {
 
     AttemptLogTests() {
         new ResourceDatabasePopulator(
-                        new ClassPathResource("db/migration/generation/V202611252147__generation_upstream.sql"))
+                        new ClassPathResource("db/migration/generation/V202611252010__generation_tasks.sql"),
+                        new ClassPathResource("db/migration/generation/V202611252147__generation_upstream.sql"),
+                        new ClassPathResource("db/migration/generation/V202612040200__generation_upstream_costs.sql"))
                 .execute(db);
         log = new AttemptLog(JdbcClient.create(db), Duration.ofDays(30), clock);
     }
@@ -74,5 +76,62 @@ class AttemptLogTests {
         assertThat(log.deleteOld()).isEqualTo(1);
         assertThat(log.of("task_old")).isEmpty();
         assertThat(log.of("task_new")).hasSize(1);
+    }
+
+    ProviderAttempt billed(String task, int attempt, Instant at, int images, long cost) {
+        return new ProviderAttempt(
+                task,
+                0,
+                attempt,
+                "default",
+                "generations",
+                200,
+                null,
+                images,
+                at,
+                Duration.ofMillis(10),
+                images,
+                cost,
+                "USD");
+    }
+
+    private void task(String id) {
+        JdbcClient.create(db)
+                .sql("insert into image_tasks (id, workspace_id, source, kind, status, model, model_snapshot, provider,"
+                        + " n, size, quality, output_format, credits, credits_refunded, attempts, created_at)"
+                        + " values (?, 'ws_1', 'api', 'generation', 'PROCESSING', 'm', 'm', 'openai', 1, '1024x1024',"
+                        + " 'auto', 'png', 10, false, 1, ?)")
+                .params(id, java.time.LocalDateTime.of(2026, 11, 25, 12, 0))
+                .update();
+    }
+
+    @Test
+    void aTaskCarriesTheSumOfItsCallsCosts() {
+        task("task_sum");
+        task("task_other");
+        log.record(attempt("task_sum", 1, clock.instant(), 500, "upstream_server_error"));
+        log.record(billed("task_sum", 2, clock.instant().plusMillis(5), 1, 167_000));
+        log.record(billed("task_sum", 3, clock.instant().plusMillis(9), 2, 500_000));
+        log.record(billed("task_other", 1, clock.instant(), 1, 1));
+
+        assertThat(log.taskCost("task_sum")).isEqualTo(667_000);
+        assertThat(log.of("task_sum"))
+                .extracting(ProviderAttempt::billedImages, ProviderAttempt::costMicros, ProviderAttempt::costCurrency)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(0, 0L, null),
+                        org.assertj.core.groups.Tuple.tuple(1, 167_000L, "USD"),
+                        org.assertj.core.groups.Tuple.tuple(2, 500_000L, "USD"));
+        assertThat(log.taskCost("task_unknown")).isZero();
+    }
+
+    @Test
+    void billedCallsOutliveTheRetentionAsTheRecordOfWhatTheUpstreamCharged() {
+        task("task_paid");
+        log.record(billed("task_paid", 1, clock.instant(), 1, 167_000));
+        log.record(attempt("task_paid", 2, clock.instant(), 500, "upstream_server_error"));
+        clock.advance(Duration.ofDays(31));
+
+        assertThat(log.deleteOld()).isEqualTo(1);
+        assertThat(log.of("task_paid")).extracting(ProviderAttempt::costMicros).containsExactly(167_000L);
     }
 }
