@@ -5,7 +5,9 @@ public enum LotSource {
     SIGNUP(EntryKind.GRANT),
     PACK(EntryKind.PURCHASE),
     PLAN(EntryKind.PLAN_ALLOWANCE),
-    ADMIN(EntryKind.GRANT);
+    ADMIN(EntryKind.GRANT),
+    /** A referral's bonus (to the referred account) or reward (to the referrer). */
+    REFERRAL(EntryKind.GRANT);
 
     private final EntryKind grantKind;
 

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -57,6 +58,11 @@ class BillingService implements Billing {
         this.accounts = accounts;
         this.properties = properties;
         this.clock = clock;
+    }
+
+    @Override
+    public Set<String> cardFingerprints(String workspaceId) {
+        return store.customerOf(workspaceId).map(stripe::cardFingerprints).orElse(Set.of());
     }
 
     @Override

@@ -11,6 +11,8 @@ import com.imagegate.billing.PlanChange;
 import com.imagegate.billing.Plans;
 import com.imagegate.credits.BalanceAlerts;
 import com.imagegate.credits.Credits;
+import com.imagegate.referral.ReferralProperties;
+import com.imagegate.referral.Referrals;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
@@ -39,12 +41,23 @@ class BillingController {
     private final BalanceAlerts alerts;
     private final Credits credits;
     private final AutoTopUp topUps;
+    private final Referrals referrals;
+    private final ReferralProperties referralProperties;
 
     private static final int MAX_ECHO = 40;
 
     BillingController(
-            Billing billing, Plans plans, Catalog catalog, BalanceAlerts alerts, Credits credits, AutoTopUp topUps) {
+            Billing billing,
+            Plans plans,
+            Catalog catalog,
+            BalanceAlerts alerts,
+            Credits credits,
+            AutoTopUp topUps,
+            Referrals referrals,
+            ReferralProperties referralProperties) {
         this.topUps = topUps;
+        this.referrals = referrals;
+        this.referralProperties = referralProperties;
         this.billing = billing;
         this.plans = plans;
         this.catalog = catalog;
@@ -68,6 +81,15 @@ class BillingController {
         }
         if (!model.containsAttribute("topUpForm")) {
             autoTopUp(member, model, null);
+        }
+        // The referral link: owners only (what it earns goes to the workspace); absent when referrals are off.
+        if (member.role() == WorkspaceRole.OWNER) {
+            referrals.link(workspaceId).ifPresent(link -> {
+                model.addAttribute("referral", link);
+                model.addAttribute("referralBonus", referralProperties.bonusCredits());
+                model.addAttribute(
+                        "referralHoldDays", referralProperties.holdPeriod().toDays());
+            });
         }
         if (member.isPlatformAdmin()) {
             model.addAttribute("priceMismatches", billing.priceMismatches());
