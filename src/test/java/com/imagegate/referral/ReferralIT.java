@@ -55,6 +55,7 @@ class ReferralIT {
     private static final Pattern LINK = Pattern.compile("/signup\\?ref=([0-9A-Za-z]{16})");
     private static final AtomicInteger ADDRESSES = new AtomicInteger();
     static final Duration HOLD = Duration.ofDays(7);
+    private static final Map<String, String> SESSIONS = new java.util.concurrent.ConcurrentHashMap<>();
 
     @DynamicPropertySource
     static void stripe(DynamicPropertyRegistry registry) {
@@ -134,6 +135,7 @@ class ReferralIT {
             STRIPE.payWithCard((String) STRIPE.object(session).get("customer"), fingerprint);
         }
         String charge = STRIPE.payPackCheckout(session);
+        SESSIONS.put(charge, session);
         assertThat(send("checkout.session.completed", session).statusCode()).isEqualTo(200);
         return charge;
     }
@@ -387,5 +389,179 @@ class ReferralIT {
         Account unknown = signUp("ZZZZZZZZZZZZZZZZ");
         assertThat(status(unknown)).isNull();
         assertThat(bonus(unknown)).isZero();
+    }
+
+    /** How a randomly made referred account relates to its referrer. */
+    enum Kind {
+        HONEST,
+        SAME_MAILBOX,
+        SAME_ADDRESS,
+        SAME_CARD
+    }
+
+    /** A referred account in the random sequence, as the test knows it. */
+    static final class Referred {
+        final Account account;
+        final Account referrer;
+        final Kind kind;
+        final List<String> charges = new java.util.ArrayList<>();
+        boolean disputed;
+
+        Referred(Account account, Account referrer, Kind kind) {
+            this.account = account;
+            this.referrer = referrer;
+            this.kind = kind;
+        }
+    }
+
+    /**
+     * Random sequences (seeded: {@code -Dreferral.seed=…}) of sign-ups through links (honest and the three look-alikes),
+     * purchases, replayed and concurrent webhooks, refunds, disputes, time passing and clearing runs. After them: at most
+     * one reward per referred workspace and one bonus, none for a look-alike, a reward only for a first purchase that
+     * was not refunded or disputed before it cleared (one refunded later has its reward taken back once), and the
+     * referrers' rewards within the monthly cap.
+     */
+    @Test
+    void randomSequencesKeepTheRewardInvariants() {
+        long seed = Long.getLong("referral.seed", new java.util.Random().nextLong());
+        var random = new java.util.Random(seed);
+        String why = "seed " + seed + " (rerun with -Dreferral.seed=" + seed + ")";
+        List<Account> referrers = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String local = "inv" + UUID.randomUUID().toString().substring(0, 8);
+            Account referrer = signUp(local + "@gmail.com", newAddress(), null);
+            buyPack(referrer, "fp_card_of_" + local);
+            referrers.add(referrer);
+        }
+        List<Referred> all = new java.util.ArrayList<>();
+        for (int step = 0; step < 40; step++) {
+            int action = random.nextInt(10);
+            if (action < 3 || all.isEmpty()) {
+                Account referrer = referrers.get(random.nextInt(referrers.size()));
+                Kind kind = Kind.values()[random.nextInt(Kind.values().length)];
+                String local = referrer.email().substring(0, referrer.email().indexOf('@'));
+                Account account = switch (kind) {
+                    case SAME_MAILBOX ->
+                        signUp(
+                                local.substring(0, 3) + "." + local.substring(3) + "+" + step + "@gmail.com",
+                                newAddress(),
+                                code(referrer));
+                    case SAME_ADDRESS -> signUp(newEmail(), referrer.address(), code(referrer));
+                    default -> signUp(code(referrer));
+                };
+                all.add(new Referred(account, referrer, kind));
+            } else if (action < 6) {
+                Referred buyer = all.get(random.nextInt(all.size()));
+                if (!buyer.disputed) {
+                    String referrerLocal = buyer.referrer
+                            .email()
+                            .substring(0, buyer.referrer.email().indexOf('@'));
+                    String charge =
+                            buyPack(buyer.account, buyer.kind == Kind.SAME_CARD ? "fp_card_of_" + referrerLocal : null);
+                    buyer.charges.add(charge);
+                    if (random.nextBoolean()) {
+                        // The purchase's event replayed, concurrently with a clearing run.
+                        String session = SESSIONS.get(charge);
+                        var outcomes = Concurrently.run(2, i -> {
+                            if (i == 0) {
+                                job.settle();
+                                return 200;
+                            }
+                            return send("checkout.session.completed", session).statusCode();
+                        });
+                        assertThat(outcomes)
+                                .as(why)
+                                .allSatisfy(
+                                        outcome -> assertThat(outcome.value()).isEqualTo(200));
+                    }
+                }
+            } else if (action < 7) {
+                Referred refunded = all.get(random.nextInt(all.size()));
+                if (!refunded.charges.isEmpty()) {
+                    String charge = refunded.charges.get(random.nextInt(refunded.charges.size()));
+                    if (STRIPE.refundable(charge) > 0) {
+                        STRIPE.refund(charge, STRIPE.refundable(charge));
+                        for (int i = 0; i <= random.nextInt(2); i++) {
+                            assertThat(send("charge.refunded", charge).statusCode())
+                                    .as(why)
+                                    .isEqualTo(200);
+                        }
+                    }
+                }
+            } else if (action < 8) {
+                Referred disputed = all.get(random.nextInt(all.size()));
+                if (!disputed.charges.isEmpty() && !disputed.disputed) {
+                    String charge = disputed.charges.get(random.nextInt(disputed.charges.size()));
+                    if (!STRIPE.disputed(charge)) {
+                        assertThat(send("charge.dispute.created", STRIPE.dispute(charge))
+                                        .statusCode())
+                                .as(why)
+                                .isEqualTo(200);
+                        disputed.disputed = true;
+                    }
+                }
+            } else {
+                clock.advance(Duration.ofHours(random.nextInt(24 * 5)));
+                var runs = Concurrently.run(1 + random.nextInt(3), i -> {
+                    job.settle();
+                    return true;
+                });
+                assertThat(runs)
+                        .as(why)
+                        .allSatisfy(run -> assertThat(run.succeeded()).isTrue());
+            }
+        }
+        clear();
+
+        for (Referred referred : all) {
+            String id = jdbc.queryForObject(
+                    "select id from referrals where referred_workspace_id = ?",
+                    String.class,
+                    referred.account.workspaceId());
+            String state = status(referred.account);
+            long rewardEntries = jdbc.queryForObject(
+                    "select count(*) from credit_entry where reference = ?", Long.class, "referral:" + id);
+            long reversals = jdbc.queryForObject(
+                    "select count(*) from credit_entry where reference = ?", Long.class, "referral-reversal:" + id);
+            assertThat(rewardEntries).as(why).isLessThanOrEqualTo(1);
+            assertThat(reversals).as(why).isLessThanOrEqualTo(rewardEntries);
+            assertThat(entries("referral-bonus:", referred.account.workspaceId()))
+                    .as(why)
+                    .isLessThanOrEqualTo(1);
+            if (referred.kind != Kind.HONEST) {
+                assertThat(rewardEntries)
+                        .as(why + ": no reward for a look-alike " + referred.kind)
+                        .isZero();
+                assertThat(state).as(why).isIn("REFUSED", "VOID");
+            }
+            if (referred.kind == Kind.SAME_MAILBOX || referred.kind == Kind.SAME_ADDRESS) {
+                assertThat(bonus(referred.account)).as(why).isZero();
+            }
+            if (referred.charges.isEmpty()) {
+                assertThat(state).as(why).isIn("SIGNED_UP", "REFUSED");
+            }
+            String first = referred.charges.isEmpty() ? null : referred.charges.getFirst();
+            boolean firstReversed = first != null && (STRIPE.refunded(first) > 0 || STRIPE.disputed(first));
+            if (rewardEntries == 1) {
+                assertThat(state).as(why).isIn("REWARDED", "REVERSED");
+                assertThat(state.equals("REVERSED")).as(why).isEqualTo(firstReversed);
+                assertThat(reversals).as(why).isEqualTo(firstReversed ? 1 : 0);
+            } else if (referred.kind == Kind.HONEST && first != null) {
+                assertThat(state).as(why).isIn("VOID", "CAPPED");
+                if (state.equals("VOID")) {
+                    assertThat(firstReversed)
+                            .as(why + ": void only after a refund or dispute")
+                            .isTrue();
+                }
+            }
+        }
+        for (Account referrer : referrers) {
+            var perMonth = jdbc.queryForList(
+                    "select count(*) from referrals where referrer_workspace_id = ? and status in ('REWARDED',"
+                            + " 'REVERSED') group by year(settled_at), month(settled_at)",
+                    Long.class,
+                    referrer.workspaceId());
+            assertThat(perMonth).as(why).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(2));
+        }
     }
 }
