@@ -40,6 +40,7 @@ class ModularityTests {
                         "webhook",
                         "api",
                         "billing",
+                        "referral",
                         "admin",
                         "web");
     }

@@ -99,6 +99,15 @@ public interface Accounts {
     /** A workspace by id, if it exists. */
     Optional<WorkspaceSummary> workspace(String workspaceId);
 
+    /**
+     * Who the members of a workspace are, as the anti-abuse rules compare people: each live member's
+     * mailbox ({@link Mailboxes#person}) and the address they signed up from. Empty for an unknown workspace.
+     */
+    List<Person> people(String workspaceId);
+
+    /** @param mailbox {@link Mailboxes#person} of the address @param signupIp the sign-up address, when recorded */
+    record Person(String userId, String mailbox, String signupIp) {}
+
     /** The providers (registration ids, e.g. {@code google}) this user can sign in with besides a password. */
     List<String> linkedSignInMethods(String userId);
 }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Buying credits and plans with Stripe. Credits are granted only by Stripe's webhooks, never by a browser coming back
@@ -49,6 +50,15 @@ public interface Billing {
 
     /** The state of a Checkout this workspace started; empty for another workspace's or an unknown session. */
     Optional<CheckoutState> checkoutState(String workspaceId, String sessionId);
+
+    /**
+     * The fingerprints of every card that paid a charge of the workspace's Stripe Customer, as Stripe has them now
+     * ({@code payment_method_details.card.fingerprint}: the same card number has the same fingerprint, whoever's
+     * customer it pays for). Empty when the workspace never bought anything.
+     *
+     * Throws when Stripe cannot be read (the caller tries again later).
+     */
+    Set<String> cardFingerprints(String workspaceId);
 
     /** Payments that granted credits, newest first. */
     List<Payment> payments(String workspaceId, int limit);

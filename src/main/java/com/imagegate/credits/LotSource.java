@@ -7,7 +7,9 @@ public enum LotSource {
     PLAN(EntryKind.PLAN_ALLOWANCE),
     ADMIN(EntryKind.GRANT),
     /** A promo code redeemed by the workspace (billing's promo codes): credits given, not bought. */
-    PROMO(EntryKind.GRANT);
+    PROMO(EntryKind.GRANT),
+    /** A referral's bonus (to the referred account) or reward (to the referrer). */
+    REFERRAL(EntryKind.GRANT);
 
     private final EntryKind grantKind;
 

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,6 +104,7 @@ public final class FakeStripe implements AutoCloseable {
         charge.put("currency", "usd");
         charge.put("customer", session.get("customer"));
         charge.put("payment_intent", intent);
+        paidByCard(charge);
         session.put("status", "complete");
         session.put("payment_status", "paid");
         session.put("payment_intent", intent);
@@ -307,6 +309,39 @@ public final class FakeStripe implements AutoCloseable {
         return Boolean.TRUE.equals(objects.get(chargeId).get("disputed"));
     }
 
+    // --- the card behind each charge (its fingerprint is the same for the same card number, whoever pays with it)
+
+    private final Map<String, String> cardOfCustomer = new ConcurrentHashMap<>();
+
+    /**
+     * From now on the customer's charges are paid with the card of this fingerprint (by default every customer has a
+     * card of its own, {@code fp_<customer id>}); two customers given the same fingerprint pay with the same card.
+     */
+    public void payWithCard(String customerId, String fingerprint) {
+        cardOfCustomer.put(customerId, fingerprint);
+    }
+
+    /** The card fingerprint of a charge ({@code payment_method_details.card.fingerprint}). */
+    public String cardFingerprint(String chargeId) {
+        @SuppressWarnings("unchecked")
+        var details = (Map<String, Object>) objects.get(chargeId).get("payment_method_details");
+        @SuppressWarnings("unchecked")
+        var card = (Map<String, Object>) details.get("card");
+        return (String) card.get("fingerprint");
+    }
+
+    private void paidByCard(Map<String, Object> charge) {
+        String customer = (String) charge.get("customer");
+        String fingerprint = customer == null ? "fp_nobody" : cardOfCustomer.getOrDefault(customer, "fp_" + customer);
+        var card = new LinkedHashMap<String, Object>();
+        card.put("brand", "visa");
+        card.put("last4", "4242");
+        card.put("fingerprint", fingerprint);
+        charge.put("status", "succeeded");
+        charge.put("paid", true);
+        charge.put("payment_method_details", Map.of("type", "card", "card", card));
+    }
+
     // --- saved cards and off-session PaymentIntents (automatic top-up)
 
     /** What a saved card does when charged off-session. */
@@ -466,6 +501,7 @@ public final class FakeStripe implements AutoCloseable {
                 charge.put("currency", intent.get("currency"));
                 charge.put("customer", intent.get("customer"));
                 charge.put("payment_intent", intent.get("id"));
+                paidByCard(charge);
                 intent.put("status", "succeeded");
                 intent.put("amount_received", intent.get("amount"));
                 intent.put("latest_charge", charge.get("id"));
@@ -767,6 +803,16 @@ public final class FakeStripe implements AutoCloseable {
             schedule.put("released_subscription", schedule.get("subscription"));
             return scheduleView(schedule);
         }
+        if ("GET".equals(method) && path.equals("/v1/charges")) {
+            String customer = form.get("customer");
+            List<Object> found = objects.values().stream()
+                    .filter(o -> "charge".equals(o.get("object")))
+                    .filter(o -> customer == null || customer.equals(o.get("customer")))
+                    .sorted(Comparator.comparing(o -> (String) o.get("id")))
+                    .map(o -> (Object) new LinkedHashMap<>(o))
+                    .toList();
+            return list(new ArrayList<>(found));
+        }
         if ("GET".equals(method) && parts.length == 3) {
             Object found = objects.get(parts[2]);
             return found == null ? null : publicView(objects.get(parts[2]));
@@ -993,6 +1039,7 @@ public final class FakeStripe implements AutoCloseable {
         charge.put("currency", "usd");
         charge.put("customer", invoice.get("customer"));
         charge.put("payment_intent", intent);
+        paidByCard(charge);
         invoice.put("status", "paid");
         invoice.put("amount_paid", due);
         invoice.put("amount_remaining", 0L);

@@ -4,12 +4,14 @@ import com.imagegate.ImagegateProperties;
 import com.imagegate.account.AccountException;
 import com.imagegate.account.AccountProperties;
 import com.imagegate.account.Accounts;
+import com.imagegate.account.FreeCreditsGranted;
 import com.imagegate.account.Mailboxes;
 import com.imagegate.account.Member;
 import com.imagegate.account.Role;
 import com.imagegate.account.SessionsRevoked;
 import com.imagegate.account.SignUp;
 import com.imagegate.account.UserDeleted;
+import com.imagegate.account.UserSignedUp;
 import com.imagegate.account.WorkspaceRole;
 import com.imagegate.account.WorkspaceSummary;
 import com.imagegate.credits.Credits;
@@ -138,6 +140,8 @@ class AccountService implements Accounts {
         }
         Workspace personal = workspaces.save(Workspace.personalFor(user, clock.instant()));
         memberships.save(new Membership(personal.id(), user.id(), WorkspaceRole.OWNER, clock.instant()));
+        events.publishEvent(new UserSignedUp(
+                user.id(), personal.id(), Mailboxes.person(user.email()), user.signupIp(), clock.instant()));
         if (user.emailVerified() || !mailer.isConfigured()) {
             grantFreeCredits(user, personal.id());
         }
@@ -179,6 +183,7 @@ class AccountService implements Accounts {
                 "signup:" + user.id(),
                 "system",
                 "Free sign-up credits"));
+        events.publishEvent(new FreeCreditsGranted(user.id(), personalWorkspaceId));
     }
 
     @Override
@@ -338,6 +343,20 @@ class AccountService implements Accounts {
     @Override
     public Optional<WorkspaceSummary> workspace(String workspaceId) {
         return workspaceId == null ? Optional.empty() : summaries.find(workspaceId);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public List<Person> people(String workspaceId) {
+        if (workspaceId == null) {
+            return List.of();
+        }
+        return memberships.findByWorkspaceId(workspaceId).stream()
+                .flatMap(membership -> users.findById(membership.userId()).stream())
+                // A deleted user's address is gone (replaced by a placeholder shared by all deleted users).
+                .filter(user -> !user.deleted())
+                .map(user -> new Person(user.id(), Mailboxes.person(user.email()), user.signupIp()))
+                .toList();
     }
 
     @Override

@@ -103,6 +103,10 @@ class User extends AssignedIdEntity<String> {
                 : address.strip().substring(0, Math.min(64, address.strip().length()));
     }
 
+    String signupIp() {
+        return signupIp;
+    }
+
     String id() {
         return id;
     }

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -62,6 +63,11 @@ class BillingService implements Billing {
         this.properties = properties;
         this.checkoutSettings = billingProperties.checkout();
         this.clock = clock;
+    }
+
+    @Override
+    public Set<String> cardFingerprints(String workspaceId) {
+        return store.customerOf(workspaceId).map(stripe::cardFingerprints).orElse(Set.of());
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.imagegate.Ids;
 import com.imagegate.billing.Billing;
 import com.imagegate.billing.BillingFlag;
 import com.imagegate.billing.MoneyMovement;
+import com.imagegate.billing.PaymentReceived;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -21,9 +23,11 @@ import org.springframework.stereotype.Repository;
 class BillingStore {
 
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
 
-    BillingStore(JdbcClient jdbc) {
+    BillingStore(JdbcClient jdbc, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     // --- customers: one Stripe Customer per workspace
@@ -139,6 +143,11 @@ class BillingStore {
                         row.reclaimed(),
                         ts(row.createdAt()))
                 .update();
+        // Every payment row is written here and only here: the one place that says a payment was received.
+        if (row.amountCents() > 0) {
+            events.publishEvent(new PaymentReceived(
+                    row.workspaceId(), row.id(), row.kind(), row.paymentIntent(), row.amountCents(), row.createdAt()));
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.imagegate.billing.internal;
 
+import com.imagegate.billing.PaymentReversed;
 import com.imagegate.credits.Clawback;
 import com.imagegate.credits.Credits;
 import com.imagegate.credits.LedgerEntry;
@@ -8,6 +9,7 @@ import com.stripe.model.Dispute;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,8 +25,16 @@ class RefundEvents {
     private final Credits credits;
     private final StripeWorkspaces workspaces;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    RefundEvents(StripeGateway stripe, BillingStore store, Credits credits, StripeWorkspaces workspaces, Clock clock) {
+    RefundEvents(
+            StripeGateway stripe,
+            BillingStore store,
+            Credits credits,
+            StripeWorkspaces workspaces,
+            Clock clock,
+            ApplicationEventPublisher events) {
+        this.events = events;
         this.stripe = stripe;
         this.store = store;
         this.credits = credits;
@@ -115,6 +125,10 @@ class RefundEvents {
                 .orElseThrow(() -> new RetryLater("payment " + paymentIntent + " not recorded"));
         // The money given back, for the margin page: recorded under the same lock, once per refund amount or dispute.
         store.recordReversal(payment, reversalKind, "money:" + reference, amountCents, clock.instant());
+        if (amountCents > 0) {
+            events.publishEvent(
+                    new PaymentReversed(workspaceId, paymentIntent, why.startsWith("dispute") ? "dispute" : "refund"));
+        }
         long share = reclaimShare(payment.credits(), payment.amountCents(), amountCents);
         long target = Math.max(share, payment.reclaimAsked());
         long asked = target - payment.reclaimAsked();

@@ -18,6 +18,7 @@ import com.stripe.model.Subscription;
 import com.stripe.model.SubscriptionSchedule;
 import com.stripe.model.checkout.Session;
 import com.stripe.net.RequestOptions;
+import com.stripe.param.ChargeListParams;
 import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.InvoiceCreatePreviewParams;
 import com.stripe.param.InvoiceRetrieveParams;
@@ -27,8 +28,10 @@ import com.stripe.param.SubscriptionScheduleCreateParams;
 import com.stripe.param.SubscriptionScheduleUpdateParams;
 import com.stripe.param.SubscriptionUpdateParams;
 import com.stripe.param.checkout.SessionCreateParams;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
@@ -379,6 +382,31 @@ public class StripeGateway {
 
     Charge charge(String id) {
         return call("read charge " + id, () -> client().v1().charges().retrieve(id));
+    }
+
+    /**
+     * The fingerprints of the cards behind every charge of a customer (succeeded or not: a card that was tried is the
+     * customer's card too), all pages.
+     */
+    Set<String> cardFingerprints(String customerId) {
+        return call("list charges of " + customerId, () -> {
+            Set<String> fingerprints = new HashSet<>();
+            for (Charge charge : client().v1()
+                    .charges()
+                    .list(ChargeListParams.builder()
+                            .setCustomer(customerId)
+                            .setLimit(100L)
+                            .build())
+                    .autoPagingIterable()) {
+                var details = charge.getPaymentMethodDetails();
+                if (details != null
+                        && details.getCard() != null
+                        && details.getCard().getFingerprint() != null) {
+                    fingerprints.add(details.getCard().getFingerprint());
+                }
+            }
+            return Set.copyOf(fingerprints);
+        });
     }
 
     Dispute dispute(String id) {

@@ -13,6 +13,8 @@ import com.imagegate.billing.PromoCodes;
 import com.imagegate.credits.BalanceAlerts;
 import com.imagegate.credits.Credits;
 import jakarta.servlet.http.HttpServletRequest;
+import com.imagegate.referral.ReferralProperties;
+import com.imagegate.referral.Referrals;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
@@ -42,6 +44,8 @@ class BillingController {
     private final Credits credits;
     private final AutoTopUp topUps;
     private final PromoCodes promoCodes;
+    private final Referrals referrals;
+    private final ReferralProperties referralProperties;
 
     private static final int MAX_ECHO = 40;
 
@@ -52,9 +56,13 @@ class BillingController {
             BalanceAlerts alerts,
             Credits credits,
             AutoTopUp topUps,
-            PromoCodes promoCodes) {
+            PromoCodes promoCodes,
+            Referrals referrals,
+            ReferralProperties referralProperties) {
         this.topUps = topUps;
         this.promoCodes = promoCodes;
+        this.referrals = referrals;
+        this.referralProperties = referralProperties;
         this.billing = billing;
         this.plans = plans;
         this.catalog = catalog;
@@ -78,6 +86,15 @@ class BillingController {
         }
         if (!model.containsAttribute("topUpForm")) {
             autoTopUp(member, model, null);
+        }
+        // The referral link: owners only (what it earns goes to the workspace); absent when referrals are off.
+        if (member.role() == WorkspaceRole.OWNER) {
+            referrals.link(workspaceId).ifPresent(link -> {
+                model.addAttribute("referral", link);
+                model.addAttribute("referralBonus", referralProperties.bonusCredits());
+                model.addAttribute(
+                        "referralHoldDays", referralProperties.holdPeriod().toDays());
+            });
         }
         if (member.isPlatformAdmin()) {
             model.addAttribute("priceMismatches", billing.priceMismatches());
