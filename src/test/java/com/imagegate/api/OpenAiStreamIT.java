@@ -53,8 +53,8 @@ import tools.jackson.databind.json.JsonMapper;
         properties = {
             "imagegate.generation.provider=openai",
             "imagegate.generation.openai.api-key=" + OpenAiStreamIT.KEY,
-            "imagegate.generation.openai.read-timeout=2s",
-            "imagegate.generation.openai.deadline=5s",
+            "imagegate.generation.openai.read-timeout=5s",
+            "imagegate.generation.openai.deadline=12s",
             "imagegate.generation.openai.max-attempts=4",
             "imagegate.generation.openai.initial-backoff=100ms",
             "imagegate.generation.openai.max-backoff=400ms",
@@ -244,7 +244,7 @@ class OpenAiStreamIT {
 
     @Test
     void refusalsBeforeTheStreamArePlainJsonErrorsAndCostNothing() throws Exception {
-        // Under the 2 s read timeout: the first two tasks still run when the third is sent.
+        // Under the 5 s read timeout: the first two tasks still run when the third is sent.
         UPSTREAM.script("dropin-cap", Step.slow(Duration.ofMillis(1800)));
         var user = ApiUsers.signUpWithKey(port, "live");
 
