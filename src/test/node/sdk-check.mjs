@@ -2,7 +2,7 @@
 // Env: IMAGEGATE_BASE_URL (…/v1), IMAGEGATE_KEY (a live key with the signup credits), IMAGE_A / IMAGE_B (PNG paths).
 // Prints one "ok <check>" line per passed check and exits non-zero at the first failure.
 import fs from 'node:fs';
-import OpenAI, { toFile, AuthenticationError, BadRequestError, RateLimitError } from 'openai';
+import OpenAI, { toFile, APIError, AuthenticationError, BadRequestError, RateLimitError } from 'openai';
 
 const baseURL = process.env.IMAGEGATE_BASE_URL;
 const client = new OpenAI({ baseURL, apiKey: process.env.IMAGEGATE_KEY });
@@ -172,6 +172,23 @@ const editedStream = await client.images.edit({
 const editedPartials = await streamed(editedStream, 'image_edit', 'jpeg', 1024, 1536, 'edit stream');
 check(editedPartials === 1, 'edit stream: 1 partial, got ' + editedPartials);
 console.log('ok images.edit stream: 1 partial, completed 1024x1536 jpeg');
+
+// A task that fails ends the stream with an error event: the SDK's iterator throws it as an APIError (its credits were
+// released, so it costs nothing). The sandbox fails a prompt containing its fail trigger.
+const failing = await client.images.generate({ prompt: 'A broken render [[fail]]', stream: true, partial_images: 1 });
+let thrown;
+try {
+  for await (const event of failing) {
+    check(event.type === 'image_generation.partial_image', 'failed stream: only partials before the error');
+  }
+} catch (error) {
+  thrown = error;
+}
+check(thrown instanceof APIError, 'failed stream: APIError thrown, got ' + thrown?.constructor?.name + ' ' + thrown);
+check(thrown.code === 'generation_failed', 'failed stream: code ' + thrown.code);
+check(thrown.type === 'server_error', 'failed stream: type ' + thrown.type);
+check(/credits were released/.test(thrown.message), 'failed stream: message ' + thrown.message);
+console.log('ok failed stream -> APIError generation_failed');
 
 // A refusal before the stream starts is the usual error (thrown by the call, not the iterator).
 const badStream = await expectError(

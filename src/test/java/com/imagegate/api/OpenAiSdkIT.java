@@ -120,6 +120,7 @@ class OpenAiSdkIT {
                 .contains("ok images.edit two PNGs")
                 .contains("ok images.generate stream: 2 partials, completed 1024x1024 png")
                 .contains("ok images.edit stream: 1 partial, completed 1024x1536 jpeg")
+                .contains("ok failed stream -> APIError generation_failed")
                 .contains("ok bad size on a stream -> BadRequestError")
                 .contains("ok bad key -> AuthenticationError")
                 .contains("ok bad size -> BadRequestError")
@@ -128,7 +129,8 @@ class OpenAiSdkIT {
                 .contains("ok sdk retry after timeout with Idempotency-Key")
                 .contains("ALL OK");
         // Charged exactly once per image made: 10 (b64) + 2 × 10 (url) + 10 (edit) + 10 + 10 (the two streams: their
-        // partials cost nothing) + 10 + 10 (the two retried calls, each paid once); refusals cost nothing.
+        // partials cost nothing; the failed stream was refunded) + 10 + 10 (the two retried calls, each paid once);
+        // refusals cost nothing.
         long balance = ApiClient.json(new ApiClient(port).get("/api/v1/account", user.secret()))
                 .path("credits")
                 .path("balance")

@@ -46,7 +46,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The drop-in's {@code stream: true} over real HTTP with the {@code openai} provider and the fake upstream speaking
  * OpenAI's streaming format: events in OpenAI's shapes and order for generations (JSON) and edits (multipart), the
  * image charged once and partials never, an upstream that stalls mid-stream ending the stream with an {@code error}
- * event and a refund, refusals before the stream as plain JSON, the open-stream cap, and a client that leaves while its
+ * event and a refund, a cancel mid-stream ending it with an {@code error} event, refusals before the stream as plain
+ * JSON, the open-stream cap, and a client that leaves while its
  * task runs (the task still finishes, charged once, and the stream's slot is freed).
  */
 @MariaDbIntegrationTest(
@@ -335,6 +336,32 @@ class OpenAiStreamIT {
         SseStream andAgain = generate(user, "{\"prompt\":\"dropin-leave and again\",\"stream\":true}");
         assertThat(again.status()).isEqualTo(200);
         assertThat(andAgain.status()).isEqualTo(200);
+    }
+
+    @Test
+    void aTaskCanceledMidStreamEndsTheStreamWithAnErrorEventAndItsCreditsReleased() throws Exception {
+        UPSTREAM.script("dropin-cancel", Step.slow(Duration.ofMillis(3000)));
+        var user = ApiUsers.signUpWithKey(port, "live");
+
+        SseStream stream = generate(
+                user,
+                "{\"prompt\":\"dropin-cancel a fox\",\"size\":\"1024x1024\",\"stream\":true,\"partial_images\":2}");
+        String taskId =
+                stream.response().headers().firstValue("x-imagegate-task-id").orElseThrow();
+        Event first = stream.next(LONG);
+        assertThat(first).isNotNull();
+        assertThat(first.name()).isEqualTo("image_generation.partial_image");
+        var canceled = new ApiClient(port)
+                .send("POST", "/api/v1/images/tasks/" + taskId + "/cancel", "Bearer " + user.secret(), null);
+        assertThat(canceled.statusCode()).as(canceled.body()).isEqualTo(200);
+
+        List<Event> rest = stream.untilClosed(LONG);
+        assertThat(rest).isNotEmpty();
+        assertThat(rest.getLast().name()).isEqualTo("error");
+        assertThat(rest.getLast().json().path("error").path("code").asString()).isEqualTo("task_canceled");
+        assertThat(rest).extracting(Event::name).doesNotContain("image_generation.completed");
+        assertThat(balance(user)).isEqualTo(100);
+        assertThat(entries(user, taskId, EntryKind.RELEASE)).hasSize(1);
     }
 
     // --- helpers
