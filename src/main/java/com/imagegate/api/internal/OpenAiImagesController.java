@@ -227,10 +227,13 @@ class OpenAiImagesController {
             return answers.whenEnded(workspaceId, task.id(), parsed, idempotencyKey != null);
         }
         // The stream's headers go out before the task ends: the credits are those held for it (what it costs if it
-        // succeeds; released in full if it fails), or what a retried, finished task was charged.
-        response.setHeader(
-                OpenAiAnswers.CREDITS_HEADER,
-                String.valueOf(task.creditsCaptured() == null ? task.credits() : task.creditsCaptured()));
+        // succeeds; released in full if it fails), or, for a replayed task that has ended, what it was charged.
+        long credits = switch (task.status()) {
+            case PENDING, PROCESSING -> task.credits();
+            case SUCCEEDED -> task.creditsCaptured() == null ? task.credits() : task.creditsCaptured();
+            case FAILED, CANCELED -> 0;
+        };
+        response.setHeader(OpenAiAnswers.CREDITS_HEADER, String.valueOf(credits));
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Accel-Buffering", "no");
         var result = new DeferredResult<Object>();
