@@ -2,7 +2,7 @@
 // Env: IMAGEGATE_BASE_URL (…/v1), IMAGEGATE_KEY (a live key with the signup credits), IMAGE_A / IMAGE_B (PNG paths).
 // Prints one "ok <check>" line per passed check and exits non-zero at the first failure.
 import fs from 'node:fs';
-import OpenAI, { toFile, AuthenticationError, BadRequestError, RateLimitError } from 'openai';
+import OpenAI, { toFile, APIError, AuthenticationError, BadRequestError, RateLimitError } from 'openai';
 
 const baseURL = process.env.IMAGEGATE_BASE_URL;
 const client = new OpenAI({ baseURL, apiKey: process.env.IMAGEGATE_KEY });
@@ -124,6 +124,78 @@ const edited = await client.images.edit({
 check(edited.data.length === 1, 'edit: one image');
 expectImage(Buffer.from(edited.data[0].b64_json, 'base64'), 'webp', 1024, 1024, 'edit');
 console.log('ok images.edit two PNGs -> 1024x1024 webp');
+
+// Streaming (stream: true): the SDK's async iterator yields OpenAI's image events; the partials are previews (never
+// charged), the completed event carries the image.
+async function streamed(stream, prefix, format, width, height, what) {
+  const partials = [];
+  const completed = [];
+  for await (const event of stream) {
+    if (event.type === prefix + '.partial_image') {
+      check(event.partial_image_index === partials.length, `${what}: partial_image_index ${event.partial_image_index}`);
+      expectImage(Buffer.from(event.b64_json, 'base64'), format, width, height, `${what} partial ${partials.length}`);
+      check(typeof event.created_at === 'number' && event.output_format === format, `${what}: partial fields`);
+      partials.push(event);
+    } else if (event.type === prefix + '.completed') {
+      expectImage(Buffer.from(event.b64_json, 'base64'), format, width, height, `${what} completed`);
+      check(event.size === `${width}x${height}` && event.output_format === format, `${what}: completed fields`);
+      check(typeof event.usage === 'object' && typeof event.usage.total_tokens === 'number', `${what}: usage`);
+      completed.push(event);
+    } else {
+      check(false, `${what}: unexpected event ${event.type}`);
+    }
+  }
+  check(completed.length === 1, `${what}: one completed event, got ${completed.length}`);
+  return partials.length;
+}
+
+const generatedStream = await client.images.generate({
+  model: 'gpt-image-2',
+  prompt: 'A lighthouse at dawn, streamed',
+  size: '1024x1024',
+  stream: true,
+  partial_images: 2,
+});
+const generatedPartials = await streamed(generatedStream, 'image_generation', 'png', 1024, 1024, 'generate stream');
+check(generatedPartials === 2, 'generate stream: 2 partials, got ' + generatedPartials);
+console.log('ok images.generate stream: 2 partials, completed 1024x1024 png');
+
+const editedStream = await client.images.edit({
+  model: 'gpt-image-2',
+  image: await toFile(fs.createReadStream(process.env.IMAGE_A), 'a.png', { type: 'image/png' }),
+  prompt: 'Make it blue, streamed',
+  size: '1024x1536',
+  output_format: 'jpeg',
+  stream: true,
+  partial_images: 1,
+});
+const editedPartials = await streamed(editedStream, 'image_edit', 'jpeg', 1024, 1536, 'edit stream');
+check(editedPartials === 1, 'edit stream: 1 partial, got ' + editedPartials);
+console.log('ok images.edit stream: 1 partial, completed 1024x1536 jpeg');
+
+// A task that fails ends the stream with an error event: the SDK's iterator throws it as an APIError (its credits were
+// released, so it costs nothing). The sandbox fails a prompt containing its fail trigger.
+const failing = await client.images.generate({ prompt: 'A broken render [[fail]]', stream: true, partial_images: 1 });
+let thrown;
+try {
+  for await (const event of failing) {
+    check(event.type === 'image_generation.partial_image', 'failed stream: only partials before the error');
+  }
+} catch (error) {
+  thrown = error;
+}
+check(thrown instanceof APIError, 'failed stream: APIError thrown, got ' + thrown?.constructor?.name + ' ' + thrown);
+check(thrown.code === 'generation_failed', 'failed stream: code ' + thrown.code);
+check(thrown.type === 'server_error', 'failed stream: type ' + thrown.type);
+check(/credits were released/.test(thrown.message), 'failed stream: message ' + thrown.message);
+console.log('ok failed stream -> APIError generation_failed');
+
+// A refusal before the stream starts is the usual error (thrown by the call, not the iterator).
+const badStream = await expectError(
+  () => client.images.generate({ prompt: 'x', size: '512x512', stream: true }), BadRequestError, 400, 'invalid_value',
+  'bad size on a stream');
+check(badStream.param === 'size', 'bad size on a stream: param is size');
+console.log('ok bad size on a stream -> BadRequestError');
 
 await expectError(
   () => new OpenAI({ baseURL, apiKey: 'ig_live_wrong', maxRetries: 0 }).images.generate({ prompt: 'x' }),

@@ -22,6 +22,15 @@ public interface ImageFiles {
      */
     Opened open(String workspaceId, String taskId, int index);
 
+    /**
+     * Partial image {@code index} (from 0, OpenAI's {@code partial_image_index}) of a task of this workspace, opened
+     * for streaming: a rough preview made while the task rendered, never one of its images. The caller closes it.
+     *
+     * @throws GenerationException {@link GenerationException.Reason#NOT_FOUND} when the task is not this workspace's,
+     *     or that partial was never stored or was already swept
+     */
+    Opened openPartial(String workspaceId, String taskId, int index);
+
     /** An open image file and its length in bytes. */
     record Opened(InputStream content, long length) implements AutoCloseable {
 

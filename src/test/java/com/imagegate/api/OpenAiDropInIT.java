@@ -105,7 +105,7 @@ class OpenAiDropInIT {
         cases.put("{\"prompt\":\"x\",\"moderation\":\"none\"}", List.of("moderation", "invalid_value"));
         cases.put("{\"prompt\":\"x\",\"output_compression\":101}", List.of("output_compression", "invalid_value"));
         cases.put("{\"prompt\":\"x\",\"partial_images\":4}", List.of("partial_images", "invalid_value"));
-        cases.put("{\"prompt\":\"x\",\"stream\":true}", List.of("stream", "invalid_value"));
+        cases.put("{\"prompt\":\"x\",\"stream\":\"true\"}", List.of("stream", "invalid_value"));
         cases.put("{\"prompt\":\"x\",\"style\":\"vivid\"}", List.of("style", "unknown_parameter"));
         cases.put(
                 "{\"prompt\":\"x\",\"image_urls\":[\"https://example.com/a.png\"]}",

@@ -23,7 +23,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /**
  * The official OpenAI Node SDK (the {@code openai} npm package, version pinned in {@code src/test/node}) against the
  * app with only {@code baseURL} and {@code apiKey} changed: {@code src/test/node/sdk-check.mjs} generates (b64_json and
- * url), edits two uploaded PNGs, lists models, and checks the SDK's error classes. It needs {@code node} and {@code
+ * url), edits two uploaded PNGs, streams a generation and an edit ({@code stream: true}, {@code partial_images}) through
+ * the SDK's async iterator, lists models, and checks the SDK's error classes. It needs {@code node} and {@code
  * npm} on PATH and npm's registry (for {@code npm ci}); without node it is skipped, saying so. Same context as
  * {@link OpenAiDropInIT}.
  */
@@ -117,18 +118,23 @@ class OpenAiSdkIT {
                 .contains("ok images.generate b64_json")
                 .contains("ok images.generate url")
                 .contains("ok images.edit two PNGs")
+                .contains("ok images.generate stream: 2 partials, completed 1024x1024 png")
+                .contains("ok images.edit stream: 1 partial, completed 1024x1536 jpeg")
+                .contains("ok failed stream -> APIError generation_failed")
+                .contains("ok bad size on a stream -> BadRequestError")
                 .contains("ok bad key -> AuthenticationError")
                 .contains("ok bad size -> BadRequestError")
                 .contains("ok no credits -> RateLimitError insufficient_quota")
                 .contains("ok sdk retry after timeout without a key")
                 .contains("ok sdk retry after timeout with Idempotency-Key")
                 .contains("ALL OK");
-        // Charged exactly once per image made: 10 (b64) + 2 × 10 (url) + 10 (edit) + 10 + 10 (the two retried calls,
-        // each paid once); refusals cost nothing.
+        // Charged exactly once per image made: 10 (b64) + 2 × 10 (url) + 10 (edit) + 10 + 10 (the two streams: their
+        // partials cost nothing; the failed stream was refunded) + 10 + 10 (the two retried calls, each paid once);
+        // refusals cost nothing.
         long balance = ApiClient.json(new ApiClient(port).get("/api/v1/account", user.secret()))
                 .path("credits")
                 .path("balance")
                 .asLong();
-        assertThat(balance).isEqualTo(100 - 60);
+        assertThat(balance).isEqualTo(100 - 80);
     }
 }

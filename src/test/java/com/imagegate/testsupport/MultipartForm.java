@@ -31,6 +31,19 @@ public final class MultipartForm {
 
     /** POSTs the parts to {@code http://localhost:port + path} with a Bearer key; extra headers as name, value pairs. */
     public static HttpResponse<String> post(int port, String path, String secret, List<Part> parts, String... headers) {
+        try {
+            return HttpClient.newHttpClient()
+                    .send(request(port, path, secret, parts, headers), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The request {@link #post} sends, to send another way (e.g. reading a stream as it comes). */
+    public static HttpRequest request(int port, String path, String secret, List<Part> parts, String... headers) {
         String boundary = "----imagegate" + UUID.randomUUID();
         var body = new ByteArrayOutputStream();
         for (Part part : parts) {
@@ -56,13 +69,6 @@ public final class MultipartForm {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        try {
-            return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return request.build();
     }
 }

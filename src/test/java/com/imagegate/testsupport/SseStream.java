@@ -72,6 +72,17 @@ public final class SseStream implements AutoCloseable {
                 .thenApply(SseStream::new);
     }
 
+    /** Sends any request (e.g. a POST answered with a stream); returns once the headers have come. */
+    public static SseStream send(HttpClient client, HttpRequest request) {
+        try {
+            return client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+                    .thenApply(SseStream::new)
+                    .get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not send " + request.uri(), e);
+        }
+    }
+
     public int status() {
         return response.statusCode();
     }

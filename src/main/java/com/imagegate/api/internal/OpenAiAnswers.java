@@ -12,12 +12,14 @@ import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.async.DeferredResult;
@@ -85,10 +87,9 @@ class OpenAiAnswers {
      *
      * @param idempotent whether the request had an Idempotency-Key (a failure then tells the SDK not to retry)
      */
-    DeferredResult<ResponseEntity<Object>> whenEnded(
+    DeferredResult<Object> whenEnded(
             String workspaceId, String taskId, OpenAiImageRequests.Parsed parsed, boolean idempotent) {
-        var result = new DeferredResult<ResponseEntity<Object>>(
-                openai.maxWait().plusSeconds(30).toMillis());
+        var result = new DeferredResult<Object>(openai.maxWait().plusSeconds(30).toMillis());
         var held = new HeldAnswer();
         // Once the answer is written (or the request ends otherwise), its files close and its permit is returned.
         result.onCompletion(held::release);
@@ -159,6 +160,27 @@ class OpenAiAnswers {
                         0);
             }
         };
+    }
+
+    /**
+     * A turn among the {@code b64_json} writers for a stream's {@code completed} events (the same permits as the JSON
+     * answers'), waiting up to {@code wait}; the returned action gives it back. Empty when no turn came in time.
+     */
+    Optional<Runnable> b64Turn(Duration wait) {
+        try {
+            if (!b64Answers.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                return Optional.empty();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        var given = new AtomicBoolean();
+        return Optional.of(() -> {
+            if (given.compareAndSet(false, true)) {
+                b64Answers.release();
+            }
+        });
     }
 
     /** The answer with {@value #CREDITS_HEADER}: what its task was charged. */

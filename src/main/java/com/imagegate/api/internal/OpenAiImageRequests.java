@@ -26,8 +26,13 @@ final class OpenAiImageRequests {
         URL
     }
 
-    /** A request read from {@code /v1/images/generations} or {@code /v1/images/edits}. */
-    record Parsed(GenerationRequest request, ResponseFormat responseFormat, String askedQuality) {}
+    /**
+     * A request read from {@code /v1/images/generations} or {@code /v1/images/edits}.
+     *
+     * @param stream whether the answer is OpenAI's event stream ({@code stream: true}); the request then carries the
+     *     asked {@code partial_images}
+     */
+    record Parsed(GenerationRequest request, ResponseFormat responseFormat, String askedQuality, boolean stream) {}
 
     static final Set<String> GENERATION_FIELDS = Set.of(
             "model",
@@ -140,15 +145,14 @@ final class OpenAiImageRequests {
             throw invalid("input_fidelity", "input_fidelity must be low or high.");
         }
         integer(body, "output_compression", 0, 100);
-        integer(body, "partial_images", 0, 3);
-        JsonNode stream = body.get("stream");
-        if (stream != null && !stream.isNull()) {
-            if (!stream.isBoolean()) {
+        int partialImages = integer(body, "partial_images", 0, 3);
+        JsonNode streamNode = body.get("stream");
+        boolean stream = false;
+        if (streamNode != null && !streamNode.isNull()) {
+            if (!streamNode.isBoolean()) {
                 throw invalid("stream", "stream must be a boolean.");
             }
-            if (stream.booleanValue()) {
-                throw invalid("stream", "Streaming is not supported here: leave stream out or set it to false.");
-            }
+            stream = streamNode.booleanValue();
         }
         // The fields both APIs share, through the generation module's one set of rules, in their order.
         try {
@@ -169,8 +173,10 @@ final class OpenAiImageRequests {
                     .quality(quality)
                     .format(format)
                     .user(user)
+                    // Partials are only sent on a stream (as OpenAI: without stream, partial_images does nothing).
+                    .partialImages(stream ? partialImages : 0)
                     .build();
-            return new Parsed(request, responseFormat, askedQuality);
+            return new Parsed(request, responseFormat, askedQuality, stream);
         } catch (InvalidRequestException invalid) {
             throw invalid.named(names(0));
         }
@@ -217,14 +223,16 @@ final class OpenAiImageRequests {
         return node.asString();
     }
 
-    private static void integer(JsonNode body, String field, int min, int max) {
+    /** The integer field's value, 0 when absent. */
+    private static int integer(JsonNode body, String field, int min, int max) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
-            return;
+            return 0;
         }
         if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min || node.intValue() > max) {
             throw invalid(field, field + " must be an integer from " + min + " to " + max + ".");
         }
+        return node.intValue();
     }
 
     private static boolean booleanField(String name, String value) {

@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -40,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The OpenAI drop-in (docs/api.md, "The OpenAI drop-in"): {@code POST /v1/images/generations} and
- * {@code /v1/images/edits} in the OpenAI Images API's shapes, synchronous. Each request is read and checked here, then
+ * {@code /v1/images/edits} in the OpenAI Images API's shapes, synchronous or, with {@code stream: true}, as OpenAI's
+ * image streaming events. Each request is read and checked here, then
  * accepts a task through the one generation path (same prices, credits, limits, ledger and refunds as
  * {@code /api/v1}); {@link OpenAiAnswers} answers when the task ends, and shapes the refusals.
  */
@@ -57,6 +59,8 @@ class OpenAiImagesController {
     private final OpenAiProperties openai;
     private final ImageGuard guard;
     private final OpenAiAnswers answers;
+    private final OpenAiStreams streams;
+    private final TaskEventsController taskEvents;
 
     OpenAiImagesController(
             Generations generations,
@@ -64,17 +68,21 @@ class OpenAiImagesController {
             ApiProperties api,
             OpenAiProperties openai,
             ImageGuard guard,
-            OpenAiAnswers answers) {
+            OpenAiAnswers answers,
+            OpenAiStreams streams,
+            TaskEventsController taskEvents) {
         this.generations = generations;
         this.images = images;
         this.api = api;
         this.openai = openai;
         this.guard = guard;
         this.answers = answers;
+        this.streams = streams;
+        this.taskEvents = taskEvents;
     }
 
     @PostMapping("/v1/images/generations")
-    DeferredResult<ResponseEntity<Object>> generate(
+    DeferredResult<Object> generate(
             ApiKeyAuthentication caller,
             @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -94,11 +102,11 @@ class OpenAiImagesController {
         var digest = digest("POST /v1/images/generations");
         digest.update(body);
         String hash = HexFormat.of().formatHex(digest.digest());
-        return run(caller, plan, parsed, List.of(), null, hash, idempotencyKey, retryCount, response);
+        return run(caller, plan, parsed, false, List.of(), null, hash, idempotencyKey, retryCount, response);
     }
 
     @PostMapping("/v1/images/edits")
-    DeferredResult<ResponseEntity<Object>> edit(
+    DeferredResult<Object> edit(
             ApiKeyAuthentication caller,
             HttpServletRequest request,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -167,13 +175,19 @@ class OpenAiImagesController {
             digest.update(maskBytes);
         }
         String hash = HexFormat.of().formatHex(digest.digest());
-        return run(caller, plan, parsed, inputs, maskBytes, hash, idempotencyKey, retryCount, response);
+        return run(caller, plan, parsed, true, inputs, maskBytes, hash, idempotencyKey, retryCount, response);
     }
 
-    private DeferredResult<ResponseEntity<Object>> run(
+    /**
+     * Accepts the request's task (or finds an SDK retry's first one) and answers when it ends, or, with {@code stream:
+     * true}, at once with its event stream ({@link OpenAiStreams}). A stream's slot among the workspace's open streams
+     * is taken before the task is accepted, so a refused stream costs nothing.
+     */
+    private DeferredResult<Object> run(
             ApiKeyAuthentication caller,
             CurrentPlan plan,
             OpenAiImageRequests.Parsed parsed,
+            boolean edit,
             List<ImageInput> inputs,
             byte[] mask,
             String hash,
@@ -182,24 +196,50 @@ class OpenAiImagesController {
             HttpServletResponse response) {
         String workspaceId = caller.getPrincipal().workspaceId();
         String keyId = caller.getPrincipal().keyId();
+        Runnable streamSlot =
+                parsed.stream() ? taskEvents.hold(workspaceId, api.streams().maxPerWorkspace()) : null;
         TaskView task = null;
-        if (idempotencyKey == null && SdkRetries.isRetry(retryCount)) {
-            // An SDK retry: wait for the first attempt's task (accepted by any node) unless it failed or was canceled.
-            task = generations
-                    .retried(workspaceId, keyId, hash, SdkRetries.window(openai.maxWait()))
-                    .orElse(null);
-        }
-        if (task == null) {
-            Caller who = images.caller(caller, plan);
-            var request = parsed.request().withInputs(inputs, mask).withIdempotency(idempotencyKey, hash);
-            try {
-                task = generations.accept(who, request);
-            } catch (InvalidRequestException invalid) {
-                throw invalid.named(OpenAiImageRequests.names(inputs.size()));
+        try {
+            if (idempotencyKey == null && SdkRetries.isRetry(retryCount)) {
+                // An SDK retry: wait for the first attempt's task (accepted by any node) unless it failed or was
+                // canceled.
+                task = generations
+                        .retried(workspaceId, keyId, hash, SdkRetries.window(openai.maxWait()))
+                        .orElse(null);
             }
+            if (task == null) {
+                Caller who = images.caller(caller, plan);
+                var request = parsed.request().withInputs(inputs, mask).withIdempotency(idempotencyKey, hash);
+                try {
+                    task = generations.accept(who, request);
+                } catch (InvalidRequestException invalid) {
+                    throw invalid.named(OpenAiImageRequests.names(inputs.size()));
+                }
+            }
+        } catch (RuntimeException refused) {
+            if (streamSlot != null) {
+                streamSlot.run();
+            }
+            throw refused;
         }
         response.setHeader(TASK_HEADER, task.id());
-        return answers.whenEnded(workspaceId, task.id(), parsed, idempotencyKey != null);
+        if (streamSlot == null) {
+            return answers.whenEnded(workspaceId, task.id(), parsed, idempotencyKey != null);
+        }
+        // The stream's headers go out before the task ends: the credits are those held for it (what it costs if it
+        // succeeds; released in full if it fails), or, for a replayed task that has ended, what it was charged.
+        long credits = switch (task.status()) {
+            case PENDING, PROCESSING -> task.credits();
+            case SUCCEEDED -> task.creditsCaptured() == null ? task.credits() : task.creditsCaptured();
+            case FAILED, CANCELED -> 0;
+        };
+        response.setHeader(OpenAiAnswers.CREDITS_HEADER, String.valueOf(credits));
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Accel-Buffering", "no");
+        var result = new DeferredResult<Object>();
+        // Answered with the emitter itself (not a ResponseEntity), so Spring MVC streams it.
+        result.setResult(streams.open(workspaceId, task, parsed, edit, streamSlot));
+        return result;
     }
 
     /** A failed task as an OpenAI error; its credits were already released when it failed. */
@@ -209,24 +249,35 @@ class OpenAiImagesController {
 
     @ExceptionHandler
     ResponseEntity<Object> invalid(InvalidRequestException invalid) {
-        return OpenAiAnswers.invalid(invalid.named(OpenAiImageRequests.names(1)));
+        return json(OpenAiAnswers.invalid(invalid.named(OpenAiImageRequests.names(1))));
     }
 
     @ExceptionHandler
     ResponseEntity<Object> refused(GenerationException refused) {
-        return OpenAiAnswers.refused(refused);
+        return json(OpenAiAnswers.refused(refused));
     }
 
-    /** Refusals made with the API's own exception (rate limits): the SDK headers added. */
+    /** Refusals made with the API's own exception (rate limits, the open-stream cap): the SDK headers added. */
     @ExceptionHandler
     ResponseEntity<Object> refused(ApiException refused) {
-        return OpenAiAnswers.refused(refused);
+        return json(OpenAiAnswers.refused(refused));
     }
 
     /** Upload limits (spring.servlet.multipart.max-file-size and max-request-size), met while the parts are read. */
     @ExceptionHandler
     ResponseEntity<Object> tooLarge(MaxUploadSizeExceededException tooLarge) {
-        return OpenAiAnswers.tooLarge();
+        return json(OpenAiAnswers.tooLarge());
+    }
+
+    /**
+     * A refusal as JSON whatever the request's {@code Accept} says: a streaming client may accept only {@code
+     * text/event-stream}, and is refused with the JSON error before any stream starts.
+     */
+    private static ResponseEntity<Object> json(ResponseEntity<Object> refusal) {
+        return ResponseEntity.status(refusal.getStatusCode())
+                .headers(refusal.getHeaders())
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(refusal.getBody());
     }
 
     private static void checkIdempotencyKey(String key) {

@@ -106,8 +106,13 @@ class TaskEventsController {
         return null;
     }
 
-    /** Counts a stream against the workspace's cap on this node; the returned action gives it back, once. */
-    private Runnable hold(String workspaceId, int max) {
+    /**
+     * Counts a stream against the workspace's cap on this node (task event streams and the drop-in's {@code stream:
+     * true} answers alike); the returned action gives it back, once.
+     *
+     * @throws ApiException 429 {@code too_many_streams} when the workspace holds {@code max} already
+     */
+    Runnable hold(String workspaceId, int max) {
         AtomicInteger open = openByWorkspace.computeIfAbsent(workspaceId, ws -> new AtomicInteger());
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();

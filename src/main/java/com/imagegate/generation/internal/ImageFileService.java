@@ -42,6 +42,18 @@ class ImageFileService implements ImageFiles {
         return new Opened(file.content(), file.length());
     }
 
+    @Override
+    public Opened openPartial(String workspaceId, String taskId, int index) {
+        if (taskId == null || index < 0) {
+            throw notFound();
+        }
+        var task = tasks.findByIdAndWorkspaceId(taskId, workspaceId).orElseThrow(ImageFileService::notFound);
+        String key =
+                TaskRunner.partialKey(taskId, index + 1, task.outputFormat().extension());
+        var file = store.open(key).orElseThrow(ImageFileService::notFound);
+        return new Opened(file.content(), file.length());
+    }
+
     private static GenerationException notFound() {
         return new GenerationException(GenerationException.Reason.NOT_FOUND, "No such image in your workspace.");
     }

@@ -46,6 +46,24 @@ class OpenAiImageRequestsTests {
     }
 
     @Test
+    void partialImagesAreAskedOnlyOnAStream() {
+        var streamed = json("{\"prompt\":\"x\",\"stream\":true,\"partial_images\":2}");
+        assertThat(streamed.stream()).isTrue();
+        assertThat(streamed.request().partialImages()).isEqualTo(2);
+        var plain = json("{\"prompt\":\"x\",\"stream\":false,\"partial_images\":2}");
+        assertThat(plain.stream()).isFalse();
+        assertThat(plain.request().partialImages()).isZero();
+        assertThat(json("{\"prompt\":\"x\"}").stream()).isFalse();
+        var edit = OpenAiImageRequests.edit(Map.of("prompt", "x", "stream", "true", "partial_images", "3"));
+        assertThat(edit.stream()).isTrue();
+        assertThat(edit.request().partialImages()).isEqualTo(3);
+        assertThatThrownBy(() -> json("{\"prompt\":\"x\",\"stream\":\"true\"}"))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class,
+                        e -> assertThat(e.param()).isEqualTo("stream"));
+    }
+
+    @Test
     void multipartFieldsAreReadAsTheirTypes() {
         var parsed = OpenAiImageRequests.edit(
                 Map.of("prompt", "x", "n", "3", "size", "1536x1024", "stream", "false", "output_compression", "80"));
