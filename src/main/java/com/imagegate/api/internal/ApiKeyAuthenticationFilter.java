@@ -35,17 +35,31 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     private final Accounts accounts;
     private final ApiErrorWriter errors;
     private final SecurityContextHolderStrategy securityContext = SecurityContextHolder.getContextHolderStrategy();
+    private final boolean keyOptional;
 
     ApiKeyAuthenticationFilter(ApiKeys apiKeys, Accounts accounts, ApiErrorWriter errors) {
+        this(apiKeys, accounts, errors, false);
+    }
+
+    /**
+     * @param keyOptional a request without an {@code Authorization} header goes on unauthenticated (the public
+     *     {@code GET /api/v1/pricing}); one with a header is checked as on every other API path
+     */
+    ApiKeyAuthenticationFilter(ApiKeys apiKeys, Accounts accounts, ApiErrorWriter errors, boolean keyOptional) {
         this.apiKeys = apiKeys;
         this.accounts = accounts;
         this.errors = errors;
+        this.keyOptional = keyOptional;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null && keyOptional) {
+            chain.doFilter(request, response);
+            return;
+        }
         if (header == null || header.isBlank()) {
             unauthorized(response, "Bearer", MISSING_KEY);
             return;

@@ -33,6 +33,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
+import org.thymeleaf.context.LazyContextVariable;
 
 /**
  * The studio: generate in the browser with the workspace's credits, through the same generation path as the API.
@@ -53,24 +54,40 @@ class StudioController {
         this.properties = properties;
     }
 
-    /** Every studio view (page and fragments) shows links and prices the same way. */
+    /**
+     * Every studio view (page and fragments) shows links and prices the same way. The enhancement's price is the
+     * workspace's (under its custom price multiplier), read only when a view shows it: a polling card does not.
+     */
     @ModelAttribute
-    void common(Model model) {
+    void common(Member member, Model model) {
         model.addAttribute("files", new Files(properties.baseUrlString()));
-        model.addAttribute("enhancementCredits", pricing.enhancementCredits());
+        model.addAttribute("enhancementCredits", new LazyContextVariable<Long>() {
+            @Override
+            protected Long loadValue() {
+                return pricing.enhancementCredits(
+                        plans.current(member.workspace().id()).custom().priceMultiplier());
+            }
+        });
     }
 
     @GetMapping("/app/studio")
     String studio(Member member, @RequestParam(defaultValue = "") String reference, Model model) {
         model.addAttribute("member", member);
+        var plan = plans.current(member.workspace().id());
+        model.addAttribute("plan", plan);
         model.addAttribute(
                 "sizes",
                 Arrays.stream(ImageSize.values()).map(ImageSize::wireValue).toList());
+        // The workspace's prices (its custom price multiplier applied): the cost shown is what a task reserves.
         model.addAttribute(
                 "pricesJson",
                 Arrays.stream(ImageSize.values())
-                        .map(s -> "\"" + s.wireValue() + "\":" + pricing.creditsPerImage(s))
+                        .map(s -> "\"" + s.wireValue() + "\":"
+                                + pricing.creditsPerImage(s, plan.custom().priceMultiplier()))
                         .collect(Collectors.joining(",", "{", "}")));
+        model.addAttribute(
+                "defaultCost",
+                pricing.creditsPerImage(ImageSize.SQUARE_1024, plan.custom().priceMultiplier()));
         // "Use as reference" without JavaScript arrives here as ?reference=task_…:0.
         model.addAttribute(
                 "preselected",
@@ -167,7 +184,9 @@ class StudioController {
     static final String SUSPENDED = "This workspace is suspended, so it cannot generate images (its API keys are"
             + " refused too). Contact support to restore access.";
 
+    /** The signed-in member as a caller, under the workspace's limits and price multiplier in effect now. */
     private Caller caller(Member member) {
+        var plan = plans.current(member.workspace().id());
         return new Caller(
                 member.workspace().id(),
                 null,
@@ -177,7 +196,9 @@ class StudioController {
                 TaskSource.WEB,
                 "user:" + member.userId(),
                 MDC.get("requestId"),
-                plans.current(member.workspace().id()).concurrentTasks());
+                plan.concurrentTasks(),
+                null,
+                plan.custom().priceMultiplier());
     }
 
     /** The new card for htmx; a plain form post goes back to the studio page, where the card is listed. */
