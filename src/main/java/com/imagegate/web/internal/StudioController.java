@@ -2,6 +2,8 @@ package com.imagegate.web.internal;
 
 import com.imagegate.ImagegateProperties;
 import com.imagegate.account.Member;
+import com.imagegate.api.CreationRateLimit;
+import com.imagegate.billing.CurrentPlan;
 import com.imagegate.billing.Plans;
 import com.imagegate.generation.Caller;
 import com.imagegate.generation.EnhancementRequest;
@@ -45,12 +47,19 @@ class StudioController {
     private final Generations generations;
     private final Pricing pricing;
     private final Plans plans;
+    private final CreationRateLimit rateLimit;
     private final ImagegateProperties properties;
 
-    StudioController(Generations generations, Pricing pricing, Plans plans, ImagegateProperties properties) {
+    StudioController(
+            Generations generations,
+            Pricing pricing,
+            Plans plans,
+            CreationRateLimit rateLimit,
+            ImagegateProperties properties) {
         this.generations = generations;
         this.pricing = pricing;
         this.plans = plans;
+        this.rateLimit = rateLimit;
         this.properties = properties;
     }
 
@@ -119,6 +128,11 @@ class StudioController {
         if (n.isEmpty()) {
             return refuse(member, model, response, "Choose how many images: 1 to 10.");
         }
+        var plan = plans.current(member.workspace().id());
+        var overLimit = rateLimited(member, plan);
+        if (overLimit != null) {
+            return refuse(member, model, response, overLimit);
+        }
         List<ImageInput> inputs = new ArrayList<>();
         try {
             for (MultipartFile upload : uploads == null ? List.<MultipartFile>of() : uploads) {
@@ -127,7 +141,7 @@ class StudioController {
                 }
             }
             inputs.addAll(form.results());
-            var task = generations.accept(caller(member), form.request(n.get(), inputs));
+            var task = generations.accept(caller(member, plan), form.request(n.get(), inputs));
             return card(model, task);
         } catch (InvalidRequestException invalid) {
             return refuse(
@@ -157,6 +171,11 @@ class StudioController {
         if (member.workspace().suspended()) {
             return refuse(member, model, response, SUSPENDED);
         }
+        var plan = plans.current(member.workspace().id());
+        var overLimit = rateLimited(member, plan);
+        if (overLimit != null) {
+            return refuse(member, model, response, overLimit);
+        }
         try {
             ImageInput input;
             if (upload != null && !upload.isEmpty()) {
@@ -170,7 +189,7 @@ class StudioController {
             }
             OutputFormat outputFormat = OutputFormat.parse(format).orElse(OutputFormat.PNG);
             var request = EnhancementRequest.of(input).withFormat(outputFormat);
-            return card(model, generations.enhance(caller(member), request));
+            return card(model, generations.enhance(caller(member, plan), request));
         } catch (InvalidRequestException invalid) {
             return refuse(
                     member, model, response, invalid.named(StudioForm.names(1)).getMessage());
@@ -184,9 +203,24 @@ class StudioController {
     static final String SUSPENDED = "This workspace is suspended, so it cannot generate images (its API keys are"
             + " refused too). Contact support to restore access.";
 
+    /**
+     * Counts the creation in the workspace's creation window, the one the API and the drop-in count in (so the
+     * workspace's requests per minute, its plan's or its custom limit, hold across all three); the refusal's message
+     * when the window is spent, else null.
+     */
+    private String rateLimited(Member member, CurrentPlan plan) {
+        var window = rateLimit.count(member.workspace().id(), plan.requestsPerMinute());
+        if (window.allowed()) {
+            return null;
+        }
+        long seconds = Math.max(1, (window.reset().toMillis() + 999) / 1000);
+        return "Rate limit reached: " + window.limit() + " task creations per minute "
+                + (plan.customRequestsPerMinute() ? "(this workspace's custom limit)" : "on your plan")
+                + ", counted with your API requests. Try again in " + seconds + " s.";
+    }
+
     /** The signed-in member as a caller, under the workspace's limits and price multiplier in effect now. */
-    private Caller caller(Member member) {
-        var plan = plans.current(member.workspace().id());
+    private Caller caller(Member member, CurrentPlan plan) {
         return new Caller(
                 member.workspace().id(),
                 null,
