@@ -170,9 +170,11 @@ class WorkspaceOverridesIT {
         JsonNode otherPrices = ApiClient.json(api().get("/api/v1/pricing", other.secret()));
         assertThat(otherPrices.path("price_multiplier").decimalValue()).isEqualByComparingTo("1.00");
         assertThat(price(otherPrices, "1024x1024")).isEqualTo(10);
-        // A bad key is refused, not answered with list prices.
-        assertThat(api().get("/api/v1/pricing", "ig_live_" + "x".repeat(43)).statusCode())
-                .isEqualTo(401);
+        // A bad key is ignored, as it always was: the public list, which says no multiplier.
+        var badKey = api().get("/api/v1/pricing", "ig_live_" + "x".repeat(43));
+        assertThat(badKey.statusCode()).isEqualTo(200);
+        assertThat(ApiClient.json(badKey).has("price_multiplier")).isFalse();
+        assertThat(price(ApiClient.json(badKey), "1024x1024")).isEqualTo(10);
 
         // The quote: 3 images at 9.
         String three = "{\"prompt\":\"three\",\"size\":\"1024x1024\",\"n\":3}";

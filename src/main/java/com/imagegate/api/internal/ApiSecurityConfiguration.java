@@ -57,8 +57,8 @@ class ApiSecurityConfiguration {
     /**
      * The one public API path, {@code GET /api/v1/pricing}: no key, no session, cacheable (Spring Security's no-cache
      * headers are left off; the controller sets {@code Cache-Control: public, max-age=300}). Before the key chain, which
-     * would refuse a request without a key. A request that sends a key is authenticated as on every API path (a bad key
-     * is 401) and answered with its workspace's prices, uncached.
+     * would refuse a request without a key. A request that sends a valid key is answered with its workspace's prices,
+     * uncached; any other key is ignored, as before (the public answer).
      */
     @Bean
     @Order(49)

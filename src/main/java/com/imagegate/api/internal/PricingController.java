@@ -79,8 +79,8 @@ class PricingController {
             @JsonProperty("price_multiplier") BigDecimal priceMultiplier) {}
 
     /**
-     * Without a key: the list prices, public and cacheable. With a valid key (checked by the chain's filter; a bad one
-     * is 401 before this runs): the key's workspace's prices under its custom price multiplier, counted as a read,
+     * Without a valid key: the list prices, public and cacheable (a bad key is ignored, as it always was). With a valid
+     * key (checked by the chain's filter): the key's workspace's prices under its custom price multiplier, counted as a read,
      * {@code Cache-Control: private, no-store}. Both vary by {@code Authorization}, so no shared cache gives one the
      * other's answer.
      */
