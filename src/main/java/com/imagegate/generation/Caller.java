@@ -1,6 +1,7 @@
 package com.imagegate.generation;
 
 import com.imagegate.credits.BudgetPeriod;
+import java.math.BigDecimal;
 
 /**
  * Who asks for a task, and under what limits.
@@ -16,6 +17,8 @@ import com.imagegate.credits.BudgetPeriod;
  * @param concurrentTasks the plan's unfinished tasks at once
  * @param keyUserDailyCreditLimit the API key's own daily credit limit per end user, used instead of the workspace's
  *     default ({@link UserQuotas}); {@code null} for the default (and for the studio)
+ * @param priceMultiplier the workspace's custom price multiplier on list prices ({@link Pricing#apply}), or {@code
+ *     null} for list prices
  */
 public record Caller(
         String workspaceId,
@@ -27,7 +30,34 @@ public record Caller(
         String actor,
         String requestId,
         int concurrentTasks,
-        Long keyUserDailyCreditLimit) {
+        Long keyUserDailyCreditLimit,
+        BigDecimal priceMultiplier) {
+
+    /** A caller at list prices. */
+    public Caller(
+            String workspaceId,
+            String apiKeyId,
+            Long keyMonthlyCap,
+            BudgetPeriod keyBudgetPeriod,
+            boolean testMode,
+            TaskSource source,
+            String actor,
+            String requestId,
+            int concurrentTasks,
+            Long keyUserDailyCreditLimit) {
+        this(
+                workspaceId,
+                apiKeyId,
+                keyMonthlyCap,
+                keyBudgetPeriod,
+                testMode,
+                source,
+                actor,
+                requestId,
+                concurrentTasks,
+                keyUserDailyCreditLimit,
+                null);
+    }
 
     /** A caller under the workspace's default limit per end user. */
     public Caller(
@@ -50,6 +80,7 @@ public record Caller(
                 actor,
                 requestId,
                 concurrentTasks,
+                null,
                 null);
     }
 }

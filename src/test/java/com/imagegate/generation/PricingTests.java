@@ -110,4 +110,49 @@ class PricingTests {
                 .isThrownBy(() -> new GenerationProperties.Prices(standard, fullHd, uhd4k, enhancement))
                 .withMessageContaining("must all be positive");
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        // list, multiplier, price: half up to a whole credit, at least 1 for a priced item
+        "10, 0.80, 8",
+        "10, 0.85, 9",
+        "10, 0.84, 8",
+        "10, 0.15, 2",
+        "10, 0.14, 1",
+        "1, 0.10, 1",
+        "3, 0.10, 1",
+        "5, 0.10, 1",
+        "30, 10.00, 300",
+        "7, 1.00, 7",
+        "0, 0.50, 0",
+        "0, 10.00, 0"
+    })
+    void aMultiplierRoundsHalfUpAndNeverToZero(long list, String multiplier, long price) {
+        assertThat(Pricing.apply(list, new java.math.BigDecimal(multiplier))).isEqualTo(price);
+    }
+
+    @Test
+    void withoutAMultiplierThePriceIsTheListPrice() {
+        assertThat(Pricing.apply(20, null)).isEqualTo(20);
+        assertThat(distinctPrices.creditsPerImage(ImageSize.LANDSCAPE_4K, null)).isEqualTo(7);
+        assertThat(distinctPrices.enhancementCredits(null)).isEqualTo(11);
+        assertThat(distinctPrices.credits(ImageSize.SQUARE_1024, 3, null)).isEqualTo(9);
+    }
+
+    @Test
+    void aTaskCostsNTimesItsPricePerImageSoDeliveredSharesDivideExactly() {
+        var discount = new java.math.BigDecimal("0.85");
+        // 10 × 0.85 = 8.5 → 9 per image; 3 images are 27 (not 30 × 0.85 = 25.5 → 26).
+        assertThat(seedPrices.creditsPerImage(ImageSize.SQUARE_1024, discount)).isEqualTo(9);
+        assertThat(seedPrices.credits(ImageSize.SQUARE_1024, 3, discount)).isEqualTo(27);
+        assertThat(seedPrices.credits(ImageSize.SQUARE_1024, 3, discount) % 3).isZero();
+        // 11 × 0.85 = 9.35 → 9
+        assertThat(distinctPrices.enhancementCredits(discount)).isEqualTo(9);
+    }
+
+    @Test
+    void aMultiplierIsPositive() {
+        assertThatIllegalArgumentException().isThrownBy(() -> Pricing.apply(10, java.math.BigDecimal.ZERO));
+        assertThatIllegalArgumentException().isThrownBy(() -> Pricing.apply(-1, java.math.BigDecimal.ONE));
+    }
 }

@@ -6,6 +6,7 @@ import com.imagegate.apikey.KeyBudgetPeriod;
 import com.imagegate.billing.Plans;
 import com.imagegate.credits.BudgetPeriod;
 import jakarta.servlet.http.HttpServletResponse;
+import java.math.BigDecimal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -30,14 +31,25 @@ class AccountController {
             String plan,
             Credits credits,
             @JsonProperty("rate_limits") RateLimits rateLimits,
+            Pricing pricing,
             @JsonProperty("api_key") Key apiKey) {}
 
     record Credits(long balance) {}
 
-    /** The plan's limits on task creation (generations, enhancements, edits); reads are limited separately. */
+    /**
+     * The limits on task creation (generations, enhancements, edits) in effect for the workspace: its custom ones where
+     * an admin set them ({@code custom} true when either is custom), else the plan's; reads are limited separately.
+     */
     record RateLimits(
             @JsonProperty("requests_per_minute") int requestsPerMinute,
-            @JsonProperty("concurrent_tasks") int concurrentTasks) {}
+            @JsonProperty("concurrent_tasks") int concurrentTasks,
+            boolean custom) {}
+
+    /**
+     * The workspace's prices: {@code price_multiplier} on the list prices of {@code GET /api/v1/pricing} (exactly 1.00
+     * unless {@code custom}).
+     */
+    record Pricing(@JsonProperty("price_multiplier") BigDecimal priceMultiplier, boolean custom) {}
 
     /**
      * @param monthlyCreditCap the budget when it is a monthly one (the field predates periods), else {@code null}
@@ -73,7 +85,11 @@ class AccountController {
                 workspace.name(),
                 plan.id(),
                 new Credits(balance),
-                new RateLimits(plan.requestsPerMinute(), plan.concurrentTasks()),
+                new RateLimits(
+                        plan.requestsPerMinute(),
+                        plan.concurrentTasks(),
+                        plan.customRequestsPerMinute() || plan.customConcurrentTasks()),
+                new Pricing(plan.priceMultiplier(), plan.customPricing()),
                 key(key));
     }
 

@@ -35,17 +35,32 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     private final Accounts accounts;
     private final ApiErrorWriter errors;
     private final SecurityContextHolderStrategy securityContext = SecurityContextHolder.getContextHolderStrategy();
+    private final boolean keyOptional;
 
     ApiKeyAuthenticationFilter(ApiKeys apiKeys, Accounts accounts, ApiErrorWriter errors) {
+        this(apiKeys, accounts, errors, false);
+    }
+
+    /**
+     * @param keyOptional the public {@code GET /api/v1/pricing}: a request with a valid key goes on authenticated as
+     *     its key; any other (no key, or a malformed, unknown, revoked or expired one, or a suspended workspace's) goes
+     *     on unauthenticated and gets the public answer, as it always did
+     */
+    ApiKeyAuthenticationFilter(ApiKeys apiKeys, Accounts accounts, ApiErrorWriter errors, boolean keyOptional) {
         this.apiKeys = apiKeys;
         this.accounts = accounts;
         this.errors = errors;
+        this.keyOptional = keyOptional;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (keyOptional) {
+            optionalKey(request, response, chain, header);
+            return;
+        }
         if (header == null || header.isBlank()) {
             unauthorized(response, "Bearer", MISSING_KEY);
             return;
@@ -65,12 +80,35 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             errors.write(response, 403, ApiError.invalidRequest(SUSPENDED, null, "account_suspended"));
             return;
         }
+        authenticated(request, response, chain, key.get(), workspace.get());
+    }
+
+    private void optionalKey(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String header)
+            throws ServletException, IOException {
+        Optional<ApiKeyPrincipal> key = header == null
+                ? Optional.empty()
+                : bearerToken(header).flatMap(token -> apiKeys.authenticate(token, request.getRemoteAddr()));
+        Optional<WorkspaceSummary> workspace = key.flatMap(k -> accounts.workspace(k.workspaceId()));
+        if (key.isEmpty() || workspace.isEmpty() || workspace.get().suspended()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        authenticated(request, response, chain, key.get(), workspace.get());
+    }
+
+    private void authenticated(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain,
+            ApiKeyPrincipal key,
+            WorkspaceSummary workspace)
+            throws ServletException, IOException {
         var context = securityContext.createEmptyContext();
-        context.setAuthentication(new ApiKeyAuthentication(key.get(), workspace.get()));
+        context.setAuthentication(new ApiKeyAuthentication(key, workspace));
         securityContext.setContext(context);
         // Every log line of this request names the workspace and key (ids only, never the secret).
-        MDC.put("workspaceId", key.get().workspaceId());
-        MDC.put("apiKeyId", key.get().keyId());
+        MDC.put("workspaceId", key.workspaceId());
+        MDC.put("apiKeyId", key.keyId());
         try {
             chain.doFilter(request, response);
         } finally {

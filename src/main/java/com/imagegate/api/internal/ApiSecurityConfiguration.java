@@ -57,12 +57,16 @@ class ApiSecurityConfiguration {
     /**
      * The one public API path, {@code GET /api/v1/pricing}: no key, no session, cacheable (Spring Security's no-cache
      * headers are left off; the controller sets {@code Cache-Control: public, max-age=300}). Before the key chain, which
-     * would refuse a request without a key.
+     * would refuse a request without a key. A request that sends a valid key is answered with its workspace's prices,
+     * uncached; any other key is ignored, as before (the public answer).
      */
     @Bean
     @Order(49)
-    SecurityFilterChain publicApi(HttpSecurity http, ApiErrorWriter errors) throws Exception {
+    SecurityFilterChain publicApi(HttpSecurity http, ApiKeys apiKeys, Accounts accounts, ApiErrorWriter errors)
+            throws Exception {
         return http.securityMatcher(PricingController.PATH)
+                .addFilterBefore(
+                        new ApiKeyAuthenticationFilter(apiKeys, accounts, errors, true), AuthorizationFilter.class)
                 .authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())

@@ -123,13 +123,21 @@ class ImagesController {
         if (!usage.allowed()) {
             throw rateLimited(
                     usage.reset(),
-                    "Rate limit reached: " + usage.limit() + " task creations per minute on your plan. Try again in "
-                            + seconds(usage.reset()) + " s.");
+                    "Rate limit reached: " + usage.limit() + " task creations per minute " + limitSource(plan)
+                            + ". Try again in " + seconds(usage.reset()) + " s.");
         }
         return plan;
     }
 
-    /** Who is asking, with the limits of the plan {@link #limit} counted against. */
+    /** Whose limit a creation window is: the plan's, or the workspace's custom one. */
+    static String limitSource(CurrentPlan plan) {
+        return plan.customRequestsPerMinute() ? "(this workspace's custom limit)" : "on your plan";
+    }
+
+    /**
+     * Who is asking, with the limits of the plan {@link #limit} counted against and the workspace's price multiplier
+     * (null when it pays list prices).
+     */
     Caller caller(ApiKeyAuthentication caller, CurrentPlan plan) {
         ApiKeyPrincipal key = caller.getPrincipal();
         return new Caller(
@@ -142,7 +150,8 @@ class ImagesController {
                 "key:" + key.keyId(),
                 MDC.get(RequestIdFilter.MDC_KEY),
                 plan.concurrentTasks(),
-                key.userDailyCreditLimit());
+                key.userDailyCreditLimit(),
+                plan.custom().priceMultiplier());
     }
 
     /** The task as it is now, answered on the request's own thread (a poll is the API's most frequent call). */

@@ -3,13 +3,18 @@ package com.imagegate.api.internal;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.imagegate.billing.Catalog;
+import com.imagegate.billing.Plans;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.Pricing;
+import jakarta.servlet.http.HttpServletResponse;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -27,10 +32,14 @@ class PricingController {
 
     private final Pricing pricing;
     private final Catalog catalog;
+    private final Plans workspacePlans;
+    private final ImagesController imagesApi;
 
-    PricingController(Pricing pricing, Catalog catalog) {
+    PricingController(Pricing pricing, Catalog catalog, Plans workspacePlans, ImagesController images) {
         this.pricing = pricing;
         this.catalog = catalog;
+        this.workspacePlans = workspacePlans;
+        this.imagesApi = images;
     }
 
     record SizePrice(
@@ -56,13 +65,36 @@ class PricingController {
     /** A one-time pack: {@code price} in minor units of {@code currency}; its credits expire after {@code validity}. */
     record Pack(String id, String name, long price, String currency, long credits, String validity) {}
 
+    /**
+     * The answer. {@code price_multiplier} is there only when the request sent an API key: the calling workspace's
+     * multiplier (1.00 without custom pricing), which {@code images} and {@code enhancement} are then priced at.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record PricingBody(
-            String object, List<SizePrice> images, Enhancement enhancement, List<Plan> plans, List<Pack> packs) {}
+            String object,
+            List<SizePrice> images,
+            Enhancement enhancement,
+            List<Plan> plans,
+            List<Pack> packs,
+            @JsonProperty("price_multiplier") BigDecimal priceMultiplier) {}
 
+    /**
+     * Without a valid key: the list prices, public and cacheable (a bad key is ignored, as it always was). With a valid
+     * key (checked by the chain's filter): the key's workspace's prices under its custom price multiplier, counted as a read,
+     * {@code Cache-Control: private, no-store}. Both vary by {@code Authorization}, so no shared cache gives one the
+     * other's answer.
+     */
     @GetMapping(PATH)
-    ResponseEntity<PricingBody> pricing() {
+    ResponseEntity<PricingBody> pricing(HttpServletResponse response) {
+        BigDecimal multiplier = null;
+        if (SecurityContextHolder.getContext().getAuthentication() instanceof ApiKeyAuthentication caller) {
+            imagesApi.readLimit(caller.getPrincipal(), response);
+            multiplier =
+                    workspacePlans.current(caller.getPrincipal().workspaceId()).priceMultiplier();
+        }
+        BigDecimal applied = multiplier;
         var images = Arrays.stream(ImageSize.values())
-                .map(size -> new SizePrice(size.wireValue(), pricing.creditsPerImage(size)))
+                .map(size -> new SizePrice(size.wireValue(), pricing.creditsPerImage(size, applied)))
                 .toList();
         var free = catalog.free();
         var plans = new java.util.ArrayList<Plan>();
@@ -89,8 +121,15 @@ class PricingController {
                                 : e.getValue().validity().toString()))
                 .toList();
         return ResponseEntity.ok()
-                .cacheControl(CACHE)
+                .cacheControl(
+                        multiplier == null ? CACHE : CacheControl.noStore().cachePrivate())
+                .varyBy(HttpHeaders.AUTHORIZATION)
                 .body(new PricingBody(
-                        "pricing", images, new Enhancement(pricing.enhancementCredits()), List.copyOf(plans), packs));
+                        "pricing",
+                        images,
+                        new Enhancement(pricing.enhancementCredits(multiplier)),
+                        List.copyOf(plans),
+                        packs,
+                        multiplier));
     }
 }

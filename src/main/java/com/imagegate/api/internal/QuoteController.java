@@ -9,6 +9,7 @@ import com.imagegate.generation.Generations;
 import com.imagegate.generation.InvalidRequestException;
 import com.imagegate.generation.Quote;
 import jakarta.servlet.http.HttpServletResponse;
+import java.math.BigDecimal;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -47,7 +48,7 @@ class QuoteController {
     /**
      * The answer. {@code code}, {@code message}, {@code status} and {@code retry_after} are set only when the creation
      * would be refused: the error code and HTTP status it would answer with, and the seconds until the limit frees
-     * when that is known.
+     * when that is known. {@code price_multiplier} is set only for a workspace with custom pricing.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record QuoteBody(
@@ -59,7 +60,8 @@ class QuoteController {
             String code,
             String message,
             Integer status,
-            @JsonProperty("retry_after") Long retryAfter) {}
+            @JsonProperty("retry_after") Long retryAfter,
+            @JsonProperty("price_multiplier") BigDecimal priceMultiplier) {}
 
     @PostMapping("/api/v1/images/quote")
     QuoteBody quote(
@@ -80,6 +82,8 @@ class QuoteController {
         } else {
             throw new InvalidRequestException("for", "invalid_value", "for must be generations or enhancements.");
         }
+        // Said only for a workspace with custom pricing: credits is then the list price times it (Pricing.apply).
+        BigDecimal multiplier = plan.custom().priceMultiplier();
         // The creation counts itself against the plan's window before acceptance runs, so a full window refuses first.
         var window = limiter.peekCreation(key.workspaceId(), plan.requestsPerMinute());
         if (!window.allowed()) {
@@ -90,9 +94,11 @@ class QuoteController {
                     quote.balance(),
                     false,
                     "rate_limit_exceeded",
-                    "Rate limit reached: " + window.limit() + " task creations per minute on your plan.",
+                    "Rate limit reached: " + window.limit() + " task creations per minute "
+                            + ImagesController.limitSource(plan) + ".",
                     429,
-                    ImagesController.seconds(window.reset()));
+                    ImagesController.seconds(window.reset()),
+                    multiplier);
         }
         if (quote.accepted()) {
             return new QuoteBody(
@@ -104,7 +110,8 @@ class QuoteController {
                     null,
                     null,
                     null,
-                    null);
+                    null,
+                    multiplier);
         }
         var refusal = images.refused(quote.refusal());
         var error = refusal.getBody().error();
@@ -119,7 +126,8 @@ class QuoteController {
                 refusal.getStatusCode().value(),
                 quote.refusal().retryAfter() == null
                         ? null
-                        : ImagesController.seconds(quote.refusal().retryAfter()));
+                        : ImagesController.seconds(quote.refusal().retryAfter()),
+                multiplier);
     }
 
     @ExceptionHandler

@@ -1,5 +1,6 @@
 package com.imagegate.api.internal;
 
+import com.imagegate.api.CreationRateLimit;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.springframework.stereotype.Component;
  * guards against runaway loops). A refused request still counts, which only ever refuses more.
  */
 @Component
-class RequestRateLimiter {
+class RequestRateLimiter implements CreationRateLimit {
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -42,6 +43,13 @@ class RequestRateLimiter {
                 .query(Integer.class)
                 .single();
         return usage(used, perMinute, now, window);
+    }
+
+    /** The studio's count: the same window as the API's creations. */
+    @Override
+    public Window count(String workspaceId, int perMinute) {
+        Usage usage = creation(workspaceId, perMinute);
+        return new Window(usage.allowed(), usage.limit(), usage.remaining(), usage.reset());
     }
 
     /**

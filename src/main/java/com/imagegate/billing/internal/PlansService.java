@@ -3,6 +3,7 @@ package com.imagegate.billing.internal;
 import com.imagegate.billing.Catalog;
 import com.imagegate.billing.CurrentPlan;
 import com.imagegate.billing.Plans;
+import com.imagegate.billing.WorkspaceOverrides;
 import java.time.Clock;
 import java.time.Instant;
 import org.springframework.stereotype.Service;
@@ -18,15 +19,22 @@ class PlansService implements Plans {
     private final BillingStore store;
     private final Catalog catalog;
     private final Clock clock;
+    private final WorkspaceOverrides overrides;
 
-    PlansService(BillingStore store, Catalog catalog, Clock clock) {
+    PlansService(BillingStore store, Catalog catalog, Clock clock, WorkspaceOverrides overrides) {
         this.store = store;
         this.catalog = catalog;
         this.clock = clock;
+        this.overrides = overrides;
     }
 
+    /** The plan with the workspace's custom terms ({@link WorkspaceOverrides}) applied. */
     @Override
     public CurrentPlan current(String workspaceId) {
+        return plan(workspaceId).withCustom(overrides.get(workspaceId));
+    }
+
+    private CurrentPlan plan(String workspaceId) {
         Instant now = clock.instant();
         for (BillingStore.SubscriptionRow row : store.liveSubscriptions(workspaceId)) {
             if (row.cancelAtPeriodEnd()

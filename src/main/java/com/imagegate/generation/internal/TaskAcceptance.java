@@ -115,7 +115,7 @@ class TaskAcceptance {
                 caller.requestId(),
                 null,
                 request.partialImages());
-        long price = pricing.credits(request.size(), request.n());
+        long price = pricing.credits(request.size(), request.n(), caller.priceMultiplier());
         return accept(
                 caller,
                 spec,
@@ -157,7 +157,7 @@ class TaskAcceptance {
         return accept(
                 caller,
                 spec,
-                pricing.enhancementCredits(),
+                pricing.enhancementCredits(caller.priceMultiplier()),
                 request.maxCredits(),
                 taskId -> referenceImages.store(
                         taskId, caller.workspaceId(), urls, RequestField.IMAGE, inputs, RequestField.IMAGE, null),
@@ -242,7 +242,8 @@ class TaskAcceptance {
     }
 
     /**
-     * What the task costs the caller: the list price, or 0 for a test key (test keys render in the sandbox and are
+     * What the task costs the caller: its price (the list price under the workspace's price multiplier, {@link
+     * Pricing#apply}), or 0 for a test key (test keys render in the sandbox and are
      * never billed, docs/api.md); refused when it is more than the request's {@code max_credits}.
      */
     private static long price(Caller caller, long listPrice, Long maxCredits) {
@@ -281,7 +282,8 @@ class TaskAcceptance {
             throw new GenerationException(
                     Reason.TOO_MANY_CONCURRENT_TASKS,
                     "You have " + unfinished
-                            + " unfinished tasks, the most your plan runs at once. Wait for one to end.",
+                            + " unfinished tasks, the most this workspace runs at once (" + caller.concurrentTasks()
+                            + "). Wait for one to end.",
                     Duration.ofSeconds(2));
         }
     }
@@ -292,13 +294,18 @@ class TaskAcceptance {
                 caller,
                 request.callbackUrl(),
                 request.user(),
-                pricing.credits(request.size(), request.n()),
+                pricing.credits(request.size(), request.n(), caller.priceMultiplier()),
                 request.maxCredits());
     }
 
     /** What {@link #enhance} would cost and whether it would accept now; writes nothing. */
     Quote quote(Caller caller, EnhancementRequest request) {
-        return quote(caller, request.callbackUrl(), request.user(), pricing.enhancementCredits(), request.maxCredits());
+        return quote(
+                caller,
+                request.callbackUrl(),
+                request.user(),
+                pricing.enhancementCredits(caller.priceMultiplier()),
+                request.maxCredits());
     }
 
     /**

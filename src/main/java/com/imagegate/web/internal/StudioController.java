@@ -2,6 +2,8 @@ package com.imagegate.web.internal;
 
 import com.imagegate.ImagegateProperties;
 import com.imagegate.account.Member;
+import com.imagegate.api.CreationRateLimit;
+import com.imagegate.billing.CurrentPlan;
 import com.imagegate.billing.Plans;
 import com.imagegate.generation.Caller;
 import com.imagegate.generation.EnhancementRequest;
@@ -33,6 +35,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
+import org.thymeleaf.context.LazyContextVariable;
 
 /**
  * The studio: generate in the browser with the workspace's credits, through the same generation path as the API.
@@ -44,33 +47,56 @@ class StudioController {
     private final Generations generations;
     private final Pricing pricing;
     private final Plans plans;
+    private final CreationRateLimit rateLimit;
     private final ImagegateProperties properties;
 
-    StudioController(Generations generations, Pricing pricing, Plans plans, ImagegateProperties properties) {
+    StudioController(
+            Generations generations,
+            Pricing pricing,
+            Plans plans,
+            CreationRateLimit rateLimit,
+            ImagegateProperties properties) {
         this.generations = generations;
         this.pricing = pricing;
         this.plans = plans;
+        this.rateLimit = rateLimit;
         this.properties = properties;
     }
 
-    /** Every studio view (page and fragments) shows links and prices the same way. */
+    /**
+     * Every studio view (page and fragments) shows links and prices the same way. The enhancement's price is the
+     * workspace's (under its custom price multiplier), read only when a view shows it: a polling card does not.
+     */
     @ModelAttribute
-    void common(Model model) {
+    void common(Member member, Model model) {
         model.addAttribute("files", new Files(properties.baseUrlString()));
-        model.addAttribute("enhancementCredits", pricing.enhancementCredits());
+        model.addAttribute("enhancementCredits", new LazyContextVariable<Long>() {
+            @Override
+            protected Long loadValue() {
+                return pricing.enhancementCredits(
+                        plans.current(member.workspace().id()).custom().priceMultiplier());
+            }
+        });
     }
 
     @GetMapping("/app/studio")
     String studio(Member member, @RequestParam(defaultValue = "") String reference, Model model) {
         model.addAttribute("member", member);
+        var plan = plans.current(member.workspace().id());
+        model.addAttribute("plan", plan);
         model.addAttribute(
                 "sizes",
                 Arrays.stream(ImageSize.values()).map(ImageSize::wireValue).toList());
+        // The workspace's prices (its custom price multiplier applied): the cost shown is what a task reserves.
         model.addAttribute(
                 "pricesJson",
                 Arrays.stream(ImageSize.values())
-                        .map(s -> "\"" + s.wireValue() + "\":" + pricing.creditsPerImage(s))
+                        .map(s -> "\"" + s.wireValue() + "\":"
+                                + pricing.creditsPerImage(s, plan.custom().priceMultiplier()))
                         .collect(Collectors.joining(",", "{", "}")));
+        model.addAttribute(
+                "defaultCost",
+                pricing.creditsPerImage(ImageSize.SQUARE_1024, plan.custom().priceMultiplier()));
         // "Use as reference" without JavaScript arrives here as ?reference=task_…:0.
         model.addAttribute(
                 "preselected",
@@ -102,6 +128,11 @@ class StudioController {
         if (n.isEmpty()) {
             return refuse(member, model, response, "Choose how many images: 1 to 10.");
         }
+        var plan = plans.current(member.workspace().id());
+        var overLimit = rateLimited(member, plan);
+        if (overLimit != null) {
+            return refuse(member, model, response, overLimit);
+        }
         List<ImageInput> inputs = new ArrayList<>();
         try {
             for (MultipartFile upload : uploads == null ? List.<MultipartFile>of() : uploads) {
@@ -110,7 +141,7 @@ class StudioController {
                 }
             }
             inputs.addAll(form.results());
-            var task = generations.accept(caller(member), form.request(n.get(), inputs));
+            var task = generations.accept(caller(member, plan), form.request(n.get(), inputs));
             return card(model, task);
         } catch (InvalidRequestException invalid) {
             return refuse(
@@ -140,6 +171,11 @@ class StudioController {
         if (member.workspace().suspended()) {
             return refuse(member, model, response, SUSPENDED);
         }
+        var plan = plans.current(member.workspace().id());
+        var overLimit = rateLimited(member, plan);
+        if (overLimit != null) {
+            return refuse(member, model, response, overLimit);
+        }
         try {
             ImageInput input;
             if (upload != null && !upload.isEmpty()) {
@@ -153,7 +189,7 @@ class StudioController {
             }
             OutputFormat outputFormat = OutputFormat.parse(format).orElse(OutputFormat.PNG);
             var request = EnhancementRequest.of(input).withFormat(outputFormat);
-            return card(model, generations.enhance(caller(member), request));
+            return card(model, generations.enhance(caller(member, plan), request));
         } catch (InvalidRequestException invalid) {
             return refuse(
                     member, model, response, invalid.named(StudioForm.names(1)).getMessage());
@@ -167,7 +203,24 @@ class StudioController {
     static final String SUSPENDED = "This workspace is suspended, so it cannot generate images (its API keys are"
             + " refused too). Contact support to restore access.";
 
-    private Caller caller(Member member) {
+    /**
+     * Counts the creation in the workspace's creation window, the one the API and the drop-in count in (so the
+     * workspace's requests per minute, its plan's or its custom limit, hold across all three); the refusal's message
+     * when the window is spent, else null.
+     */
+    private String rateLimited(Member member, CurrentPlan plan) {
+        var window = rateLimit.count(member.workspace().id(), plan.requestsPerMinute());
+        if (window.allowed()) {
+            return null;
+        }
+        long seconds = Math.max(1, (window.reset().toMillis() + 999) / 1000);
+        return "Rate limit reached: " + window.limit() + " task creations per minute "
+                + (plan.customRequestsPerMinute() ? "(this workspace's custom limit)" : "on your plan")
+                + ", counted with your API requests. Try again in " + seconds + " s.";
+    }
+
+    /** The signed-in member as a caller, under the workspace's limits and price multiplier in effect now. */
+    private Caller caller(Member member, CurrentPlan plan) {
         return new Caller(
                 member.workspace().id(),
                 null,
@@ -177,7 +230,9 @@ class StudioController {
                 TaskSource.WEB,
                 "user:" + member.userId(),
                 MDC.get("requestId"),
-                plans.current(member.workspace().id()).concurrentTasks());
+                plan.concurrentTasks(),
+                null,
+                plan.custom().priceMultiplier());
     }
 
     /** The new card for htmx; a plain form post goes back to the studio page, where the card is listed. */

@@ -27,6 +27,7 @@ import com.imagegate.account.Role;
 import com.imagegate.account.SignInThrottle;
 import com.imagegate.account.WorkspaceRole;
 import com.imagegate.account.WorkspaceSummary;
+import com.imagegate.api.CreationRateLimit;
 import com.imagegate.billing.BillingProperties;
 import com.imagegate.billing.Catalog;
 import com.imagegate.billing.CurrentPlan;
@@ -95,6 +96,13 @@ class HtmxFragmentsTests {
         Plans plans() {
             return workspaceId -> new CurrentPlan("free", "Free", 10, 2, null, false, false, null, null);
         }
+
+        /** The studio's creation window, never spent here. */
+        @Bean
+        CreationRateLimit creationRateLimit() {
+            return (workspaceId, perMinute) ->
+                    new CreationRateLimit.Window(true, perMinute, perMinute - 1, java.time.Duration.ofSeconds(30));
+        }
     }
 
     @Autowired
@@ -126,6 +134,8 @@ class HtmxFragmentsTests {
         when(catalog.free()).thenReturn(new PlanProperties.Free("Free", 10, 2));
         when(pricing.enhancementCredits()).thenReturn(10);
         when(pricing.creditsPerImage(any())).thenReturn(10);
+        when(pricing.enhancementCredits(any())).thenReturn(10L);
+        when(pricing.creditsPerImage(any(), any())).thenReturn(10L);
         when(generations.list(anyString(), any())).thenReturn(new TaskPage(List.of(), null));
     }
 
