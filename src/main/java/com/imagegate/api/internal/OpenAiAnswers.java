@@ -279,10 +279,7 @@ class OpenAiAnswers {
             case ALREADY_FINISHED ->
                 error(409, ApiError.invalidRequest(refused.getMessage(), null, "task_already_finished"), false);
             case CONTENT_POLICY_VIOLATION ->
-                error(
-                        400,
-                        ApiError.invalidRequest(refused.getMessage(), "prompt", "content_policy_violation"),
-                        false);
+                error(400, ApiError.invalidRequest(refused.getMessage(), "prompt", "content_policy_violation"), false);
             case WORKSPACE_PAUSED ->
                 error(403, ApiError.invalidRequest(refused.getMessage(), null, "workspace_paused"), false);
             case MODERATION_UNAVAILABLE -> {

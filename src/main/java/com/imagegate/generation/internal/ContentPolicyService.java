@@ -93,7 +93,8 @@ class ContentPolicyService implements ContentPolicy {
         }
         Boolean paused = transactions.execute(status -> {
             Instant now = clock.instant();
-            Standing standing = jdbc.sql("select " + STANDING + " from content_standing where workspace_id = ? for update")
+            Standing standing = jdbc.sql(
+                            "select " + STANDING + " from content_standing where workspace_id = ? for update")
                     .param(workspaceId)
                     .query(ContentPolicyService::standing)
                     .single();
@@ -120,7 +121,9 @@ class ContentPolicyService implements ContentPolicy {
             return true;
         });
         if (Boolean.TRUE.equals(paused)) {
-            log.warn("Workspace {} paused for review: {} content-policy strikes within 24 hours", workspaceId,
+            log.warn(
+                    "Workspace {} paused for review: {} content-policy strikes within 24 hours",
+                    workspaceId,
                     properties.strikesPerDay());
         }
         return Boolean.TRUE.equals(paused);
@@ -135,7 +138,8 @@ class ContentPolicyService implements ContentPolicy {
 
     @Override
     public List<PausedWorkspace> pausedWorkspaces() {
-        return jdbc.sql("select " + STANDING + " from content_standing where paused_at is not null"
+        return jdbc
+                .sql("select " + STANDING + " from content_standing where paused_at is not null"
                         + " order by case when reviewed_at is null then 0 else 1 end, paused_at limit 500")
                 .query(ContentPolicyService::standing)
                 .list()
@@ -197,11 +201,12 @@ class ContentPolicyService implements ContentPolicy {
     @Override
     public DeniedPhrase deny(String input, String admin) {
         String phrase = DenylistPhrases.phrase(input);
-        long entries =
-                jdbc.sql("select count(*) from prompt_denylist").query(Long.class).single();
+        long entries = jdbc.sql("select count(*) from prompt_denylist")
+                .query(Long.class)
+                .single();
         if (entries >= properties.denylistMaxEntries()) {
-            throw new IllegalArgumentException("The denylist is full (" + properties.denylistMaxEntries()
-                    + " phrases): remove one first.");
+            throw new IllegalArgumentException(
+                    "The denylist is full (" + properties.denylistMaxEntries() + " phrases): remove one first.");
         }
         var entry = new DeniedPhrase(Ids.next("deny"), phrase, clock.instant(), admin);
         try {
@@ -217,9 +222,8 @@ class ContentPolicyService implements ContentPolicy {
     @Override
     public Optional<DeniedPhrase> allow(String id) {
         var entry = denylist().stream().filter(d -> d.id().equals(id)).findFirst();
-        entry.ifPresent(d -> jdbc.sql("delete from prompt_denylist where id = ?")
-                .param(id)
-                .update());
+        entry.ifPresent(d ->
+                jdbc.sql("delete from prompt_denylist where id = ?").param(id).update());
         return entry;
     }
 

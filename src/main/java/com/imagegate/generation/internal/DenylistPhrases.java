@@ -73,9 +73,7 @@ final class DenylistPhrases {
         }
         String text = normalize(prompt);
         for (String phrase : phrases) {
-            String needle = phrase.endsWith("*")
-                    ? " " + phrase.substring(0, phrase.length() - 1)
-                    : " " + phrase + " ";
+            String needle = phrase.endsWith("*") ? " " + phrase.substring(0, phrase.length() - 1) : " " + phrase + " ";
             if (text.contains(needle)) {
                 return true;
             }
