@@ -27,7 +27,16 @@ public class GenerationException extends RuntimeException {
         /** No such task in this workspace (404 not_found). */
         NOT_FOUND,
         /** The task already ended (409 task_already_finished). */
-        ALREADY_FINISHED
+        ALREADY_FINISHED,
+        /**
+         * The prompt is refused by the content policy: the admins' denylist or the upstream's moderation pre-check (400
+         * content_policy_violation); nothing is charged, and it counts as a strike.
+         */
+        CONTENT_POLICY_VIOLATION,
+        /** The workspace's generation is paused for review after too many strikes (403 workspace_paused). */
+        WORKSPACE_PAUSED,
+        /** The moderation pre-check could not be made and the setting refuses then (503 moderation_unavailable). */
+        MODERATION_UNAVAILABLE
     }
 
     private final Reason reason;

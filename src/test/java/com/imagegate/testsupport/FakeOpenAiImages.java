@@ -87,6 +87,9 @@ public final class FakeOpenAiImages implements AutoCloseable {
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final CountDownLatch closing = new CountDownLatch(1);
+    private final Map<String, List<String>> flagged = new ConcurrentHashMap<>();
+    private final List<String> moderated = new CopyOnWriteArrayList<>();
+    private volatile int moderationDownStatus;
 
     /** What the fake saw of one request that passed the key check ({@code mask} null when there was none). */
     public record Seen(
@@ -177,6 +180,7 @@ public final class FakeOpenAiImages implements AutoCloseable {
         server.createContext("/v1/images/generations", exchange -> handle(exchange, false));
         server.createContext("/v1/images/edits", exchange -> handle(exchange, true));
         server.createContext("/files/", this::file);
+        server.createContext("/v1/moderations", this::moderate);
         server.start();
     }
 
@@ -214,6 +218,132 @@ public final class FakeOpenAiImages implements AutoCloseable {
 
     public List<Seen> requests() {
         return List.copyOf(seen);
+    }
+
+    /** OpenAI's moderation categories (omni-moderation), each reported true or false in every answer. */
+    public static final List<String> MODERATION_CATEGORIES = List.of(
+            "harassment",
+            "harassment/threatening",
+            "hate",
+            "hate/threatening",
+            "illicit",
+            "illicit/violent",
+            "self-harm",
+            "self-harm/intent",
+            "self-harm/instructions",
+            "sexual",
+            "sexual/minors",
+            "violence",
+            "violence/graphic");
+
+    /** {@code POST /v1/moderations} flags an input containing {@code marker}, in these categories. */
+    public void flag(String marker, String... categories) {
+        flagged.put(marker, List.of(categories));
+    }
+
+    /** With a status ≥ 500, the moderation endpoint answers every request with that error; 0 heals it. */
+    public void moderationDown(int status) {
+        moderationDownStatus = status;
+    }
+
+    /** The inputs the moderation endpoint was asked about (valid requests only), in arrival order. */
+    public List<String> moderated() {
+        return List.copyOf(moderated);
+    }
+
+    /**
+     * {@code POST /v1/moderations} in OpenAI's wire format: {@code model} (optional) and {@code input} (a string or an
+     * array of strings) in; {@code id}, {@code model} and one {@code results} item per input with {@code flagged},
+     * {@code categories}, {@code category_scores} and {@code category_applied_input_types} out.
+     */
+    private void moderate(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                error(exchange, 405, "invalid_request_error", null, "method_not_allowed", "Use POST.");
+                return;
+            }
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            if (auth == null || !auth.equals("Bearer " + key)) {
+                error(exchange, 401, "invalid_request_error", null, "invalid_api_key", "Incorrect API key provided.");
+                return;
+            }
+            JsonNode request;
+            try {
+                request = JSON.readTree(body);
+            } catch (RuntimeException e) {
+                error(exchange, 400, "invalid_request_error", null, "invalid_json", "We could not parse the JSON.");
+                return;
+            }
+            if (!request.isObject()) {
+                error(exchange, 400, "invalid_request_error", null, "invalid_json", "The body must be an object.");
+                return;
+            }
+            for (String field : request.propertyNames()) {
+                if (!Set.of("model", "input").contains(field)) {
+                    error(
+                            exchange,
+                            400,
+                            "invalid_request_error",
+                            field,
+                            "unknown_parameter",
+                            "Unrecognized request argument supplied: " + field);
+                    return;
+                }
+            }
+            JsonNode input = request.path("input");
+            List<String> inputs = new ArrayList<>();
+            if (input.isString()) {
+                inputs.add(input.asString());
+            } else if (input.isArray()) {
+                input.forEach(i -> inputs.add(i.asString()));
+            } else {
+                error(
+                        exchange,
+                        400,
+                        "invalid_request_error",
+                        "input",
+                        "missing_required_parameter",
+                        "Missing required parameter: 'input'.");
+                return;
+            }
+            if (moderationDownStatus >= 500) {
+                error(
+                        exchange,
+                        moderationDownStatus,
+                        "server_error",
+                        null,
+                        "server_error",
+                        "The server had an error while processing your request. Sorry about that!");
+                return;
+            }
+            moderated.addAll(inputs);
+            ObjectNode answer = JSON.createObjectNode();
+            answer.put("id", "modr-" + UUID.randomUUID().toString().replace("-", ""));
+            answer.put("model", request.path("model").asString("omni-moderation-latest"));
+            var results = answer.putArray("results");
+            for (String text : inputs) {
+                Set<String> hits = new java.util.HashSet<>();
+                flagged.forEach((marker, categories) -> {
+                    if (text.contains(marker)) {
+                        hits.addAll(categories);
+                    }
+                });
+                ObjectNode result = results.addObject();
+                result.put("flagged", !hits.isEmpty());
+                ObjectNode categories = result.putObject("categories");
+                ObjectNode scores = result.putObject("category_scores");
+                ObjectNode applied = result.putObject("category_applied_input_types");
+                for (String category : MODERATION_CATEGORIES) {
+                    categories.put(category, hits.contains(category));
+                    scores.put(category, hits.contains(category) ? 0.93 : 0.0004);
+                    applied.putArray(category).add("text");
+                }
+            }
+            send(exchange, 200, JSON.writeValueAsString(answer));
+        } catch (IOException e) {
+            // the client went away
+        }
     }
 
     private void handle(HttpExchange exchange, boolean edit) throws IOException {

@@ -253,6 +253,16 @@ class ImagesController {
             case ALREADY_FINISHED ->
                 ResponseEntity.status(409)
                         .body(ApiError.invalidRequest(refused.getMessage(), null, "task_already_finished"));
+            case CONTENT_POLICY_VIOLATION ->
+                ResponseEntity.badRequest()
+                        .body(ApiError.invalidRequest(refused.getMessage(), "prompt", "content_policy_violation"));
+            case WORKSPACE_PAUSED ->
+                ResponseEntity.status(403)
+                        .body(ApiError.invalidRequest(refused.getMessage(), null, "workspace_paused"));
+            case MODERATION_UNAVAILABLE ->
+                ResponseEntity.status(503)
+                        .header("Retry-After", String.valueOf(seconds(refused.retryAfter())))
+                        .body(ApiError.of(refused.getMessage(), ApiError.SERVER_ERROR, null, "moderation_unavailable"));
         };
     }
 

@@ -244,6 +244,9 @@ class OpenAiAnswers {
         if (CONTENT_CODES.contains(code) || INPUT_CODES.contains(code)) {
             return error(400, ApiError.invalidRequest(message, null, code), false);
         }
+        if ("workspace_paused".equals(code)) {
+            return error(403, ApiError.invalidRequest(message, null, code), false);
+        }
         // A retry of a failed task makes a new task (this one was refunded); with an Idempotency-Key it would only
         // replay this failure, so then the SDK is told not to retry.
         return error(500, ApiError.of(message, ApiError.SERVER_ERROR, null, code), !idempotent);
@@ -297,6 +300,19 @@ class OpenAiAnswers {
             case NOT_FOUND -> error(404, ApiError.invalidRequest(refused.getMessage(), null, "not_found"), false);
             case ALREADY_FINISHED ->
                 error(409, ApiError.invalidRequest(refused.getMessage(), null, "task_already_finished"), false);
+            case CONTENT_POLICY_VIOLATION ->
+                error(400, ApiError.invalidRequest(refused.getMessage(), "prompt", "content_policy_violation"), false);
+            case WORKSPACE_PAUSED ->
+                error(403, ApiError.invalidRequest(refused.getMessage(), null, "workspace_paused"), false);
+            case MODERATION_UNAVAILABLE -> {
+                long millis = refused.retryAfter() == null
+                        ? 30_000
+                        : refused.retryAfter().toMillis();
+                yield ResponseEntity.status(503)
+                        .header("retry-after", String.valueOf(Math.max(1, (millis + 999) / 1000)))
+                        .header("retry-after-ms", String.valueOf(millis))
+                        .body(ApiError.of(refused.getMessage(), ApiError.SERVER_ERROR, null, "moderation_unavailable"));
+            }
         };
     }
 

@@ -1,6 +1,7 @@
 package com.imagegate.generation.internal;
 
 import com.imagegate.ImagegateProperties;
+import com.imagegate.generation.ProtectionProperties;
 import com.imagegate.generation.StorageProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -18,26 +19,37 @@ class StorageConfiguration {
     FileUrls fileUrls(StorageProperties properties, ImagegateProperties app, JdbcClient jdbc, Clock clock) {
         byte[] key = properties.signingKey() != null && !properties.signingKey().isBlank()
                 ? properties.signingKey().getBytes(StandardCharsets.UTF_8)
-                : sharedSigningKey(jdbc);
+                : sharedSecret(jdbc, "file-url-signing");
         return new FileUrls(app.baseUrlString(), key, clock);
     }
 
+    /** The key of the end-user identifier sent upstream: configured, or shared by every node through the database. */
+    @Bean
+    EndUserIds endUserIds(ProtectionProperties protection, JdbcClient jdbc) {
+        return new EndUserIds(
+                protection.endUserKey() != null && !protection.endUserKey().isBlank()
+                        ? protection.endUserKey().getBytes(StandardCharsets.UTF_8)
+                        : sharedSecret(jdbc, "end-user-id"));
+    }
+
     /** A random key made by the first node that starts and read by every other, so all nodes sign alike. */
-    private static byte[] sharedSigningKey(JdbcClient jdbc) {
-        var existing = jdbc.sql("select secret from generation_secrets where name = 'file-url-signing'")
+    static byte[] sharedSecret(JdbcClient jdbc, String name) {
+        var existing = jdbc.sql("select secret from generation_secrets where name = ?")
+                .param(name)
                 .query(String.class)
                 .list();
         if (existing.isEmpty()) {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
             try {
-                jdbc.sql("insert into generation_secrets (name, secret) values ('file-url-signing', ?)")
-                        .param(HexFormat.of().formatHex(random))
+                jdbc.sql("insert into generation_secrets (name, secret) values (?, ?)")
+                        .params(name, HexFormat.of().formatHex(random))
                         .update();
             } catch (DuplicateKeyException anotherNodeWasFirst) {
                 // fall through and read theirs
             }
-            existing = jdbc.sql("select secret from generation_secrets where name = 'file-url-signing'")
+            existing = jdbc.sql("select secret from generation_secrets where name = ?")
+                    .param(name)
                     .query(String.class)
                     .list();
         }

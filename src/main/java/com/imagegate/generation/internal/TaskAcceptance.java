@@ -15,12 +15,14 @@ import com.imagegate.generation.GenerationRequest;
 import com.imagegate.generation.ImageInput;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.Pricing;
+import com.imagegate.generation.ProtectionProperties;
 import com.imagegate.generation.Quality;
 import com.imagegate.generation.Quote;
 import com.imagegate.generation.RequestField;
 import com.imagegate.generation.TaskKind;
 import com.imagegate.generation.TaskStatus;
 import com.imagegate.generation.TaskView;
+import com.imagegate.generation.spi.PromptModeration;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +32,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Component;
@@ -63,6 +66,9 @@ class TaskAcceptance {
     private final CallbackUrls callbackUrls;
     private final TaskMetrics metrics;
     private final UserQuotaService userQuotas;
+    private final ContentPolicyService contentPolicy;
+    private final ObjectProvider<PromptModeration> moderation;
+    private final ProtectionProperties protection;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
@@ -80,7 +86,13 @@ class TaskAcceptance {
             TransactionTemplate transactions,
             Clock clock,
             TaskMetrics metrics,
-            UserQuotaService userQuotas) {
+            UserQuotaService userQuotas,
+            ContentPolicyService contentPolicy,
+            ObjectProvider<PromptModeration> moderation,
+            ProtectionProperties protection) {
+        this.contentPolicy = contentPolicy;
+        this.moderation = moderation;
+        this.protection = protection;
         this.metrics = metrics;
         this.userQuotas = userQuotas;
         this.tasks = tasks;
@@ -181,6 +193,7 @@ class TaskAcceptance {
         }
         callbackUrls.check(spec.callbackUrl() == null ? null : URI.create(spec.callbackUrl()));
         long price = price(caller, listPrice, maxCredits);
+        screen(caller, spec);
         String taskId = Ids.next("task");
         // Fetched before the transaction: a slow or bad URL never holds a lock, and a bad one writes nothing.
         List<String> referenceKeys = storeReferences.apply(taskId);
@@ -271,6 +284,9 @@ class TaskAcceptance {
         // Every accept, paid or free (a test key's sandbox task), takes the workspace's balance-row lock first, so
         // this count cannot race another accept of the workspace: parallel requests never exceed the plan's limit.
         credits.lock(caller.workspaceId());
+        if (contentPolicy.paused(caller.workspaceId())) {
+            throw paused();
+        }
         // The user's daily quota is counted under the same lock, so parallel accepts on any node cannot overspend it.
         userQuotas.check(caller.workspaceId(), user, price, now, caller.keyUserDailyCreditLimit());
         if (price > 0) {
@@ -286,6 +302,77 @@ class TaskAcceptance {
                             + "). Wait for one to end.",
                     Duration.ofSeconds(2));
         }
+    }
+
+    /**
+     * The content policy, before anything is paid or stored (docs/operations.md, "Content policy"): a paused workspace
+     * is refused; a prompt on the admins' denylist, or flagged by the upstream's moderation endpoint (when the pre-check
+     * is on and the task would go upstream: the {@code openai} provider, a live key), is refused with {@code
+     * content_policy_violation} and counts as a strike. When the moderation endpoint gives no answer, the setting
+     * decides: go on (default) or refuse with {@code moderation_unavailable}.
+     */
+    private void screen(Caller caller, Task.NewTask spec) {
+        if (contentPolicy.paused(caller.workspaceId())) {
+            throw paused();
+        }
+        String prompt = spec.prompt();
+        if (prompt == null || prompt.isBlank()) {
+            return;
+        }
+        if (contentPolicy.denied(prompt)) {
+            strikeAndRefuse(
+                    caller,
+                    "denylist",
+                    prompt,
+                    "This prompt is not allowed by this service's content policy. Change the prompt and try again.");
+        }
+        PromptModeration moderator = moderation.getIfAvailable();
+        if (!protection.moderation().enabled()
+                || moderator == null
+                || caller.testMode()
+                || properties.provider() != GenerationProperties.Provider.OPENAI) {
+            return;
+        }
+        switch (moderator.check(prompt)) {
+            case PromptModeration.Verdict.Allowed allowed -> {}
+            case PromptModeration.Verdict.Flagged flagged ->
+                strikeAndRefuse(
+                        caller,
+                        "moderation",
+                        prompt,
+                        "This prompt was flagged by the content policy"
+                                + (flagged.categories().isEmpty()
+                                        ? ""
+                                        : " (" + String.join(", ", flagged.categories()) + ")")
+                                + ". Change the prompt and try again.");
+            case PromptModeration.Verdict.Unavailable down -> {
+                if (protection.moderation().whenUnavailable() == ProtectionProperties.WhenUnavailable.REFUSE) {
+                    log.warn("Moderation pre-check unavailable ({}): creation refused", down.why());
+                    throw new GenerationException(
+                            Reason.MODERATION_UNAVAILABLE,
+                            "The content check is unavailable right now, so no task was accepted (nothing was"
+                                    + " charged). Try again shortly.",
+                            Duration.ofSeconds(30));
+                }
+                log.warn("Moderation pre-check unavailable ({}): prompt allowed", down.why());
+            }
+        }
+    }
+
+    private void strikeAndRefuse(Caller caller, String source, String prompt, String message) {
+        boolean paused = contentPolicy.strike(caller.workspaceId(), source, null, prompt);
+        throw new GenerationException(
+                Reason.CONTENT_POLICY_VIOLATION,
+                paused
+                        ? message + " This workspace's generation is now paused for review after repeated refusals."
+                        : message);
+    }
+
+    static GenerationException paused() {
+        return new GenerationException(
+                Reason.WORKSPACE_PAUSED,
+                "This workspace's image generation is paused for review after repeated content-policy refusals."
+                        + " Contact support; nothing is charged while it is paused.");
     }
 
     /** What {@link #accept} would cost and whether it would accept now; writes nothing. */

@@ -48,7 +48,12 @@ class TaskRunner implements DisposableBean {
     private static final DateTimeFormatter DAY =
             DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
 
+    /** The task error code of a content-policy refusal (the upstream's, as {@code generation.upstream} names it). */
+    static final String CONTENT_POLICY = "content_policy_violation";
+
     private final Tasks tasks;
+    private final ContentPolicyService contentPolicy;
+    private final EndUserIds endUserIds;
     private final TaskImages images;
     private final Credits credits;
     private final Map<GenerationProperties.Provider, ImageProvider> providers;
@@ -79,7 +84,11 @@ class TaskRunner implements DisposableBean {
             ApplicationEventPublisher events,
             GenerationProperties properties,
             Clock clock,
-            TaskMetrics metrics) {
+            TaskMetrics metrics,
+            ContentPolicyService contentPolicy,
+            EndUserIds endUserIds) {
+        this.contentPolicy = contentPolicy;
+        this.endUserIds = endUserIds;
         this.metrics = metrics;
         this.tasks = tasks;
         this.images = images;
@@ -133,6 +142,14 @@ class TaskRunner implements DisposableBean {
     }
 
     private void render(Task task) {
+        if (contentPolicy.paused(task.workspaceId())) {
+            // Paused after it was accepted: it never reaches the provider, and its credits are released.
+            fail(
+                    task,
+                    "workspace_paused",
+                    "This workspace's image generation was paused for review before the task started.");
+            return;
+        }
         List<GeneratedImage> made;
         try {
             ImageProvider provider = providers.get(task.provider());
@@ -150,7 +167,7 @@ class TaskRunner implements DisposableBean {
                     task.size(),
                     task.quality(),
                     task.outputFormat(),
-                    task.endUser(),
+                    endUserIds.of(task.workspaceId(), task.endUser()),
                     task.enhanceScale(),
                     mask);
             made = task.kind() == TaskKind.ENHANCEMENT
@@ -159,7 +176,9 @@ class TaskRunner implements DisposableBean {
                             ? provider.generate(request, new StoredPartials(task))
                             : provider.generate(request);
         } catch (ProviderException e) {
-            fail(task, e.code(), e.getMessage());
+            if (fail(task, e.code(), e.getMessage()) && CONTENT_POLICY.equals(e.code())) {
+                strike(task);
+            }
             return;
         } catch (RuntimeException e) {
             log.error("Rendering {} failed unexpectedly", task.id(), e);
@@ -269,7 +288,16 @@ class TaskRunner implements DisposableBean {
                 rendering.toMillis());
     }
 
-    private void fail(Task task, String code, String message) {
+    /** The upstream's own content-policy refusal counts as a strike against the workspace. */
+    private void strike(Task task) {
+        try {
+            contentPolicy.strike(task.workspaceId(), "upstream", task.id(), task.prompt());
+        } catch (RuntimeException e) {
+            log.warn("Content-policy strike for {} not recorded", task.id(), e);
+        }
+    }
+
+    private boolean fail(Task task, String code, String message) {
         boolean ended = Boolean.TRUE.equals(transactions.execute(status -> {
             lockBalanceFirst(task);
             if (tasks.fail(task.id(), nodeId, code, message, clock.instant()) != 1) {
@@ -286,6 +314,7 @@ class TaskRunner implements DisposableBean {
             metrics.ended(task, TaskStatus.FAILED, rendering, 0);
             log.info("Task {} failed ({}); {} credits released", task.id(), code, task.credits());
         }
+        return ended;
     }
 
     /**

@@ -17,7 +17,8 @@ import java.util.List;
  * @param size the output size
  * @param quality the rendering quality
  * @param format the output format
- * @param user the caller's end-user id, passed upstream for abuse tracking, or null
+ * @param user the stable, non-reversible end-user identifier passed upstream for abuse tracking (OpenAI's {@code
+ *     user}: a keyed hash of the workspace and the task's {@code user}, never the raw values), or null
  * @param scale for an enhancement, how many times larger the result is asked to be (2 or 4)
  * @param mask for an edit, a PNG of the first reference's size whose fully transparent pixels mark where that image is
  *     to be changed (the rest is kept), or null

@@ -6,6 +6,7 @@ import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.ImageGuard;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.spi.GeneratedImage;
+import com.imagegate.generation.spi.PromptModeration;
 import com.imagegate.generation.spi.ProviderException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -278,6 +279,74 @@ public class OpenAiClient implements AutoCloseable {
         return builder.header("Content-Type", form.contentType())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.body()))
                 .build();
+    }
+
+    /** Most a moderation answer may be (it is a few kilobytes). */
+    static final long MAX_MODERATION_BODY_BYTES = 1024 * 1024;
+
+    /**
+     * Asks the channel's {@code POST {base}/v1/moderations} (OpenAI's wire format: {@code {"model", "input"}} in,
+     * {@code results[0].flagged} and {@code results[0].categories} out) about one prompt, on the same client as the
+     * image calls (the channel's key, no redirects, a capped body, one deadline for the whole exchange). Never throws
+     * for the upstream's failure: that is {@link PromptModeration.Verdict.Unavailable}.
+     */
+    PromptModeration.Verdict moderate(
+            GenerationProperties.Channel channel, String model, String prompt, Duration timeout) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("model", model);
+        fields.put("input", prompt);
+        HttpRequest request = HttpRequest.newBuilder(moderations(channel.baseUrl()))
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + channel.apiKey())
+                .header("Accept", "application/json")
+                .header("User-Agent", "Imagegate/1.0")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(fields)))
+                .build();
+        CompletableFuture<HttpResponse<byte[]>> exchange =
+                http.sendAsync(request, info -> new CappedBody(MAX_MODERATION_BODY_BYTES));
+        HttpResponse<byte[]> response;
+        try {
+            response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            return new PromptModeration.Verdict.Unavailable("timed out");
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            Thread.currentThread().interrupt();
+            return new PromptModeration.Verdict.Unavailable("interrupted");
+        } catch (ExecutionException e) {
+            return new PromptModeration.Verdict.Unavailable(
+                    exchangeFailed(e.getCause()).failure().describe());
+        }
+        if (response.statusCode() != 200) {
+            return new PromptModeration.Verdict.Unavailable(
+                    classify(response.statusCode(), response.headers(), response.body())
+                            .describe());
+        }
+        try {
+            JsonNode result = JSON.readTree(response.body()).path("results").path(0);
+            if (!result.path("flagged").isBoolean()) {
+                return new PromptModeration.Verdict.Unavailable("malformed response");
+            }
+            if (!result.path("flagged").asBoolean()) {
+                return new PromptModeration.Verdict.Allowed();
+            }
+            List<String> categories = new ArrayList<>();
+            for (var category : result.path("categories").properties()) {
+                if (category.getValue().asBoolean(false) && category.getKey().matches("[A-Za-z0-9_/-]{1,64}")) {
+                    categories.add(category.getKey());
+                }
+            }
+            return new PromptModeration.Verdict.Flagged(categories);
+        } catch (JacksonException e) {
+            return new PromptModeration.Verdict.Unavailable("malformed response");
+        }
+    }
+
+    /** {@code {base}/v1/moderations}, like {@link #endpoint}. */
+    static URI moderations(URI base) {
+        return URI.create(endpoint(base, "x").toString().replaceFirst("/images/x$", "/moderations"));
     }
 
     /** {@code {base}/v1/images/{endpoint}}; a base that already ends in {@code /v1} is not given a second one. */

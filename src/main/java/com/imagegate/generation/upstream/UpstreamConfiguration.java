@@ -3,7 +3,9 @@ package com.imagegate.generation.upstream;
 import com.imagegate.fetch.FetchProperties;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.ImageGuard;
+import com.imagegate.generation.ProtectionProperties;
 import com.imagegate.generation.spi.ImageProvider;
+import com.imagegate.generation.spi.PromptModeration;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -59,5 +61,13 @@ class UpstreamConfiguration {
             Clock clock) {
         return new OpenAiProvider(
                 properties.openai(), channels, client, attempts, prices, properties.costCurrency(), clock);
+    }
+
+    /** The moderation pre-check's port, on the same channels and client (used only when the pre-check is enabled). */
+    @Bean
+    @ConditionalOnProperty(name = "imagegate.generation.provider", havingValue = "openai")
+    PromptModeration upstreamModeration(
+            ProtectionProperties protection, ChannelRegistry channels, OpenAiClient client, Clock clock) {
+        return new UpstreamModeration(protection.moderation(), channels, client, clock);
     }
 }

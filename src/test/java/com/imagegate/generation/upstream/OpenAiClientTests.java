@@ -8,6 +8,7 @@ import com.imagegate.generation.ImageProperties;
 import com.imagegate.generation.ImageSize;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.Quality;
+import com.imagegate.generation.spi.PromptModeration;
 import com.imagegate.testsupport.FakeOpenAiImages;
 import com.imagegate.testsupport.FakeOpenAiImages.Step;
 import com.imagegate.testsupport.TestImages;
@@ -177,5 +178,30 @@ class OpenAiClientTests {
         return HttpHeaders.of(
                 values.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()))),
                 (a, b) -> true);
+    }
+
+    @Test
+    void moderationReadsFlaggedAndItsTrueCategoriesAndAnythingElseIsUnavailable() {
+        UPSTREAM.flag("moderate-me", "violence", "self-harm/intent");
+        var right = channel("sk-right-key-1234");
+        assertThat(client.moderate(right, "omni-moderation-latest", "a calm lake", Duration.ofSeconds(5)))
+                .isEqualTo(new PromptModeration.Verdict.Allowed());
+        assertThat(client.moderate(right, "omni-moderation-latest", "please moderate-me", Duration.ofSeconds(5)))
+                .isEqualTo(new PromptModeration.Verdict.Flagged(List.of("self-harm/intent", "violence")));
+        assertThat(UPSTREAM.moderated()).contains("a calm lake", "please moderate-me");
+        assertThat(client.moderate(
+                        channel("sk-wrong-key-0000"), "omni-moderation-latest", "a calm lake", Duration.ofSeconds(5)))
+                .isInstanceOf(PromptModeration.Verdict.Unavailable.class);
+        UPSTREAM.moderationDown(503);
+        try {
+            assertThat(client.moderate(right, "omni-moderation-latest", "moderate-me", Duration.ofSeconds(5)))
+                    .isInstanceOf(PromptModeration.Verdict.Unavailable.class);
+        } finally {
+            UPSTREAM.moderationDown(0);
+        }
+        assertThat(OpenAiClient.moderations(java.net.URI.create("https://api.example.com/v1/")))
+                .hasToString("https://api.example.com/v1/moderations");
+        assertThat(OpenAiClient.moderations(java.net.URI.create("https://api.example.com")))
+                .hasToString("https://api.example.com/v1/moderations");
     }
 }
