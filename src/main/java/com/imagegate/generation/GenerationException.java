@@ -27,7 +27,12 @@ public class GenerationException extends RuntimeException {
         /** No such task in this workspace (404 not_found). */
         NOT_FOUND,
         /** The task already ended (409 task_already_finished). */
-        ALREADY_FINISHED
+        ALREADY_FINISHED,
+        /**
+         * The workspace already holds the most {@link TaskEvents} streams its caller allows on this node (429
+         * too_many_streams).
+         */
+        TOO_MANY_STREAMS
     }
 
     private final Reason reason;

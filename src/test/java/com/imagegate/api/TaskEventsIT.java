@@ -224,14 +224,18 @@ class TaskEventsIT {
         await().atMost(LONG).until(() -> events.openStreams() == 0);
         var user = ApiUsers.signUpWithKey(port, "live");
         var api = new ApiClient(port);
-        String task = heldByAnotherNode(workspace(api, user));
+        String workspace = workspace(api, user);
+        String task = heldByAnotherNode(workspace);
 
         var leaving = open(user, task, null);
         assertThat(leaving.next(LONG).json().get("status").asString()).isEqualTo("processing");
         assertThat(events.openStreams()).isEqualTo(1);
+        assertThat(events.openStreams(ApiProperties.Streams.POOL, workspace)).isEqualTo(1);
         leaving.close();
-        // The next heartbeat (every 300 ms here) finds the connection gone.
+        // The next heartbeat (every 300 ms here) finds the connection gone: the stream and its place under the
+        // workspace's cap are given back.
         await().atMost(Duration.ofSeconds(10)).until(() -> events.openStreams() == 0);
+        assertThat(events.openStreams(ApiProperties.Streams.POOL, workspace)).isZero();
         assertThat(meters.get("imagegate.tasks.streams.open").gauge().value()).isZero();
 
         int before = platformThreads();
@@ -267,6 +271,18 @@ class TaskEventsIT {
                         .at("/error/code")
                         .asString())
                 .isEqualTo("too_many_streams");
+        assertThat(events.openStreams(ApiProperties.Streams.POOL, workspace)).isEqualTo(200);
+
+        // A client that leaves gives its place back (found by the next heartbeat): one more stream opens again.
+        SseStream gone = many.removeLast();
+        gone.close();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> events.openStreams(ApiProperties.Streams.POOL, workspace) == 199);
+        var replacement = open(user, task, null);
+        assertThat(replacement.status()).isEqualTo(200);
+        assertThat(replacement.next(LONG).name()).isEqualTo("status");
+        many.add(replacement);
+        assertThat(events.openStreams(ApiProperties.Streams.POOL, workspace)).isEqualTo(200);
 
         // Canceling the task ends every stream with its final event.
         assertThat(api.send("POST", "/api/v1/images/tasks/" + task + "/cancel", "Bearer " + user.secret(), null)
@@ -277,6 +293,7 @@ class TaskEventsIT {
             assertThat(rest).extracting(Event::name).containsExactly("canceled");
         }
         await().atMost(LONG).until(() -> events.openStreams() == 0);
+        assertThat(events.openStreams(ApiProperties.Streams.POOL, workspace)).isZero();
         // The cap counts open streams only: with them closed, the workspace may open one again.
         assertThat(open(user, task, null).untilClosed(LONG))
                 .extracting(Event::name)

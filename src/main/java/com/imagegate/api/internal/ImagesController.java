@@ -244,6 +244,9 @@ class ImagesController {
             case ALREADY_FINISHED ->
                 ResponseEntity.status(409)
                         .body(ApiError.invalidRequest(refused.getMessage(), null, "task_already_finished"));
+            case TOO_MANY_STREAMS ->
+                ResponseEntity.status(429)
+                        .body(ApiError.of(refused.getMessage(), "requests", null, "too_many_streams"));
         };
     }
 

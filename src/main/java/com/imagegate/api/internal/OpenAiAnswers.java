@@ -275,6 +275,8 @@ class OpenAiAnswers {
             case NOT_FOUND -> error(404, ApiError.invalidRequest(refused.getMessage(), null, "not_found"), false);
             case ALREADY_FINISHED ->
                 error(409, ApiError.invalidRequest(refused.getMessage(), null, "task_already_finished"), false);
+            case TOO_MANY_STREAMS ->
+                error(429, ApiError.of(refused.getMessage(), "requests", null, "too_many_streams"), false);
         };
     }
 
