@@ -133,9 +133,10 @@ class TaskQueue {
 
     /**
      * Milliseconds until the task at {@code position} (from 1) ends: it starts when the slot it waits for frees, then
-     * renders for a median. The slots are the tasks rendering now (at least one); each frees after what is left of
-     * its median ({@code median − elapsed}, never below zero nor above a median; a full median for the one assumed
-     * slot when none renders), then every median after. Tasks ahead take the slots in the order they free, so the
+     * renders for a median. The slots are the tasks rendering now; each frees after what is left of its median
+     * ({@code median − elapsed}, never below zero nor above a median), then every median after. When none renders, one
+     * slot is free now (the next task starts at once). So the estimate runs down smoothly as the renders ahead go on,
+     * and does not jump when one ends and the next starts. Tasks ahead take the slots in the order they free, so the
      * task at position p gets the ((p − 1) mod slots)-th soonest slot after (p − 1) div slots further rounds.
      *
      * @param elapsedMillis how long each rendering task has run already
@@ -146,7 +147,7 @@ class TaskQueue {
         }
         long median = Math.max(0, medianMillis);
         long[] remaining = elapsedMillis.length == 0
-                ? new long[] {median}
+                ? new long[] {0}
                 : java.util.Arrays.stream(elapsedMillis)
                         .map(elapsed -> Math.clamp(median - Math.max(0, elapsed), 0, median))
                         .sorted()

@@ -12,9 +12,20 @@ class TaskQueueTests {
     static final long MEDIAN = 10_000;
 
     @Test
-    void withNothingRenderingTheWaitIsOneMedianPerRoundAsBefore() {
-        assertThat(TaskQueue.etaMillis(1, MEDIAN, new long[0])).isEqualTo(20_000);
-        assertThat(TaskQueue.etaMillis(3, MEDIAN, new long[0])).isEqualTo(40_000);
+    void withNothingRenderingTheFirstInLineStartsAtOnce() {
+        assertThat(TaskQueue.etaMillis(1, MEDIAN, new long[0])).isEqualTo(10_000);
+        assertThat(TaskQueue.etaMillis(3, MEDIAN, new long[0])).isEqualTo(30_000);
+    }
+
+    /** A render ending and the next starting does not make the estimate of the tasks behind jump. */
+    @Test
+    void theEstimateDoesNotJumpWhenARenderEndsAndTheNextStarts() {
+        // Third in line (position 2) while the first renders its last moment, then nothing renders, then the
+        // second starts and it is first in line.
+        long nearEnd = TaskQueue.etaMillis(2, MEDIAN, new long[] {MEDIAN});
+        long between = TaskQueue.etaMillis(2, MEDIAN, new long[0]);
+        long nextStarted = TaskQueue.etaMillis(1, MEDIAN, new long[] {0});
+        assertThat(nearEnd).isEqualTo(between).isEqualTo(nextStarted).isEqualTo(2 * MEDIAN);
     }
 
     @Test
@@ -62,7 +73,7 @@ class TaskQueueTests {
 
             var free = new java.util.PriorityQueue<Long>();
             if (elapsed.length == 0) {
-                free.add(median);
+                free.add(0L);
             }
             for (long e : elapsed) {
                 free.add(Math.min(median, Math.max(0, median - Math.max(0, e))));
