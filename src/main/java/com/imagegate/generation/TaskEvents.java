@@ -32,6 +32,24 @@ public interface TaskEvents {
     Optional<TaskEventStream> open(
             String workspaceId, String taskId, String lastEventId, TaskEventLimits limits, TaskEventSink sink);
 
+    /**
+     * Takes a place under the workspace's cap now, for a stream opened later with {@link #open(String, String, String,
+     * TaskEventPlace, TaskEventSink)}.
+     *
+     * @throws GenerationException {@link GenerationException.Reason#TOO_MANY_STREAMS}
+     */
+    TaskEventPlace hold(String workspaceId, TaskEventLimits limits);
+
+    /**
+     * As {@link #open(String, String, String, TaskEventLimits, TaskEventSink)}, on a place already {@linkplain #hold
+     * held} (with its limits) for this workspace: the stream takes it over; when nothing opens (empty, or thrown) the
+     * place is given back.
+     *
+     * @throws IllegalArgumentException a place not from this {@code TaskEvents}, or another workspace's
+     */
+    Optional<TaskEventStream> open(
+            String workspaceId, String taskId, String lastEventId, TaskEventPlace place, TaskEventSink sink);
+
     /** Streams open on this node now. */
     int openStreams();
 

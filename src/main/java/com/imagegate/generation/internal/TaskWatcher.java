@@ -4,6 +4,7 @@ import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.TaskEvent;
 import com.imagegate.generation.TaskEventLimits;
+import com.imagegate.generation.TaskEventPlace;
 import com.imagegate.generation.TaskEventSink;
 import com.imagegate.generation.TaskEventStream;
 import com.imagegate.generation.TaskEvents;
@@ -167,10 +168,51 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
     public Optional<TaskEventStream> open(
             String workspaceId, String taskId, String lastEventId, TaskEventLimits limits, TaskEventSink sink) {
         TaskQueries.requirePlausibleId(taskId);
-        // Counted first, so a refused stream costs no read; given back below unless a stream takes it.
-        Runnable release = counts.hold(workspaceId, limits);
+        // Counted first, so a refused stream costs no read.
+        return open(workspaceId, taskId, lastEventId, hold(workspaceId, limits), sink);
+    }
+
+    @Override
+    public TaskEventPlace hold(String workspaceId, TaskEventLimits limits) {
+        return new Place(workspaceId, limits, counts.hold(workspaceId, limits));
+    }
+
+    /** A place under the cap: its limits, and how it is given back (once); a stream takes it over at most once. */
+    private static final class Place implements TaskEventPlace {
+
+        private final String workspaceId;
+        private final TaskEventLimits limits;
+        private final Runnable release;
+        private final AtomicBoolean taken = new AtomicBoolean();
+
+        Place(String workspaceId, TaskEventLimits limits, Runnable release) {
+            this.workspaceId = workspaceId;
+            this.limits = limits;
+            this.release = release;
+        }
+
+        @Override
+        public void close() {
+            if (taken.compareAndSet(false, true)) {
+                release.run();
+            }
+        }
+    }
+
+    @Override
+    public Optional<TaskEventStream> open(
+            String workspaceId, String taskId, String lastEventId, TaskEventPlace place, TaskEventSink sink) {
+        if (!(place instanceof Place held) || !held.workspaceId.equals(workspaceId)) {
+            throw new IllegalArgumentException("Not a place held for workspace " + workspaceId);
+        }
+        if (!held.taken.compareAndSet(false, true)) {
+            throw new IllegalStateException("This place was used or given back already");
+        }
+        TaskEventLimits limits = held.limits;
+        Runnable release = held.release;
         boolean kept = false;
         try {
+            TaskQueries.requirePlausibleId(taskId);
             TaskView task = views.read(workspaceId, taskId).orElseThrow(TaskQueries::notFound);
             State now = State.of(task, partials(taskId));
             Cursor seen = Cursor.parse(lastEventId);
