@@ -1,5 +1,6 @@
 package com.imagegate.api;
 
+import com.imagegate.generation.TaskEventLimits;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
@@ -46,16 +47,16 @@ public record ApiProperties(
             @DefaultValue("100") int maxPerWorkspace,
             @DefaultValue("30m") Duration maxDuration) {
 
+        /** The pool the API's streams are counted in (its drop-in's streams included). */
+        public static final String POOL = "api";
+
         public Streams {
-            if (heartbeat.toMillis() < 100) {
-                throw new IllegalArgumentException("imagegate.api.streams.heartbeat must be at least 100ms");
-            }
-            if (maxPerWorkspace < 1) {
-                throw new IllegalArgumentException("imagegate.api.streams.max-per-workspace must be positive");
-            }
-            if (maxDuration.compareTo(heartbeat) <= 0) {
-                throw new IllegalArgumentException("imagegate.api.streams.max-duration must be longer than heartbeat");
-            }
+            TaskEventLimits.check("imagegate.api.streams", heartbeat, maxPerWorkspace, maxDuration);
+        }
+
+        /** These settings as the limits of a {@link com.imagegate.generation.TaskEvents} stream of pool {@value #POOL}. */
+        public TaskEventLimits limits() {
+            return new TaskEventLimits(POOL, maxPerWorkspace, heartbeat, maxDuration);
         }
     }
 }

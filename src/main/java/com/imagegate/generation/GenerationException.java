@@ -36,7 +36,12 @@ public class GenerationException extends RuntimeException {
         /** The workspace's generation is paused for review after too many strikes (403 workspace_paused). */
         WORKSPACE_PAUSED,
         /** The moderation pre-check could not be made and the setting refuses then (503 moderation_unavailable). */
-        MODERATION_UNAVAILABLE
+        MODERATION_UNAVAILABLE,
+        /**
+         * The workspace already holds the most {@link TaskEvents} streams its caller allows on this node (429
+         * too_many_streams).
+         */
+        TOO_MANY_STREAMS
     }
 
     private final Reason reason;

@@ -42,7 +42,9 @@ import tools.jackson.databind.JsonNode;
             "imagegate.generation.openai.max-backoff=100ms",
             "imagegate.fetch.allow-private-hosts=true",
             "imagegate.protection.moderation.enabled=true",
-            "imagegate.protection.strikes-per-day=" + ContentPolicyIT.STRIKES
+            "imagegate.protection.strikes-per-day=" + ContentPolicyIT.STRIKES,
+            // Studio creations count in the per-minute window too; this test makes more than the free plan's 10.
+            "imagegate.plans.free.requests-per-minute=100"
         })
 class ContentPolicyIT {
 

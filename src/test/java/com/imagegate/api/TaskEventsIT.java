@@ -1,8 +1,13 @@
 package com.imagegate.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.imagegate.generation.GenerationException;
+import com.imagegate.generation.TaskEvent;
+import com.imagegate.generation.TaskEventLimits;
+import com.imagegate.generation.TaskEventSink;
 import com.imagegate.generation.TaskEvents;
 import com.imagegate.testsupport.ApiClient;
 import com.imagegate.testsupport.ApiUsers;
@@ -224,14 +229,18 @@ class TaskEventsIT {
         await().atMost(LONG).until(() -> events.openStreams() == 0);
         var user = ApiUsers.signUpWithKey(port, "live");
         var api = new ApiClient(port);
-        String task = heldByAnotherNode(workspace(api, user));
+        String workspace = workspace(api, user);
+        String task = heldByAnotherNode(workspace);
 
         var leaving = open(user, task, null);
         assertThat(leaving.next(LONG).json().get("status").asString()).isEqualTo("processing");
         assertThat(events.openStreams()).isEqualTo(1);
+        assertThat(events.openStreams(ApiProperties.Streams.POOL, workspace)).isEqualTo(1);
         leaving.close();
-        // The next heartbeat (every 300 ms here) finds the connection gone.
+        // The next heartbeat (every 300 ms here) finds the connection gone: the stream and its place under the
+        // workspace's cap are given back.
         await().atMost(Duration.ofSeconds(10)).until(() -> events.openStreams() == 0);
+        assertThat(events.openStreams(ApiProperties.Streams.POOL, workspace)).isZero();
         assertThat(meters.get("imagegate.tasks.streams.open").gauge().value()).isZero();
 
         int before = platformThreads();
@@ -267,6 +276,18 @@ class TaskEventsIT {
                         .at("/error/code")
                         .asString())
                 .isEqualTo("too_many_streams");
+        assertThat(events.openStreams(ApiProperties.Streams.POOL, workspace)).isEqualTo(200);
+
+        // A client that leaves gives its place back (found by the next heartbeat): one more stream opens again.
+        SseStream gone = many.removeLast();
+        gone.close();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> events.openStreams(ApiProperties.Streams.POOL, workspace) == 199);
+        var replacement = open(user, task, null);
+        assertThat(replacement.status()).isEqualTo(200);
+        assertThat(replacement.next(LONG).name()).isEqualTo("status");
+        many.add(replacement);
+        assertThat(events.openStreams(ApiProperties.Streams.POOL, workspace)).isEqualTo(200);
 
         // Canceling the task ends every stream with its final event.
         assertThat(api.send("POST", "/api/v1/images/tasks/" + task + "/cancel", "Bearer " + user.secret(), null)
@@ -277,12 +298,71 @@ class TaskEventsIT {
             assertThat(rest).extracting(Event::name).containsExactly("canceled");
         }
         await().atMost(LONG).until(() -> events.openStreams() == 0);
+        assertThat(events.openStreams(ApiProperties.Streams.POOL, workspace)).isZero();
         // The cap counts open streams only: with them closed, the workspace may open one again.
         assertThat(open(user, task, null).untilClosed(LONG))
                 .extracting(Event::name)
                 .containsExactly("canceled");
         // A client leaving a stream is normal: no error in the log for it (long after the first client left).
         assertThat(output.getAll()).doesNotContain("Unhandled error").doesNotContain("AsyncRequestNotUsable");
+    }
+
+    /**
+     * A place held before the task exists (as the drop-in's {@code stream: true} holds one before accepting its task)
+     * counts under the cap, passes to the stream that opens on it, and is given back once: by the stream's end, or at
+     * once when no stream opens.
+     */
+    @Test
+    void aPlaceHeldBeforeItsStreamOpensCountsAndIsGivenBackOnce() throws Exception {
+        var user = ApiUsers.signUpWithKey(port, "live");
+        var api = new ApiClient(port);
+        String workspace = workspace(api, user);
+        var limits = new TaskEventLimits("dropin-test", 1, Duration.ofMillis(300), Duration.ofMinutes(1));
+        var place = events.hold(workspace, limits);
+        assertThat(events.openStreams("dropin-test", workspace)).isEqualTo(1);
+        assertThatThrownBy(() -> events.hold(workspace, limits))
+                .isInstanceOfSatisfying(
+                        GenerationException.class,
+                        refused -> assertThat(refused.reason()).isEqualTo(GenerationException.Reason.TOO_MANY_STREAMS));
+
+        String task = heldByAnotherNode(workspace);
+        var received = new java.util.concurrent.LinkedBlockingQueue<String>();
+        TaskEventSink sink = new TaskEventSink() {
+            @Override
+            public void send(TaskEvent event) {
+                received.add(event.kind().wireValue());
+            }
+
+            @Override
+            public void heartbeat() {}
+
+            @Override
+            public void ended(Throwable failure) {
+                received.add("ended");
+            }
+        };
+        var stream = events.open(workspace, task, null, place, sink).orElseThrow();
+        assertThat(received.poll(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("status");
+        place.close(); // the stream has it: nothing is given back
+        assertThat(events.openStreams("dropin-test", workspace)).isEqualTo(1);
+        assertThatThrownBy(() -> events.open(workspace, task, null, place, sink))
+                .isInstanceOf(IllegalStateException.class);
+        stream.close();
+        assertThat(events.openStreams("dropin-test", workspace)).isZero();
+        place.close();
+        assertThat(events.openStreams("dropin-test", workspace)).isZero();
+
+        // A place whose stream never opens (an unknown task) is given back by the refusal.
+        var unused = events.hold(workspace, limits);
+        assertThatThrownBy(() -> events.open(workspace, "task_doesnotexist000000000000", null, unused, sink))
+                .isInstanceOf(GenerationException.class);
+        assertThat(events.openStreams("dropin-test", workspace)).isZero();
+        // Another workspace's place is refused.
+        var mine = events.hold(workspace, limits);
+        assertThatThrownBy(() -> events.open("ws_someone_else", task, null, mine, sink))
+                .isInstanceOf(IllegalArgumentException.class);
+        mine.close();
+        assertThat(events.openStreams("dropin-test", workspace)).isZero();
     }
 
     @Test

@@ -3,15 +3,19 @@ package com.imagegate.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.imagegate.generation.TaskEvents;
 import com.imagegate.testsupport.Browsers;
 import com.imagegate.testsupport.ChromiumBrowser;
 import com.imagegate.testsupport.MariaDbIntegrationTest;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,7 +24,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The studio's live cards (README, "Live task cards"): one renderer on the node and a slow sandbox, so a second
@@ -33,12 +39,19 @@ import org.springframework.boot.test.web.server.LocalServerPort;
             "imagegate.generation.tasks.local-workers=1",
             "imagegate.generation.tasks.queue-stats-ttl=0s",
             "jobrunr.background-job-server.enabled=false",
-            "imagegate.plans.free.concurrent-tasks=100"
+            "imagegate.plans.free.concurrent-tasks=100",
+            "imagegate.studio.streams.heartbeat=300ms"
         })
 class StudioLiveBrowserIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    TaskEvents events;
+
+    @Autowired
+    DataSource dataSource;
 
     @RegisterExtension
     final ChromiumBrowser chromium = new ChromiumBrowser();
@@ -141,17 +154,16 @@ class StudioLiveBrowserIT {
         assertThat(status("/app/studio/tasks/task_doesnotexist/events")).startsWith("404");
     }
 
+    /**
+     * The cap, on a task another node renders (held until the test ends it), so the streams stay open however slowly
+     * a loaded machine opens them.
+     */
     @Test
     void aWorkspaceHoldsAtMostAHundredStudioStreamsOnANode() throws Exception {
-        Browsers.signUp(browser, url(""), "streams-" + System.nanoTime() + "@example.com");
+        String email = "streams-" + System.nanoTime() + "@example.com";
+        Browsers.signUp(browser, url(""), email);
         browser.get(url("/app/studio"));
-        browser.findElement(By.id("prompt")).sendKeys("Watched a lot");
-        browser.findElement(By.cssSelector("#generate button[type=submit]")).click();
-        String id = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".task-card")))
-                .getAttribute("id")
-                .substring("task-".length());
-        // The page itself holds one stream for its card; 99 more fit, the next is refused.
-        wait.until(ExpectedConditions.attributeToBe(By.id("task-" + id), "data-live", "on"));
+        String id = heldByAnotherNode(workspaceOf(email));
         String cookies = browser.manage().getCookies().stream()
                 .map(c -> c.getName() + "=" + c.getValue())
                 .collect(java.util.stream.Collectors.joining("; "));
@@ -162,7 +174,7 @@ class StudioLiveBrowserIT {
                 .header("Accept", "text/event-stream")
                 .build();
         List<CompletableFuture<java.net.http.HttpResponse<java.io.InputStream>>> opening = new ArrayList<>();
-        for (int i = 0; i < 99; i++) {
+        for (int i = 0; i < 100; i++) {
             opening.add(http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream()));
         }
         List<java.net.http.HttpResponse<java.io.InputStream>> held = new ArrayList<>();
@@ -174,17 +186,91 @@ class StudioLiveBrowserIT {
         assertThat(refused.statusCode()).isEqualTo(429);
 
         // When the task ends, every stream gets its end and closes: the workspace may open streams again.
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".task-card[data-status=succeeded]")));
+        new JdbcTemplate(dataSource)
+                .update(
+                        "update image_tasks set status = 'CANCELED', finished_at = ?, lease_until = null"
+                                + " where id = ?",
+                        Timestamp.from(Instant.now()),
+                        id);
         for (var stream : held) {
             try (var body = stream.body()) {
                 assertThat(new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
-                        .contains("event:completed");
+                        .contains("event:canceled");
             }
         }
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
                                 .statusCode()
                         == 200);
+    }
+
+    @Test
+    void aStudioStreamWhoseClientLeavesGivesItsPlaceBack() throws Exception {
+        String email = "leaving-" + System.nanoTime() + "@example.com";
+        Browsers.signUp(browser, url(""), email);
+        String workspace = workspaceOf(email);
+        browser.get(url("/app/studio"));
+        browser.findElement(By.id("prompt")).sendKeys("Watched, then left");
+        browser.findElement(By.cssSelector("#generate button[type=submit]")).click();
+        String id = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".task-card")))
+                .getAttribute("id")
+                .substring("task-".length());
+        wait.until(ExpectedConditions.attributeToBe(By.id("task-" + id), "data-live", "on"));
+        // The card's own stream, counted in the studio's pool (not the API's).
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> events.openStreams(StudioProperties.Streams.POOL, workspace) == 1);
+        assertThat(events.openStreams("api", workspace)).isZero();
+
+        String cookies = browser.manage().getCookies().stream()
+                .map(c -> c.getName() + "=" + c.getValue())
+                .collect(java.util.stream.Collectors.joining("; "));
+        var http = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url("/app/studio/tasks/" + id + "/events")))
+                .header("Cookie", cookies)
+                .header("Accept", "text/event-stream")
+                .build();
+        var leaving = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(leaving.statusCode()).isEqualTo(200);
+        assertThat(events.openStreams(StudioProperties.Streams.POOL, workspace)).isEqualTo(2);
+        leaving.body().close();
+        // The next heartbeat (every 300 ms here) finds the connection gone and gives its place back.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> events.openStreams(StudioProperties.Streams.POOL, workspace) == 1);
+
+        // The card's stream ends with its task, and gives its place back too.
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".task-card[data-status=succeeded]")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> events.openStreams(StudioProperties.Streams.POOL, workspace) == 0);
+    }
+
+    private String workspaceOf(String email) {
+        return new JdbcTemplate(dataSource)
+                .queryForObject(
+                        "select m.workspace_id from memberships m join users u on u.id = m.user_id where u.email = ?",
+                        String.class,
+                        email);
+    }
+
+    /** A free task another node is rendering (its lease runs an hour): it ends when the test says. */
+    private String heldByAnotherNode(String workspaceId) {
+        String id = "task_"
+                + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        Instant now = Instant.now();
+        new JdbcTemplate(dataSource)
+                .update(
+                        "insert into image_tasks (id, workspace_id, source, kind, status, model, model_snapshot,"
+                                + " provider, prompt, n, size, quality, output_format, credits, credits_refunded,"
+                                + " attempts, lease_owner, lease_until, created_at, started_at)"
+                                + " values (?, ?, 'web', 'generation', 'PROCESSING', 'gpt-image-2', 'gpt-image-2',"
+                                + " 'sandbox', 'watched a lot', 1, '1024x1024', 'auto', 'png', 0, false, 1,"
+                                + " 'another-node', ?, ?, ?)",
+                        id,
+                        workspaceId,
+                        Timestamp.from(now.plus(Duration.ofHours(1))),
+                        Timestamp.from(now),
+                        Timestamp.from(now));
+        return id;
     }
 
     /** The status and content type of a same-origin GET made by the page, with its session (headers only). */

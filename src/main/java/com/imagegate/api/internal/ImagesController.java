@@ -263,6 +263,9 @@ class ImagesController {
                 ResponseEntity.status(503)
                         .header("Retry-After", String.valueOf(seconds(refused.retryAfter())))
                         .body(ApiError.of(refused.getMessage(), ApiError.SERVER_ERROR, null, "moderation_unavailable"));
+            case TOO_MANY_STREAMS ->
+                ResponseEntity.status(429)
+                        .body(ApiError.of(refused.getMessage(), "requests", null, "too_many_streams"));
         };
     }
 

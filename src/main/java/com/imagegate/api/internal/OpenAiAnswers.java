@@ -313,6 +313,8 @@ class OpenAiAnswers {
                         .header("retry-after-ms", String.valueOf(millis))
                         .body(ApiError.of(refused.getMessage(), ApiError.SERVER_ERROR, null, "moderation_unavailable"));
             }
+            case TOO_MANY_STREAMS ->
+                error(429, ApiError.of(refused.getMessage(), "requests", null, "too_many_streams"), false);
         };
     }
 

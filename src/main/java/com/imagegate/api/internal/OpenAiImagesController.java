@@ -9,6 +9,7 @@ import com.imagegate.generation.Generations;
 import com.imagegate.generation.ImageGuard;
 import com.imagegate.generation.ImageInput;
 import com.imagegate.generation.InvalidRequestException;
+import com.imagegate.generation.TaskEventPlace;
 import com.imagegate.generation.TaskView;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -60,7 +61,6 @@ class OpenAiImagesController {
     private final ImageGuard guard;
     private final OpenAiAnswers answers;
     private final OpenAiStreams streams;
-    private final TaskEventsController taskEvents;
 
     OpenAiImagesController(
             Generations generations,
@@ -69,8 +69,7 @@ class OpenAiImagesController {
             OpenAiProperties openai,
             ImageGuard guard,
             OpenAiAnswers answers,
-            OpenAiStreams streams,
-            TaskEventsController taskEvents) {
+            OpenAiStreams streams) {
         this.generations = generations;
         this.images = images;
         this.api = api;
@@ -78,7 +77,6 @@ class OpenAiImagesController {
         this.guard = guard;
         this.answers = answers;
         this.streams = streams;
-        this.taskEvents = taskEvents;
     }
 
     @PostMapping("/v1/images/generations")
@@ -196,8 +194,7 @@ class OpenAiImagesController {
             HttpServletResponse response) {
         String workspaceId = caller.getPrincipal().workspaceId();
         String keyId = caller.getPrincipal().keyId();
-        Runnable streamSlot =
-                parsed.stream() ? taskEvents.hold(workspaceId, api.streams().maxPerWorkspace()) : null;
+        TaskEventPlace streamPlace = parsed.stream() ? streams.hold(workspaceId) : null;
         TaskView task = null;
         try {
             if (idempotencyKey == null && SdkRetries.isRetry(retryCount)) {
@@ -217,13 +214,13 @@ class OpenAiImagesController {
                 }
             }
         } catch (RuntimeException refused) {
-            if (streamSlot != null) {
-                streamSlot.run();
+            if (streamPlace != null) {
+                streamPlace.close();
             }
             throw refused;
         }
         response.setHeader(TASK_HEADER, task.id());
-        if (streamSlot == null) {
+        if (streamPlace == null) {
             return answers.whenEnded(workspaceId, task.id(), parsed, idempotencyKey != null);
         }
         // The stream's headers go out before the task ends: the credits are those held for it (what it costs if it
@@ -238,7 +235,7 @@ class OpenAiImagesController {
         response.setHeader("X-Accel-Buffering", "no");
         var result = new DeferredResult<Object>();
         // Answered with the emitter itself (not a ResponseEntity), so Spring MVC streams it.
-        result.setResult(streams.open(workspaceId, task, parsed, edit, streamSlot));
+        result.setResult(streams.open(workspaceId, task, parsed, edit, streamPlace));
         return result;
     }
 

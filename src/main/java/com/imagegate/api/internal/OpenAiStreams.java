@@ -8,6 +8,8 @@ import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.Generations;
 import com.imagegate.generation.ImageFiles;
 import com.imagegate.generation.TaskEvent;
+import com.imagegate.generation.TaskEventLimits;
+import com.imagegate.generation.TaskEventPlace;
 import com.imagegate.generation.TaskEventSink;
 import com.imagegate.generation.TaskEventStream;
 import com.imagegate.generation.TaskEvents;
@@ -107,24 +109,34 @@ class OpenAiStreams {
     }
 
     /**
-     * Opens the stream of an accepted task.
+     * Takes a place under the workspace's stream cap (the API's pool, {@code imagegate.api.streams.max-per-workspace})
+     * before the task is accepted, so a refused stream makes no task. The place lasts as long as the drop-in may wait
+     * for the task.
      *
-     * @param release gives back the workspace's open-stream slot (held by the caller); called once, when the stream
-     *     ends
+     * @throws GenerationException {@link GenerationException.Reason#TOO_MANY_STREAMS}
+     */
+    TaskEventPlace hold(String workspaceId) {
+        var streams = api.streams();
+        return events.hold(
+                workspaceId,
+                new TaskEventLimits(
+                        streams.limits().pool(), streams.maxPerWorkspace(), streams.heartbeat(), streamDuration()));
+    }
+
+    /** Longer than the task may run (max-wait, then it is canceled and the stream ends with the timeout's error). */
+    private Duration streamDuration() {
+        return openai.maxWait().plus(api.streams().heartbeat()).plusSeconds(30);
+    }
+
+    /**
+     * Opens the stream of an accepted task on a place {@linkplain #hold held} for it; the stream gives the place back
+     * when it ends (and so does {@link TaskEvents} when nothing opens).
      */
     SseEmitter open(
-            String workspaceId, TaskView task, OpenAiImageRequests.Parsed parsed, boolean edit, Runnable release) {
-        // Longer than the task may run (max-wait, then it is canceled and the stream ends with the timeout's error).
-        var emitter = new SseEmitter(
-                openai.maxWait().plus(api.streams().heartbeat()).plusSeconds(30).toMillis());
-        var sink = new Sink(emitter, workspaceId, parsed, edit ? "image_edit" : "image_generation", release);
-        Optional<TaskEventStream> stream;
-        try {
-            stream = events.open(workspaceId, task.id(), null, api.streams().heartbeat(), sink);
-        } catch (RuntimeException e) {
-            release.run();
-            throw e;
-        }
+            String workspaceId, TaskView task, OpenAiImageRequests.Parsed parsed, boolean edit, TaskEventPlace place) {
+        var emitter = new SseEmitter(streamDuration().plusSeconds(5).toMillis());
+        var sink = new Sink(emitter, workspaceId, parsed, edit ? "image_edit" : "image_generation");
+        Optional<TaskEventStream> stream = events.open(workspaceId, task.id(), null, place, sink);
         if (stream.isEmpty()) {
             // Not for a null Last-Event-ID (the current state is always sent); kept total.
             sink.ended(null);
@@ -161,7 +173,6 @@ class OpenAiStreams {
         private final String workspaceId;
         private final OpenAiImageRequests.Parsed parsed;
         private final String prefix;
-        private final Runnable release;
         private final AtomicBoolean timedOut = new AtomicBoolean();
         private final AtomicBoolean ended = new AtomicBoolean();
         /** The task as its last event with a body showed it (the first event of a stream always has one). */
@@ -170,17 +181,11 @@ class OpenAiStreams {
         private final List<StreamedBase64> opened = new ArrayList<>();
         private boolean finalSent;
 
-        Sink(
-                SseEmitter emitter,
-                String workspaceId,
-                OpenAiImageRequests.Parsed parsed,
-                String prefix,
-                Runnable release) {
+        Sink(SseEmitter emitter, String workspaceId, OpenAiImageRequests.Parsed parsed, String prefix) {
             this.emitter = emitter;
             this.workspaceId = workspaceId;
             this.parsed = parsed;
             this.prefix = prefix;
-            this.release = release;
         }
 
         @Override
@@ -325,7 +330,6 @@ class OpenAiStreams {
                     // the client left first
                 }
             }
-            release.run();
             try {
                 emitter.complete();
             } catch (RuntimeException alreadyOver) {

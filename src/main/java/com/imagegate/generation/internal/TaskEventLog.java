@@ -156,7 +156,9 @@ final class TaskEventLog {
             return steps;
         }
         if (seq == 1) {
-            if (now.queue() != null && !Objects.equals(seen.queue(), now.queue())) {
+            if (now.queue() != null
+                    && !Objects.equals(seen.queue(), now.queue())
+                    && !risesInPlace(seen.queue(), now.queue())) {
                 steps.add(new Step(Kind.QUEUE, new Cursor(1, now.queue()), false));
             }
             return steps;
@@ -171,6 +173,19 @@ final class TaskEventLog {
             steps.add(new Step(finalKind(now.status()), new Cursor(3, null), false));
         }
         return steps;
+    }
+
+    /**
+     * The estimate went up while the place stayed: not sent. It counts down as the renders ahead go on, and a read
+     * between one render's end and the next one's claim can see it up for a moment; sending that would repeat an id
+     * already sent (ids must not repeat), so within one place a stream's estimate only goes down.
+     */
+    private static boolean risesInPlace(TaskView.Queue seen, TaskView.Queue now) {
+        return seen != null
+                && seen.position() == now.position()
+                && seen.etaSeconds() != null
+                && now.etaSeconds() != null
+                && now.etaSeconds() > seen.etaSeconds();
     }
 
     private static void addPartials(List<Step> steps, int seen, int now) {

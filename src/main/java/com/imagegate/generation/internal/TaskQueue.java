@@ -6,6 +6,7 @@ import com.imagegate.generation.SizeClass;
 import com.imagegate.generation.TaskView;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -22,7 +23,8 @@ import org.springframework.stereotype.Component;
  * the {@code (status, created_at)} index) and an estimate of when they end.
  * The estimate uses two figures each node keeps for {@code imagegate.generation.tasks.queue-stats-ttl} (5 s): the
  * median render time (started → finished) of the last {@value #RECENT} succeeded tasks of the provider and size class,
- * and how many of the provider's tasks are rendering now (the capacity in use, at least 1).
+ * and when each of the provider's tasks rendering now started (their number is the capacity in use, at least 1; how
+ * long they have rendered already, counted at each estimate, is taken off the wait for them).
  */
 @Component
 class TaskQueue {
@@ -45,8 +47,11 @@ class TaskQueue {
         this.ttlNanos = properties.tasks().queueStatsTtl().toNanos();
     }
 
-    /** Recent render medians by provider and size class, and the tasks rendering now by provider. */
-    record Stats(Map<String, Map<SizeClass, Duration>> medians, Map<String, Integer> rendering, long readAtNanos) {}
+    /**
+     * Recent render medians by provider and size class, and the start of each task rendering now by provider.
+     */
+    record Stats(
+            Map<String, Map<SizeClass, Duration>> medians, Map<String, List<Instant>> rendering, long readAtNanos) {}
 
     /** The queue of a pending task with {@code ahead} tasks before it; null when {@code ahead} is null. */
     TaskView.Queue queue(Integer ahead, String provider, String size) {
@@ -107,20 +112,49 @@ class TaskQueue {
     }
 
     /**
-     * Seconds until a task at {@code position} ends, estimated: the rounds of the capacity in use it waits for, plus its
-     * own render, each the median render time. Null without a recent render of its size class.
+     * Seconds until a task at {@code position} ends, estimated by {@link #etaMillis} from the median render time of
+     * its size class and how long the provider's rendering tasks have run already. Null without a recent render of its
+     * size class.
      */
     Long eta(int position, String provider, String size) {
-        Stats now = stats();
-        var byClass = now.medians().get(provider);
+        Stats stats = stats();
+        var byClass = stats.medians().get(provider);
         SizeClass sizeClass = ImageSize.parse(size).map(ImageSize::sizeClass).orElse(SizeClass.STANDARD);
         Duration median = byClass == null ? null : byClass.get(sizeClass);
         if (median == null) {
             return null;
         }
-        int slots = Math.max(1, now.rendering().getOrDefault(provider, 0));
-        long rounds = (position + slots - 1) / slots + 1;
-        return Math.max(1, (median.toMillis() * rounds + 999) / 1000);
+        Instant now = Instant.now();
+        long[] elapsed = stats.rendering().getOrDefault(provider, List.of()).stream()
+                .mapToLong(started -> Duration.between(started, now).toMillis())
+                .toArray();
+        return Math.max(1, (etaMillis(position, median.toMillis(), elapsed) + 999) / 1000);
+    }
+
+    /**
+     * Milliseconds until the task at {@code position} (from 1) ends: it starts when the slot it waits for frees, then
+     * renders for a median. The slots are the tasks rendering now; each frees after what is left of its median
+     * ({@code median − elapsed}, never below zero nor above a median), then every median after. When none renders, one
+     * slot is free now (the next task starts at once). So the estimate runs down smoothly as the renders ahead go on,
+     * and does not jump when one ends and the next starts. Tasks ahead take the slots in the order they free, so the
+     * task at position p gets the ((p − 1) mod slots)-th soonest slot after (p − 1) div slots further rounds.
+     *
+     * @param elapsedMillis how long each rendering task has run already
+     */
+    static long etaMillis(int position, long medianMillis, long[] elapsedMillis) {
+        if (position < 1) {
+            throw new IllegalArgumentException("position starts at 1: " + position);
+        }
+        long median = Math.max(0, medianMillis);
+        long[] remaining = elapsedMillis.length == 0
+                ? new long[] {0}
+                : java.util.Arrays.stream(elapsedMillis)
+                        .map(elapsed -> Math.clamp(median - Math.max(0, elapsed), 0, median))
+                        .sorted()
+                        .toArray();
+        int slots = remaining.length;
+        int ahead = position - 1;
+        return remaining[ahead % slots] + (long) (ahead / slots) * median + median;
     }
 
     private Stats stats() {
@@ -139,11 +173,14 @@ class TaskQueue {
     }
 
     private Stats read() {
-        Map<String, Integer> rendering = new HashMap<>();
-        jdbc.sql("select provider, count(*) as rendering from image_tasks where status = 'PROCESSING'"
-                        + " group by provider")
-                .query((rs, row) -> rendering.put(rs.getString("provider"), rs.getInt("rendering")))
-                .list();
+        Map<String, List<Instant>> rendering = new HashMap<>();
+        jdbc.sql("select provider, started_at from image_tasks where status = 'PROCESSING'")
+                .query(rs -> {
+                    Instant started = SqlTimes.instant(rs, "started_at");
+                    rendering
+                            .computeIfAbsent(rs.getString("provider"), p -> new ArrayList<>())
+                            .add(started == null ? Instant.now() : started);
+                });
         Map<String, Map<SizeClass, List<Long>>> samples = new HashMap<>();
         // Newest first on the (status, created_at) index; at most RECENT per class are kept.
         jdbc.sql("select provider, size, started_at, finished_at from image_tasks where status = 'SUCCEEDED'"

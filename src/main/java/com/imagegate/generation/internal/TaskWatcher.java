@@ -3,6 +3,8 @@ package com.imagegate.generation.internal;
 import com.imagegate.generation.GenerationProperties;
 import com.imagegate.generation.OutputFormat;
 import com.imagegate.generation.TaskEvent;
+import com.imagegate.generation.TaskEventLimits;
+import com.imagegate.generation.TaskEventPlace;
 import com.imagegate.generation.TaskEventSink;
 import com.imagegate.generation.TaskEventStream;
 import com.imagegate.generation.TaskEvents;
@@ -60,6 +62,7 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
     private final Map<String, List<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
     private final Map<String, Set<Stream>> streams = new ConcurrentHashMap<>();
     private final AtomicInteger openStreams = new AtomicInteger();
+    private final StreamCounts counts = new StreamCounts();
     private final AtomicBoolean readRequested = new AtomicBoolean();
     private final Object reading = new Object();
     private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
@@ -163,22 +166,73 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
 
     @Override
     public Optional<TaskEventStream> open(
-            String workspaceId, String taskId, String lastEventId, Duration heartbeatEvery, TaskEventSink sink) {
+            String workspaceId, String taskId, String lastEventId, TaskEventLimits limits, TaskEventSink sink) {
         TaskQueries.requirePlausibleId(taskId);
-        TaskView task = views.read(workspaceId, taskId).orElseThrow(TaskQueries::notFound);
-        State now = State.of(task, partials(taskId));
-        Cursor seen = Cursor.parse(lastEventId);
-        if (seen != null && seen.ahead(now)) {
-            seen = null; // not an id this task has given: start from the task as it is
+        // Counted first, so a refused stream costs no read.
+        return open(workspaceId, taskId, lastEventId, hold(workspaceId, limits), sink);
+    }
+
+    @Override
+    public TaskEventPlace hold(String workspaceId, TaskEventLimits limits) {
+        return new Place(workspaceId, limits, counts.hold(workspaceId, limits));
+    }
+
+    /** A place under the cap: its limits, and how it is given back (once); a stream takes it over at most once. */
+    private static final class Place implements TaskEventPlace {
+
+        private final String workspaceId;
+        private final TaskEventLimits limits;
+        private final Runnable release;
+        private final AtomicBoolean taken = new AtomicBoolean();
+
+        Place(String workspaceId, TaskEventLimits limits, Runnable release) {
+            this.workspaceId = workspaceId;
+            this.limits = limits;
+            this.release = release;
         }
-        if (seen != null && seen.seq() == 3) {
-            return Optional.empty();
+
+        @Override
+        public void close() {
+            if (taken.compareAndSet(false, true)) {
+                release.run();
+            }
         }
-        var stream = new Stream(workspaceId, taskId, seen, heartbeatEvery, sink);
-        streams.computeIfAbsent(taskId, id -> ConcurrentHashMap.newKeySet()).add(stream);
-        openStreams.incrementAndGet();
-        stream.advance(now, () -> task);
-        return Optional.of(stream);
+    }
+
+    @Override
+    public Optional<TaskEventStream> open(
+            String workspaceId, String taskId, String lastEventId, TaskEventPlace place, TaskEventSink sink) {
+        if (!(place instanceof Place held) || !held.workspaceId.equals(workspaceId)) {
+            throw new IllegalArgumentException("Not a place held for workspace " + workspaceId);
+        }
+        if (!held.taken.compareAndSet(false, true)) {
+            throw new IllegalStateException("This place was used or given back already");
+        }
+        TaskEventLimits limits = held.limits;
+        Runnable release = held.release;
+        boolean kept = false;
+        try {
+            TaskQueries.requirePlausibleId(taskId);
+            TaskView task = views.read(workspaceId, taskId).orElseThrow(TaskQueries::notFound);
+            State now = State.of(task, partials(taskId));
+            Cursor seen = Cursor.parse(lastEventId);
+            if (seen != null && seen.ahead(now)) {
+                seen = null; // not an id this task has given: start from the task as it is
+            }
+            if (seen != null && seen.seq() == 3) {
+                return Optional.empty();
+            }
+            var stream = new Stream(workspaceId, taskId, seen, limits, sink, release);
+            streams.computeIfAbsent(taskId, id -> ConcurrentHashMap.newKeySet()).add(stream);
+            openStreams.incrementAndGet();
+            kept = true;
+            stream.advance(now, () -> task);
+            return Optional.of(stream);
+        } finally {
+            if (!kept) {
+                release.run();
+            }
+        }
     }
 
     private int partials(String taskId) {
@@ -203,6 +257,11 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
         return openStreams.get();
     }
 
+    @Override
+    public int openStreams(String pool, String workspaceId) {
+        return counts.open(pool, workspaceId);
+    }
+
     /** One round: every watched task in one statement per {@value #BATCH} ids, then heartbeats. */
     void tick() {
         if (waiting.isEmpty() && streams.isEmpty()) {
@@ -217,7 +276,7 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
                 }
             }
             long now = System.nanoTime();
-            streams.values().forEach(set -> set.forEach(stream -> stream.heartbeatIfQuiet(now)));
+            streams.values().forEach(set -> set.forEach(stream -> stream.heartbeatOrExpire(now)));
         } catch (RuntimeException e) {
             log.warn("Reading watched tasks failed; trying again next round: {}", e.toString());
         }
@@ -283,6 +342,7 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
             return set.isEmpty() ? null : set;
         });
         openStreams.decrementAndGet();
+        stream.release.run();
     }
 
     /** One open stream: what its client has seen, and the writes not yet made, made in order. */
@@ -291,7 +351,10 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
         private final String workspaceId;
         private final String taskId;
         private final long heartbeatNanos;
+        private final long maxDurationNanos;
+        private final long openedAt = System.nanoTime();
         private final TaskEventSink sink;
+        private final Runnable release;
         private final ConcurrentLinkedQueue<Runnable> outbox = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean writing = new AtomicBoolean();
         private final AtomicBoolean closed = new AtomicBoolean();
@@ -300,12 +363,20 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
         private Cursor seen; // guarded by this
         private volatile long lastWrite = System.nanoTime();
 
-        Stream(String workspaceId, String taskId, Cursor seen, Duration heartbeat, TaskEventSink sink) {
+        Stream(
+                String workspaceId,
+                String taskId,
+                Cursor seen,
+                TaskEventLimits limits,
+                TaskEventSink sink,
+                Runnable release) {
             this.workspaceId = workspaceId;
             this.taskId = taskId;
             this.seen = seen;
-            this.heartbeatNanos = heartbeat.toNanos();
+            this.heartbeatNanos = limits.heartbeat().toNanos();
+            this.maxDurationNanos = limits.maxDuration().toNanos();
             this.sink = sink;
+            this.release = release;
         }
 
         /**
@@ -340,7 +411,12 @@ class TaskWatcher implements TaskEvents, InitializingBean, DisposableBean {
             }
         }
 
-        void heartbeatIfQuiet(long now) {
+        /** Ends the stream when its time is up; otherwise sends a heartbeat when it has been quiet long enough. */
+        void heartbeatOrExpire(long now) {
+            if (now - openedAt >= maxDurationNanos) {
+                close();
+                return;
+            }
             if (!closed.get() && now - lastWrite >= heartbeatNanos) {
                 lastWrite = now;
                 write(() -> {

@@ -6,14 +6,9 @@ import com.imagegate.ImagegateProperties;
 import com.imagegate.account.Member;
 import com.imagegate.generation.GenerationException;
 import com.imagegate.generation.TaskEvent;
-import com.imagegate.generation.TaskEventSink;
+import com.imagegate.generation.TaskEventEmitters;
 import com.imagegate.generation.TaskEvents;
-import java.io.IOException;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import com.imagegate.web.StudioProperties;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,29 +20,23 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A studio card's live events (README, "Live task cards"): the same stream as the API's task events (the generation module's
  * {@link TaskEvents}), opened with the signed-in session and scoped to the member's workspace, with the small data the
- * card's script shows. Another workspace's task, or an unknown one, is 404 before anything is streamed.
+ * card's script shows, counted in its own pool under {@code imagegate.studio.streams.*}. Another workspace's task, or
+ * an unknown one, is 404 before anything is streamed; one stream over the workspace's cap is 429 (the card polls).
  */
 @Controller
 class StudioEventsController {
 
-    /** As the API's defaults (docs/api.md, "Heartbeat"): a ping when silent this long, closed after this long. */
-    static final Duration HEARTBEAT = Duration.ofSeconds(15);
-
-    static final Duration MAX_DURATION = Duration.ofMinutes(30);
-
-    /** Open studio streams a workspace may hold on one node, as the API's default; more are 429 (the card polls). */
-    static final int MAX_PER_WORKSPACE = 100;
-
-    private final Map<String, AtomicInteger> openByWorkspace = new ConcurrentHashMap<>();
-
     private final TaskEvents events;
     private final JsonMapper json;
     private final StudioController.Files files;
+    private final StudioProperties.Streams settings;
 
-    StudioEventsController(TaskEvents events, JsonMapper json, ImagegateProperties properties) {
+    StudioEventsController(
+            TaskEvents events, JsonMapper json, ImagegateProperties properties, StudioProperties studio) {
         this.events = events;
         this.json = json;
         this.files = new StudioController.Files(properties.baseUrlString());
+        this.settings = studio.streams();
     }
 
     /**
@@ -69,49 +58,23 @@ class StudioEventsController {
             Integer index,
             String url) {}
 
-    /** Open studio streams of a workspace on this node. */
-    int open(String workspaceId) {
-        var open = openByWorkspace.get(workspaceId);
-        return open == null ? 0 : open.get();
-    }
-
     @GetMapping("/app/studio/tasks/{id}/events")
     ResponseEntity<SseEmitter> events(
             Member member,
             @PathVariable String id,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-        String workspaceId = member.workspace().id();
-        AtomicInteger open = openByWorkspace.computeIfAbsent(workspaceId, ws -> new AtomicInteger());
-        if (open.incrementAndGet() > MAX_PER_WORKSPACE) {
-            open.decrementAndGet();
-            return ResponseEntity.status(429).build();
-        }
-        AtomicBoolean released = new AtomicBoolean();
-        Runnable release = () -> {
-            if (released.compareAndSet(false, true)) {
-                open.decrementAndGet();
-            }
-        };
-        var emitter = new SseEmitter(MAX_DURATION.toMillis());
         try {
-            var stream = events.open(workspaceId, id, lastEventId, HEARTBEAT, new Sink(emitter, release));
-            if (stream.isEmpty()) {
-                release.run();
-                return ResponseEntity.noContent().build(); // seen the end: an EventSource stops reconnecting
-            }
-            emitter.onTimeout(stream.get()::close);
-            emitter.onError(failure -> stream.get().close());
-            emitter.onCompletion(stream.get()::close);
-            return ResponseEntity.ok()
-                    .header("Cache-Control", "no-store")
-                    .header("X-Accel-Buffering", "no")
-                    .body(emitter);
-        } catch (GenerationException notFound) {
-            release.run();
-            return ResponseEntity.notFound().build();
-        } catch (RuntimeException failure) {
-            release.run();
-            throw failure;
+            return TaskEventEmitters.open(
+                    events,
+                    member.workspace().id(),
+                    id,
+                    lastEventId,
+                    settings.limits(),
+                    event -> TaskEventEmitters.named(event, json.writeValueAsString(data(event))));
+        } catch (GenerationException refused) {
+            // Over the cap the card polls instead; an unknown task or anyone else's is 404.
+            return ResponseEntity.status(refused.reason() == GenerationException.Reason.TOO_MANY_STREAMS ? 429 : 404)
+                    .build();
         }
     }
 
@@ -140,40 +103,5 @@ class StudioEventsController {
                         null);
             }
         };
-    }
-
-    /** Writes the stream's events to the emitter; a client that left ends it quietly. */
-    private final class Sink implements TaskEventSink {
-
-        private final SseEmitter emitter;
-        private final Runnable release;
-
-        Sink(SseEmitter emitter, Runnable release) {
-            this.emitter = emitter;
-            this.release = release;
-        }
-
-        @Override
-        public void send(TaskEvent event) throws IOException {
-            emitter.send(SseEmitter.event()
-                    .id(event.id())
-                    .name(event.kind().wireValue())
-                    .data(json.writeValueAsString(data(event))));
-        }
-
-        @Override
-        public void heartbeat() throws IOException {
-            emitter.send(SseEmitter.event().comment(" ping"));
-        }
-
-        @Override
-        public void ended(Throwable failure) {
-            release.run();
-            try {
-                emitter.complete();
-            } catch (RuntimeException alreadyOver) {
-                // the request has ended already (timeout, or the client left)
-            }
-        }
     }
 }

@@ -35,6 +35,7 @@ import com.imagegate.generation.GenerationRequest;
 import com.imagegate.generation.Generations;
 import com.imagegate.generation.InvalidRequestException;
 import com.imagegate.generation.RequestField;
+import com.imagegate.generation.TaskEventLimits;
 import com.imagegate.generation.TaskEventStream;
 import com.imagegate.generation.TaskEvents;
 import java.time.Duration;
@@ -269,18 +270,23 @@ class ApiErrorMappingTests {
                 .header("Accept", "text/event-stream");
     }
 
-    /** A task's event stream refuses as JSON before it starts, whatever the Accept header says. */
+    /**
+     * A task's event stream refuses as JSON before it starts, whatever the Accept header says: the generation module
+     * counts the cap (with the API's settings, in the API's pool) and says why it refused.
+     */
     @Test
     void taskEventsOfAnUnknownTaskAre404AndAStreamOverTheWorkspacesCapIs429() throws Exception {
-        when(taskEvents.open(eq("ws_1"), eq("task_x"), any(), any(), any()))
+        var apiLimits = new TaskEventLimits("api", 1, Duration.ofSeconds(15), Duration.ofMinutes(30));
+        when(taskEvents.open(eq("ws_1"), eq("task_x"), any(), eq(apiLimits), any()))
                 .thenThrow(new GenerationException(Reason.NOT_FOUND, "No such task."));
-        when(taskEvents.open(eq("ws_1"), eq("task_1"), any(), any(), any()))
+        when(taskEvents.open(eq("ws_1"), eq("task_2"), any(), eq(apiLimits), any()))
+                .thenThrow(new GenerationException(Reason.TOO_MANY_STREAMS, "Too many open task event streams."));
+        when(taskEvents.open(eq("ws_1"), eq("task_1"), any(), eq(apiLimits), any()))
                 .thenReturn(Optional.of((TaskEventStream) () -> {}));
 
         expectError(events("task_x"), 404, "invalid_request_error", "not_found");
-        // The 404 gave its place back: the workspace's one stream opens, the next is refused.
         mvc.perform(events("task_1")).andExpect(request().asyncStarted());
-        expectError(events("task_1"), 429, "requests", "too_many_streams");
+        expectError(events("task_2"), 429, "requests", "too_many_streams");
     }
 
     @Test

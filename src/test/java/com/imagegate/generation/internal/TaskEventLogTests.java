@@ -56,6 +56,18 @@ class TaskEventLogTests {
     }
 
     @Test
+    void withinOnePlaceTheEstimateOnlyGoesDownSoNoIdRepeats() {
+        Cursor saw = Cursor.parse("1.2.2");
+        assertThat(ids(TaskEventLog.after(saw, new State(TaskStatus.PENDING, false, new TaskView.Queue(2, 4L)))))
+                .isEmpty();
+        assertThat(ids(TaskEventLog.after(saw, new State(TaskStatus.PENDING, false, new TaskView.Queue(2, 1L)))))
+                .containsExactly("queue#1.2.1");
+        // A new place is always sent, whatever its estimate.
+        assertThat(ids(TaskEventLog.after(saw, new State(TaskStatus.PENDING, false, new TaskView.Queue(1, 4L)))))
+                .containsExactly("queue#1.1.4");
+    }
+
+    @Test
     void aProcessingStepMissedBetweenReadsIsReplayedFromStartedAt() {
         var steps = TaskEventLog.after(Cursor.parse("1"), SUCCEEDED);
         assertThat(ids(steps)).containsExactly("status#2", "completed#3");

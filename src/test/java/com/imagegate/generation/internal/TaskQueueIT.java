@@ -92,4 +92,75 @@ class TaskQueueIT {
             jdbc.update("delete from image_tasks where id like ?", "task_q" + run + "%");
         }
     }
+
+    /**
+     * The estimate takes off how long the task ahead has rendered already: a provider of its own (so nothing else in
+     * the database moves its figures) with a 10 s median, one task 6 s into its render, and one pending behind it.
+     */
+    @Test
+    void aPendingTasksEstimateCountsTheTimeTheTaskAheadHasRenderedAlready() {
+        var jdbc = new JdbcTemplate(dataSource);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String provider = "eta" + run;
+        Instant now = Instant.now();
+        Instant future = now.plus(Duration.ofDays(3650)); // the newest rows, so the median reads them
+        try {
+            for (int i = 0; i < 3; i++) {
+                Instant started = now.minus(Duration.ofMinutes(10 + i));
+                insert(
+                        jdbc,
+                        "task_e" + run + "s" + i,
+                        provider,
+                        "SUCCEEDED",
+                        future.plusMillis(i),
+                        started,
+                        started.plusSeconds(10));
+            }
+            String rendering = "task_e" + run + "r0";
+            insert(jdbc, rendering, provider, "PROCESSING", future.plusSeconds(1), now.minusSeconds(6), null);
+            // Held by another node for an hour, so no sweeper here takes it over while the test reads.
+            jdbc.update(
+                    "update image_tasks set lease_owner = 'another-node', lease_until = ? where id = ?",
+                    SqlTimes.utc(now.plus(Duration.ofHours(1))),
+                    rendering);
+            String pending = "task_e" + run + "p0";
+            insert(jdbc, pending, provider, "PENDING", future.plusSeconds(2), null, null);
+
+            var place = queue.place(pending, "1024x1024");
+            assertThat(place.position()).isEqualTo(1);
+            // 4 s left of the render ahead, then its own 10 s; ignoring the 6 s rendered it would be 20 s.
+            assertThat(place.etaSeconds()).isBetween(13L, 15L);
+
+            // A render ahead that has run past the median may end any moment: only its own render is left.
+            jdbc.update(
+                    "update image_tasks set started_at = ? where id = ?",
+                    SqlTimes.utc(now.minusSeconds(30)),
+                    rendering);
+            assertThat(queue.place(pending, "1024x1024").etaSeconds()).isEqualTo(10L);
+        } finally {
+            jdbc.update("delete from image_tasks where id like ?", "task_e" + run + "%");
+        }
+    }
+
+    private static void insert(
+            JdbcTemplate jdbc,
+            String id,
+            String provider,
+            String status,
+            Instant created,
+            Instant started,
+            Instant finished) {
+        jdbc.update(
+                "insert into image_tasks (id, workspace_id, source, kind, status, model, model_snapshot,"
+                        + " provider, prompt, n, size, quality, output_format, credits, credits_refunded,"
+                        + " attempts, created_at, started_at, finished_at) values (?, 'ws_queue_it', 'api',"
+                        + " 'generation', ?, 'gpt-image-2', 'gpt-image-2', ?, 'queued', 1, '1024x1024', 'auto',"
+                        + " 'png', 0, false, 0, ?, ?, ?)",
+                id,
+                status,
+                provider,
+                SqlTimes.utc(created),
+                started == null ? null : SqlTimes.utc(started),
+                finished == null ? null : SqlTimes.utc(finished));
+    }
 }
