@@ -1,6 +1,7 @@
 package com.imagegate.api.internal;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.sql.SQLTransientConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
@@ -58,8 +59,34 @@ class ApiExceptionHandler {
             log.debug("Client left {} {}: {}", request.getMethod(), ApiPaths.path(request), failure.toString());
             return null;
         }
+        if (poolExhausted(failure)) {
+            // Every database connection stayed busy for the pool's whole wait (a burst of requests, e.g. a thousand
+            // event streams opened at once): the request did nothing, so the client may simply try again.
+            log.warn(
+                    "No database connection for {} {}: {}",
+                    request.getMethod(),
+                    ApiPaths.path(request),
+                    failure.toString());
+            return ResponseEntity.status(503)
+                    .header("Retry-After", "1")
+                    .body(ApiError.of(
+                            "The server is busy right now. Try again in a second.",
+                            ApiError.SERVER_ERROR,
+                            null,
+                            "server_busy"));
+        }
         log.error("Unhandled error on {} {}", request.getMethod(), ApiPaths.path(request), failure);
         return ResponseEntity.internalServerError()
                 .body(ApiError.forStatus(500, request.getMethod(), ApiPaths.path(request)));
+    }
+
+    /** Whether the failure comes from waiting in vain for a pooled connection (Hikari's connection timeout). */
+    static boolean poolExhausted(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

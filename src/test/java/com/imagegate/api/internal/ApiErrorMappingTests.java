@@ -38,11 +38,13 @@ import com.imagegate.generation.RequestField;
 import com.imagegate.generation.TaskEventLimits;
 import com.imagegate.generation.TaskEventStream;
 import com.imagegate.generation.TaskEvents;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.security.web.servletapi.SecurityContextHolderAwareRequestFilter;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
@@ -287,6 +289,19 @@ class ApiErrorMappingTests {
         expectError(events("task_x"), 404, "invalid_request_error", "not_found");
         mvc.perform(events("task_1")).andExpect(request().asyncStarted());
         expectError(events("task_2"), 429, "requests", "too_many_streams");
+    }
+
+    /** A burst that leaves no pooled connection for a request answers 503 server_busy (retry), not a 500. */
+    @Test
+    void noDatabaseConnectionWithinThePoolsWaitIs503ServerBusy() throws Exception {
+        var apiLimits = new TaskEventLimits("api", 1, Duration.ofSeconds(15), Duration.ofMinutes(30));
+        when(taskEvents.open(eq("ws_1"), eq("task_busy"), any(), eq(apiLimits), any()))
+                .thenThrow(new CannotGetJdbcConnectionException(
+                        "Failed to obtain JDBC Connection",
+                        new SQLTransientConnectionException("HikariPool-1 - Connection is not available")));
+
+        expectError(events("task_busy"), 503, "server_error", "server_busy")
+                .andExpect(header().string("Retry-After", "1"));
     }
 
     @Test
