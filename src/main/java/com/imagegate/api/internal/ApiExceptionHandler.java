@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.sql.SQLTransientConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
@@ -67,8 +68,10 @@ class ApiExceptionHandler {
                     request.getMethod(),
                     ApiPaths.path(request),
                     failure.toString());
+            // JSON even on an event stream's route (Content-Type set here wins over the request's Accept).
             return ResponseEntity.status(503)
                     .header("Retry-After", "1")
+                    .contentType(MediaType.APPLICATION_JSON)
                     .body(ApiError.of(
                             "The server is busy right now. Try again in a second.",
                             ApiError.SERVER_ERROR,
