@@ -40,32 +40,6 @@ public record CurrentPlan(
         custom = custom == null ? CustomTerms.NONE : custom;
     }
 
-    /** The plan's own terms, nothing custom. */
-    public CurrentPlan(
-            String id,
-            String name,
-            int requestsPerMinute,
-            int concurrentTasks,
-            Instant periodEnd,
-            boolean cancelAtPeriodEnd,
-            boolean paymentFailed,
-            String failedInvoiceUrl,
-            String scheduledPlan) {
-        this(
-                id,
-                name,
-                requestsPerMinute,
-                concurrentTasks,
-                periodEnd,
-                cancelAtPeriodEnd,
-                paymentFailed,
-                failedInvoiceUrl,
-                scheduledPlan,
-                CustomTerms.NONE,
-                requestsPerMinute,
-                concurrentTasks);
-    }
-
     /** This plan under the workspace's custom terms: each custom value wins, the rest stays the plan's. */
     public CurrentPlan withCustom(CustomTerms terms) {
         CustomTerms applied = terms == null ? CustomTerms.NONE : terms;

@@ -41,11 +41,6 @@ public record GenerationProperties(
         }
     }
 
-    /** With the default cost currency (USD). */
-    public GenerationProperties(Provider provider, Sandbox sandbox, OpenAi openai, Prices prices, Tasks tasks) {
-        this(provider, sandbox, openai, prices, tasks, "USD");
-    }
-
     /**
      * How tasks run.
      *
@@ -83,19 +78,6 @@ public record GenerationProperties(
             if (queueStatsTtl.isNegative()) {
                 throw new IllegalArgumentException("imagegate.generation.tasks.queue-stats-ttl must not be negative");
             }
-        }
-
-        /** With the default watch interval (400 ms) and queue figures' lifetime (5 s). */
-        public Tasks(
-                int localWorkers, Duration lease, Duration stuckTimeout, Duration retention, Duration drainTimeout) {
-            this(
-                    localWorkers,
-                    lease,
-                    stuckTimeout,
-                    retention,
-                    drainTimeout,
-                    Duration.ofMillis(400),
-                    Duration.ofSeconds(5));
         }
     }
 

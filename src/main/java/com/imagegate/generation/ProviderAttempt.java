@@ -42,21 +42,6 @@ public record ProviderAttempt(
         }
     }
 
-    /** A call that cost nothing (recorded without a price). */
-    public ProviderAttempt(
-            String taskId,
-            int part,
-            int attempt,
-            String channel,
-            String endpoint,
-            Integer statusCode,
-            String errorCode,
-            int images,
-            Instant startedAt,
-            Duration duration) {
-        this(taskId, part, attempt, channel, endpoint, statusCode, errorCode, images, startedAt, duration, 0, 0, null);
-    }
-
     /** The cost as a decimal amount, e.g. {@code 0.167}. */
     public String cost() {
         return Micros.format(costMicros);

@@ -87,7 +87,7 @@ class CustomTermsTests {
 
     @Test
     void thePlanUnderCustomTermsHasTheCustomLimitsAndKeepsItsOwn() {
-        var pro = new CurrentPlan("pro", "Pro", 60, 8, null, false, false, null, null);
+        var pro = new CurrentPlan("pro", "Pro", 60, 8, null, false, false, null, null, CustomTerms.NONE, 60, 8);
         assertThat(pro.priceMultiplier()).isEqualTo(new BigDecimal("1.00"));
         assertThat(pro.customPricing()).isFalse();
 

@@ -45,7 +45,10 @@ class PricingTests {
                         Duration.ofSeconds(60),
                         Duration.ofMinutes(10),
                         Duration.ofDays(30),
-                        Duration.ofSeconds(20))));
+                        Duration.ofSeconds(20),
+                        Duration.ofMillis(400),
+                        Duration.ofSeconds(5)),
+                "USD"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.imagegate.billing.internal;
 
 import com.imagegate.billing.Catalog;
 import com.imagegate.billing.CurrentPlan;
+import com.imagegate.billing.CustomTerms;
 import com.imagegate.billing.Plans;
 import com.imagegate.billing.WorkspaceOverrides;
 import java.time.Clock;
@@ -53,7 +54,10 @@ class PlansService implements Plans {
                         row.cancelAtPeriodEnd(),
                         row.paymentFailedAt() != null,
                         row.failedInvoiceUrl(),
-                        row.cancelAtPeriodEnd() ? null : row.scheduledPlan());
+                        row.cancelAtPeriodEnd() ? null : row.scheduledPlan(),
+                        CustomTerms.NONE,
+                        plan.get().requestsPerMinute(),
+                        plan.get().concurrentTasks());
             }
         }
         var free = catalog.free();
@@ -66,6 +70,9 @@ class PlansService implements Plans {
                 false,
                 false,
                 null,
-                null);
+                null,
+                CustomTerms.NONE,
+                free.requestsPerMinute(),
+                free.concurrentTasks());
     }
 }

@@ -26,6 +26,7 @@ import com.imagegate.apikey.ApiKeyMode;
 import com.imagegate.apikey.ApiKeyPrincipal;
 import com.imagegate.apikey.ApiKeys;
 import com.imagegate.billing.CurrentPlan;
+import com.imagegate.billing.CustomTerms;
 import com.imagegate.billing.Plans;
 import com.imagegate.generation.Caller;
 import com.imagegate.generation.EnhancementRequest;
@@ -78,7 +79,9 @@ class ApiErrorMappingTests {
     void api() throws Exception {
         when(apiKeys.authenticate(eq(KEY), any())).thenReturn(Optional.of(PRINCIPAL));
         when(accounts.workspace("ws_1")).thenReturn(Optional.of(WORKSPACE));
-        when(plans.current("ws_1")).thenReturn(new CurrentPlan("free", "Free", 10, 2, null, false, false, null, null));
+        when(plans.current("ws_1"))
+                .thenReturn(new CurrentPlan(
+                        "free", "Free", 10, 2, null, false, false, null, null, CustomTerms.NONE, 10, 2));
         when(limiter.creation(anyString(), anyInt()))
                 .thenReturn(new RequestRateLimiter.Usage(true, 10, 9, Duration.ofSeconds(60)));
         when(limiter.read(anyString(), anyInt()))

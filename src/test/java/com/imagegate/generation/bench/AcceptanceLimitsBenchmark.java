@@ -142,7 +142,9 @@ public final class AcceptanceLimitsBenchmark {
                     TaskSource.API,
                     "key:" + key,
                     null,
-                    1_000_000);
+                    1_000_000,
+                    null,
+                    null);
             GenerationRequest request = GenerationRequest.builder()
                     .model("gpt-image-2")
                     .prompt("a lighthouse at dusk")

@@ -46,7 +46,10 @@ class AttemptLogTests {
                 error,
                 error == null ? 1 : 0,
                 at,
-                Duration.ofMillis(1234));
+                Duration.ofMillis(1234),
+                0,
+                0,
+                null);
     }
 
     @Test

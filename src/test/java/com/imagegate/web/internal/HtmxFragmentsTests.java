@@ -31,6 +31,7 @@ import com.imagegate.api.CreationRateLimit;
 import com.imagegate.billing.BillingProperties;
 import com.imagegate.billing.Catalog;
 import com.imagegate.billing.CurrentPlan;
+import com.imagegate.billing.CustomTerms;
 import com.imagegate.billing.PlanProperties;
 import com.imagegate.billing.Plans;
 import com.imagegate.generation.Gallery;
@@ -94,7 +95,8 @@ class HtmxFragmentsTests {
 
         @Bean
         Plans plans() {
-            return workspaceId -> new CurrentPlan("free", "Free", 10, 2, null, false, false, null, null);
+            return workspaceId ->
+                    new CurrentPlan("free", "Free", 10, 2, null, false, false, null, null, CustomTerms.NONE, 10, 2);
         }
 
         /** The studio's creation window, never spent here. */
